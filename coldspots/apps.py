@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ColdspotsConfig(AppConfig):
+    name = "coldspots"
+    verbose_name = "Cold spots and board actions"

@@ -1,0 +1,50 @@
+"""What the board records against a cold spot: notes and actions, by remit, LCPA and level."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from areas.models import Area, Region
+from providers.models import Level
+
+
+class BoardAction(models.Model):
+    class Remit(models.TextChoices):
+        LEVEL_3 = "level_3", "Level 3"
+        LEVEL_2 = "level_2", "Level 2"
+        SEMH = "semh", "SEMH"
+        SEND = "send", "SEND"
+        SKILLS = "skills", "Skills (employer–provider ownership)"
+
+    class Status(models.TextChoices):
+        NOTED = "noted", "Noted"
+        PLANNED = "planned", "Action planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+
+    remit = models.CharField(max_length=20, choices=Remit.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="board_actions", verbose_name="LCPA"
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_actions",
+        help_text="A particular small area, if the note is about one.",
+    )
+    level = models.CharField(max_length=1, choices=Level.choices, blank=True)
+    academic_year = models.CharField(max_length=7, blank=True)
+    note = models.TextField()
+    action = models.TextField(blank=True, help_text="What the board will do.")
+    owner = models.CharField(max_length=200, blank=True)
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOTED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_remit_display()} – {self.region}: {self.note[:60]}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OffermapConfig(AppConfig):
+    name = "offermap"
+    verbose_name = "Offer map"
