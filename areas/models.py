@@ -150,7 +150,7 @@ class CohortFigure(models.Model):
         EHCP_SHARE = "ehcp_share", "Share of 16–17 year olds with an EHCP (%)"
         NEET_16_17 = "neet_16_17", "16–17 year olds NEET"
         NEET_SHARE = "neet_share", "Share of 16–17 year olds NEET (%)"
-        NOT_KNOWN_SHARE = "not_known_share", "Share of 16–17 year olds whose activity is not known (%)"
+        NOT_KNOWN_SHARE = "not_known_share", "Share of 16–17 year olds not known (%)"
         PARTICIPATION_SHARE = "participation_share", "Share of 16–17 year olds participating (%)"
 
     geography = models.CharField(max_length=10, choices=Geography.choices)
@@ -165,7 +165,7 @@ class CohortFigure(models.Model):
     measure = models.CharField(max_length=30, choices=Measure.choices)
     value = models.FloatField()
     source = models.CharField(max_length=200, help_text="Publication the figure comes from.")
-    vintage = models.CharField(max_length=50, blank=True, help_text="Date or edition of the source.")
+    vintage = models.CharField(max_length=50, blank=True, help_text="Edition of the source.")
     is_estimate = models.BooleanField(
         default=False, help_text="Estimated (e.g. shared out from a larger area), not published."
     )
