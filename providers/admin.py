@@ -1,0 +1,121 @@
+from django.contrib import admin
+from django.db.models import Count
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from areas.models import Region
+from providers.models import Course, Provider, Site
+from providers.resources import CourseResource, ProviderResource, SiteResource
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+    fields = ["name", "postcode", "latitude", "longitude", "easting", "northing", "area", "is_main"]
+    raw_id_fields = ["area"]
+    show_change_link = True
+
+
+class CourseInline(admin.TabularInline):
+    model = Course
+    extra = 0
+    fields = [
+        "academic_year", "title", "level", "qualification_type", "subject", "site", "learners",
+        "record_label", "withdrawn",
+    ]
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only this provider's own sites.
+        if db_field.name == "site":
+            provider_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Site.objects.filter(provider_id=provider_id or None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RegionOfSiteFilter(admin.SimpleListFilter):
+    """Filter by LCPA through the small area a provider's sites fall in."""
+
+    title = "LCPA"
+    parameter_name = "lcpa"
+
+    def lookups(self, request, model_admin):
+        return [(region.slug, region.name) for region in Region.objects.all()]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        path = {
+            Provider: "sites__area__region__slug",
+            Site: "area__region__slug",
+            Course: "site__area__region__slug",
+        }[queryset.model]
+        return queryset.filter(**{path: self.value()}).distinct()
+
+
+@admin.register(Provider)
+class ProviderAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ProviderResource]
+    list_display = [
+        "name", "urn", "kind", "admissions_policy", "specialist_send", "out_of_county", "status",
+        "site_count", "course_count",
+    ]
+    list_filter = [
+        "kind", RegionOfSiteFilter, "admissions_policy", "status", "out_of_county",
+        "specialist_send",
+    ]
+    search_fields = ["name", "urn", "ukprn"]
+    inlines = [SiteInline, CourseInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_sites=Count("sites", distinct=True))
+            .annotate(num_courses=Count("courses", distinct=True))
+        )
+
+    @admin.display(description="sites", ordering="num_sites")
+    def site_count(self, provider):
+        return provider.num_sites
+
+    @admin.display(description="courses", ordering="num_courses")
+    def course_count(self, provider):
+        return provider.num_courses
+
+
+@admin.register(Site)
+class SiteAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [SiteResource]
+    list_display = ["name", "provider", "postcode", "area", "is_main"]
+    list_filter = [RegionOfSiteFilter, "provider__kind", "is_main"]
+    list_select_related = ["provider", "area"]
+    search_fields = ["name", "postcode", "provider__name", "provider__urn"]
+    raw_id_fields = ["provider", "area"]
+
+
+@admin.register(Course)
+class CourseAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [CourseResource]
+    list_display = [
+        "title", "provider", "site", "academic_year", "level", "qualification_type", "subject",
+        "learners", "record_label",
+    ]
+    list_filter = [
+        "level", "qualification_type", "academic_year", RegionOfSiteFilter, "provider__kind",
+        "record_label", "withdrawn", "ehcp_required",
+    ]
+    list_select_related = ["provider", "site", "site__provider"]
+    search_fields = ["title", "subject", "tlevel_route", "provider__name", "provider__urn"]
+    raw_id_fields = ["provider", "site"]
+    fieldsets = [
+        (None, {"fields": ["provider", "site", "academic_year", "title"]}),
+        ("The offer", {"fields": [
+            "level", "qualification_type", "subject", "tlevel_route", "places", "learners",
+            "withdrawn",
+        ]}),
+        ("Entry requirements", {"fields": [
+            "min_english_grade", "min_maths_grade", "min_gcse_passes", "ehcp_required",
+        ]}),
+        ("Where the record comes from", {"fields": ["source", "record_label", "last_confirmed"]}),
+    ]
