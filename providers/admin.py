@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Region
@@ -53,8 +54,15 @@ class RegionOfSiteFilter(admin.SimpleListFilter):
         return queryset.filter(**{path: self.value()}).distinct()
 
 
+class CsvImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Officers exchange records as CSV: one format keeps the import form simple."""
+
+    import_formats = [CSV]
+    export_formats = [CSV]
+
+
 @admin.register(Provider)
-class ProviderAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProviderAdmin(CsvImportExportAdmin):
     resource_classes = [ProviderResource]
     list_display = [
         "name", "urn", "kind", "admissions_policy", "specialist_send", "out_of_county", "status",
@@ -85,7 +93,7 @@ class ProviderAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class SiteAdmin(CsvImportExportAdmin):
     resource_classes = [SiteResource]
     list_display = ["name", "provider", "postcode", "area", "is_main"]
     list_filter = [RegionOfSiteFilter, "provider__kind", "is_main"]
@@ -95,7 +103,7 @@ class SiteAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class CourseAdmin(CsvImportExportAdmin):
     resource_classes = [CourseResource]
     list_display = [
         "title", "provider", "site", "academic_year", "level", "qualification_type", "subject",

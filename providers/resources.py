@@ -160,12 +160,14 @@ class ImportOutcome:
         return not self.errors
 
 
-def _row_errors(result, file_name: str) -> list[RowError]:
+def _row_errors(resource, result, file_name: str) -> list[RowError]:
+    # Name the file's column (provider_urn), not the model attribute behind it (provider).
+    column_of = {f.attribute: f.column_name for f in resource.fields.values() if f.attribute}
     errors = []
     for invalid in result.invalid_rows:
         line = invalid.number + 1
         for field, messages in invalid.error_dict.items():
-            label = "row" if field == "__all__" else field
+            label = "row" if field == "__all__" else column_of.get(field, field)
             errors.extend(RowError(file_name, line, label, str(m)) for m in messages)
     for number, row_errors in result.row_errors():
         errors.extend(RowError(file_name, number + 1, "row", str(e.error)) for e in row_errors)
@@ -192,7 +194,7 @@ def import_file(kind: str, path: Path, *, dry_run: bool = False, user=None) -> I
         )
     except ValidationError as exc:
         return ImportOutcome([RowError(str(path), 1, "file", "; ".join(exc.messages))], 0, 0, 0)
-    errors = _row_errors(result, Path(path).name)
+    errors = _row_errors(resource, result, Path(path).name)
     totals = result.totals
     return ImportOutcome(
         errors, totals.get("new", 0), totals.get("update", 0), totals.get("skip", 0)

@@ -1,0 +1,37 @@
+"""Import providers, sites or courses from a CSV file, all-or-nothing, naming every bad row."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from providers.resources import RESOURCES, import_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV of providers, sites or courses (the admin's export format). A file with any "
+        "bad row writes nothing and every bad row is listed by line and field."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(RESOURCES))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check the file; write nothing.")
+
+    def handle(self, *args, kind, file, dry_run, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file.")
+        outcome = import_file(kind, file, dry_run=dry_run)
+        if not outcome.ok:
+            for error in outcome.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{file}: {len(outcome.errors)} problem(s); nothing was imported."
+            )
+        verb = "would import" if dry_run else "imported"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{file}: {verb} {outcome.new} new and {outcome.updated} changed {kind}; "
+                f"{outcome.unchanged} unchanged."
+            )
+        )
