@@ -168,6 +168,10 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False
 
+# HSTS preload binds every subdomain of the council's domain for years: the domain's owners decide
+# that, not this app, so `check --deploy` is not asked to nag about it.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
