@@ -2,6 +2,16 @@ from django.urls import path
 
 from offermap import views
 
+app_name = "offermap"
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.map_view, name="map"),
+    path("download/lcpas.csv", views.download_lcpas_csv, name="download_lcpas_csv"),
+    path("download/providers.csv", views.download_providers_csv, name="download_providers_csv"),
+    path("download/map.geojson", views.download_geojson, name="download_geojson"),
+    path("lcpa/<slug:slug>/", views.lcpa_profile, name="lcpa"),
+    path("providers/<int:urn>/", views.provider_detail, name="provider"),
+    path("guarantee/", views.guarantee_check, name="guarantee"),
+    path("about/data/", views.about_data, name="about_data"),
+    path("accessibility/", views.accessibility, name="accessibility"),
 ]
