@@ -48,3 +48,56 @@ class BoardAction(models.Model):
 
     def __str__(self):
         return f"{self.get_remit_display()} – {self.region}: {self.note[:60]}"
+
+
+class TravelMode(models.TextChoices):
+    PUBLIC_TRANSPORT = "pt", "Public transport"
+    CAR = "car", "Car"
+    WALK = "walk", "Walking"
+
+
+class TravelTimeQuerySet(models.QuerySet):
+    def for_mode(self, mode: str):
+        return self.filter(mode=mode)
+
+
+class TravelTime(models.Model):
+    """An imported journey time from a small area to a site (e.g. from r5py or DfT tables).
+
+    Where a pair has one, the analysis uses it instead of the distance estimate.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="travel_times")
+    site = models.ForeignKey(
+        "providers.Site", on_delete=models.CASCADE, related_name="travel_times"
+    )
+    mode = models.CharField(max_length=4, choices=TravelMode.choices)
+    minutes = models.FloatField(help_text="Door-to-door journey time in minutes.")
+    source = models.CharField(max_length=200, help_text="File or tool the time comes from.")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    objects = TravelTimeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area", "site", "mode"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "site", "mode"], name="one_travel_time_per_pair_and_mode"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area_id} → {self.site_id} by {self.mode}: {self.minutes:g} min"
+
+
+class DataVersion(models.Model):
+    """A counter bumped whenever data the analysis reads changes (see coldspots.signals).
+
+    Cached results are keyed on it, so every process sees a save or delete at once.
+    """
+
+    counter = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"data version {self.counter}"

@@ -1,0 +1,729 @@
+"""Pure analysis over DataFrames: choice within reach, cold spots, LCPA summaries, duplication,
+year-on-year change and SEND/AP reach.
+
+Nothing here reads the database: `coldspots.frames` builds the frames (columns documented there)
+and tests build them by hand. Unknown is not none: a measure that rests on a kind of offer with
+no data recorded at all (e.g. no apprenticeship records in the year) says so in a `no_data`
+column and leaves its counts as missing (pd.NA / NaN) rather than zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from coldspots.params import LEVELS, AnalysisParams
+from coldspots.travel import Reach, build_reach, estimate_minutes, nearest, straight_line_m
+
+KENT = "kent"  # the region_slug of the whole-county row in LCPA summaries
+COLD_NONE = "none_within_reach"
+COLD_BELOW = "below_share_of_median"
+SPECIALIST_KINDS = ("special_school", "specialist_post16")
+AP_KINDS = ("alternative_provision",)
+SIXTH_FORM_KINDS = ("school_sixth_form",)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The frames one analysis reads (see coldspots.frames for their columns).
+
+    areas, sites, offers (all years), regions, and matrix (imported journey times, all modes:
+    area_code, site_id, mode, minutes; may be empty).
+    """
+
+    areas: pd.DataFrame
+    sites: pd.DataFrame
+    offers: pd.DataFrame
+    regions: pd.DataFrame
+    matrix: pd.DataFrame
+
+    def matrix_for(self, mode: str) -> pd.DataFrame:
+        """Imported journey times for one mode: area_code, site_id, minutes."""
+        if self.matrix is None or self.matrix.empty:
+            return pd.DataFrame({"area_code": [], "site_id": [], "minutes": []})
+        rows = self.matrix[self.matrix["mode"] == mode]
+        return rows[["area_code", "site_id", "minutes"]]
+
+    def years(self) -> tuple[str, ...]:
+        """Academic years with at least one offer, oldest first."""
+        if self.offers.empty:
+            return ()
+        return tuple(sorted(self.offers["academic_year"].dropna().unique()))
+
+
+def resolve_years(years: tuple[str, ...], params: AnalysisParams) -> tuple[str, str | None]:
+    """(year, compare_year) for a request: the requested year or the latest with data, and the
+    requested comparison year or the latest year before it with data (None if there is none)."""
+    year = params.year or (years[-1] if years else "")
+    if params.compare_year:
+        return year, params.compare_year
+    earlier = [y for y in years if y < year]
+    return year, (earlier[-1] if earlier else None)
+
+
+def origins_of(areas: pd.DataFrame) -> pd.DataFrame:
+    """The areas as travel origins: code, easting, northing."""
+    return pd.DataFrame({
+        "code": areas["area_code"].to_numpy(),
+        "easting": areas["easting"].to_numpy(float),
+        "northing": areas["northing"].to_numpy(float),
+    })
+
+
+def active_offers(offers: pd.DataFrame, sites: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Offers running in `year`: not withdrawn, at an open provider, at a known site.
+
+    Adds `site_pos` (the site's row position in `sites`) and `offer_key` ("type|subject or
+    route": what makes two offers the same option for a young person).
+    """
+    rows = offers[
+        (offers["academic_year"] == year) & ~offers["withdrawn"] & offers["provider_open"]
+    ]
+    site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(rows["site_id"].to_numpy())
+    rows = rows.assign(site_pos=site_pos)
+    rows = rows[rows["site_pos"] >= 0]
+    return rows.assign(offer_key=offer_keys(rows))
+
+
+def offer_keys(offers: pd.DataFrame) -> pd.Series:
+    """"type|subject-or-route" per offer, case-folded (the T Level route when there is one)."""
+    subject = offers["tlevel_route"].fillna("").astype(str).str.strip()
+    subject = subject.where(subject != "", offers["subject"].fillna("").astype(str).str.strip())
+    return offers["qualification_type"].astype(str) + "|" + subject.str.casefold()
+
+
+def select_offers(offers: pd.DataFrame, params: AnalysisParams) -> pd.DataFrame:
+    """Apply the request's filters (levels, qualification types, subjects, provider kinds).
+
+    `subjects` match the subject or the T Level route, ignoring case.
+    """
+    keep = np.ones(len(offers), dtype=bool)
+    if params.levels:
+        keep &= offers["level"].isin(params.levels).to_numpy()
+    if params.qualification_types:
+        keep &= offers["qualification_type"].isin(params.qualification_types).to_numpy()
+    if params.provider_kinds:
+        keep &= offers["provider_kind"].isin(params.provider_kinds).to_numpy()
+    if params.subjects:
+        wanted = {s.casefold() for s in params.subjects}
+        keep &= (
+            offers["subject"].fillna("").str.casefold().isin(wanted)
+            | offers["tlevel_route"].fillna("").str.casefold().isin(wanted)
+        ).to_numpy()
+    return offers[keep]
+
+
+def measured_levels(params: AnalysisParams) -> tuple[str, ...]:
+    return tuple(level for level in LEVELS if not params.levels or level in params.levels)
+
+
+# ----------------------------------------------------------------------------------------------
+# Sparse machinery: join reach pairs to the rows of a per-site table without a dense matrix.
+
+
+def _expand(reach_site: np.ndarray, row_site: np.ndarray, n_sites: int):
+    """For each reach pair, every table row at the pair's site: (pair index, row index)."""
+    order = np.argsort(row_site, kind="stable")
+    counts = np.bincount(row_site, minlength=n_sites)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_pair = counts[reach_site]
+    total = int(per_pair.sum())
+    pair_index = np.repeat(np.arange(len(reach_site)), per_pair)
+    ends = np.cumsum(per_pair)
+    offsets = np.arange(total) - np.repeat(ends - per_pair, per_pair)
+    row_index = order[np.repeat(starts[reach_site], per_pair) + offsets]
+    return pair_index, row_index
+
+
+def _distinct_count(groups: np.ndarray, items: np.ndarray, n_groups: int, n_items: int):
+    """Number of distinct items per group (groups and items are small non-negative ints)."""
+    if len(groups) == 0:
+        return np.zeros(n_groups, dtype=np.int64)
+    codes = np.unique(groups.astype(np.int64) * max(n_items, 1) + items)
+    return np.bincount(codes // max(n_items, 1), minlength=n_groups)
+
+
+@dataclass
+class GroupReach:
+    """Per (origin, group): distinct offers and providers within reach, and the nearest site."""
+
+    offers: np.ndarray  # (n_origins, n_groups) int
+    providers: np.ndarray  # (n_origins, n_groups) int
+    nearest_minutes: np.ndarray  # (n_origins, n_groups) float, NaN = nothing anywhere
+    nearest_site: np.ndarray  # (n_origins, n_groups) int site position, -1 = none
+
+
+def group_reach(
+    reach: Reach, row_site: np.ndarray, row_group: np.ndarray, row_key: np.ndarray,
+    n_groups: int, provider_of_site: np.ndarray, with_nearest: bool = True,
+) -> GroupReach:
+    """Choice per origin × group (e.g. level) from a table of offers (site, group, key codes).
+
+    Counts distinct keys and distinct providers over the pairs within reach; the nearest site per
+    group is found within reach when there is one and by k-nearest query beyond reach otherwise.
+    """
+    n, m = reach.n_origins, reach.n_sites
+    n_cells = n * n_groups
+    offers = np.zeros(n_cells, dtype=np.int64)
+    providers = np.zeros(n_cells, dtype=np.int64)
+    best = np.full(n_cells, np.inf)
+    best_site = np.full(n_cells, -1, dtype=np.int64)
+    if len(row_site):
+        n_keys = int(row_key.max()) + 1
+        # Distinct (site, group, key): the same option twice at one site is one option.
+        distinct = np.unique((row_site.astype(np.int64) * n_groups + row_group) * n_keys + row_key)
+        d_key = distinct % n_keys
+        d_site_group = distinct // n_keys
+        d_site, d_group = d_site_group // n_groups, d_site_group % n_groups
+        pair_index, row_index = _expand(reach.site, d_site, m)
+        cell = reach.origin[pair_index] * n_groups + d_group[row_index]
+        offers = _distinct_count(cell, d_key[row_index], n_cells, n_keys)
+
+        site_group = np.unique(d_site_group)
+        sg_site, sg_group = site_group // n_groups, site_group % n_groups
+        pair_index, row_index = _expand(reach.site, sg_site, m)
+        cell = reach.origin[pair_index] * n_groups + sg_group[row_index]
+        n_providers = int(provider_of_site.max()) + 1 if len(provider_of_site) else 1
+        providers = _distinct_count(
+            cell, provider_of_site[sg_site[row_index]], n_cells, n_providers
+        )
+        minutes = reach.minutes[pair_index]
+        np.minimum.at(best, cell, minutes)
+        at_best = minutes == best[cell]
+        best_site = np.full(n_cells, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best_site, cell[at_best], reach.site[pair_index][at_best])
+        best_site[best_site == np.iinfo(np.int64).max] = -1
+
+        if with_nearest:
+            for group in np.unique(sg_group):
+                cells = np.arange(n) * n_groups + group
+                missing = np.flatnonzero(best_site[cells] < 0)
+                if len(missing) == 0:
+                    continue
+                mask = np.zeros(m, dtype=bool)
+                mask[sg_site[sg_group == group]] = True
+                found = nearest(reach, mask, missing, k=1)
+                target = found["origin"].to_numpy() * n_groups + group
+                best[target] = found["minutes"].to_numpy()
+                best_site[target] = found["site"].to_numpy()
+    best[best_site < 0] = np.nan
+    return GroupReach(
+        offers.reshape(n, n_groups), providers.reshape(n, n_groups),
+        best.reshape(n, n_groups), best_site.reshape(n, n_groups),
+    )
+
+
+def _codes(values: pd.Series | np.ndarray, categories) -> np.ndarray:
+    return pd.Index(list(categories)).get_indexer(np.asarray(values))
+
+
+def provider_codes(sites: pd.DataFrame) -> np.ndarray:
+    """Dense integer code of each site's provider (by site position)."""
+    return pd.factorize(sites["provider_id"].to_numpy())[0].astype(np.int64)
+
+
+# ----------------------------------------------------------------------------------------------
+# Choice within reach and cold spots
+
+
+def choice_by_level(
+    areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
+    levels: tuple[str, ...] = LEVELS, with_nearest: bool = True,
+) -> pd.DataFrame:
+    """Choice within reach for every area × level.
+
+    offers: the selected active offers (with site_pos and offer_key, see `active_offers`).
+    reach: pairs from the areas (in `areas` row order) to `sites` within the travel time.
+    Returns one row per area × level: area_code, level, offers (distinct type + subject/route
+    within reach), providers (distinct providers within reach), nearest_minutes (to the nearest
+    site offering that level, within reach or not; NaN when none anywhere), nearest_site_id
+    (Int64), no_data (no offer at that level recorded at all; then offers and providers are NA).
+    """
+    level_code = _codes(offers["level"], levels)
+    keep = level_code >= 0
+    key_code = pd.factorize(offers["offer_key"].to_numpy())[0]
+    stats = group_reach(
+        reach, offers["site_pos"].to_numpy()[keep].astype(np.int64), level_code[keep],
+        key_code[keep], len(levels), provider_codes(sites), with_nearest=with_nearest,
+    )
+    recorded = np.zeros(len(levels), dtype=bool)
+    recorded[np.unique(level_code[keep])] = True
+    return _cells_frame(areas, sites, stats, pd.DataFrame({"level": list(levels)}), recorded)
+
+
+def _cells_frame(
+    areas: pd.DataFrame, sites: pd.DataFrame, stats: GroupReach, groups: pd.DataFrame,
+    recorded: np.ndarray,
+) -> pd.DataFrame:
+    n, g = stats.offers.shape
+    no_data = np.tile(~recorded, n)
+    offers = pd.array(stats.offers.ravel(), dtype="Int64")
+    providers = pd.array(stats.providers.ravel(), dtype="Int64")
+    offers[no_data] = pd.NA
+    providers[no_data] = pd.NA
+    site = stats.nearest_site.ravel()
+    site_id = pd.array(np.where(site >= 0, sites["site_id"].to_numpy()[np.maximum(site, 0)], 0),
+                       dtype="Int64")
+    site_id[site < 0] = pd.NA
+    frame = pd.DataFrame({"area_code": np.repeat(areas["area_code"].to_numpy(), g)})
+    for column in groups.columns:
+        frame[column] = np.tile(groups[column].to_numpy(), n)
+    frame["offers"] = offers
+    frame["providers"] = providers
+    frame["nearest_minutes"] = stats.nearest_minutes.ravel()
+    frame["nearest_site_id"] = site_id
+    frame["no_data"] = no_data
+    return frame
+
+
+def choice_by_type(
+    areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
+    levels: tuple[str, ...] = LEVELS,
+) -> pd.DataFrame:
+    """Choice within reach for every area × level × qualification type recorded at that level.
+
+    Same columns as `choice_by_level` plus qualification_type; only (level, type) combinations
+    with at least one offer are listed (so no_data is always False here).
+    """
+    offers = offers[offers["level"].isin(levels)]
+    combos = (
+        offers[["level", "qualification_type"]].drop_duplicates()
+        .sort_values(["level", "qualification_type"], key=lambda s: s.astype(str))
+        .reset_index(drop=True)
+    )
+    combo_code = pd.MultiIndex.from_frame(combos).get_indexer(
+        pd.MultiIndex.from_frame(offers[["level", "qualification_type"]])
+    ) if len(offers) else np.empty(0, np.int64)
+    key_code = pd.factorize(offers["offer_key"].to_numpy())[0]
+    stats = group_reach(
+        reach, offers["site_pos"].to_numpy().astype(np.int64), combo_code, key_code,
+        len(combos), provider_codes(sites),
+    )
+    return _cells_frame(areas, sites, stats, combos, np.ones(len(combos), dtype=bool))
+
+
+def mark_cold_spots(
+    area_level: pd.DataFrame, reference_offers: pd.Series, in_kent: pd.Series,
+    share_of_median: float,
+) -> pd.DataFrame:
+    """Add cold, cold_rule and kent_median to an area × level choice table.
+
+    reference_offers: offers within reach at the median reference travel time, aligned with
+    `area_level` rows. in_kent: bool per row (the median is Kent's: taken over Kent's areas; over
+    all areas if none is marked as in Kent). An area is cold at a level when no offer is within
+    reach ("none_within_reach") or when its offers are below share_of_median × Kent's median
+    ("below_share_of_median"); no_data rows are never cold (cold_rule "").
+    """
+    frame = area_level.copy()
+    offers = frame["offers"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    reference = pd.Series(reference_offers).astype("Float64").to_numpy(dtype=float,
+                                                                       na_value=np.nan)
+    kent_rows = np.asarray(in_kent, dtype=bool)
+    if not kent_rows.any():
+        kent_rows = np.ones(len(frame), dtype=bool)
+    medians = (
+        pd.DataFrame({"level": frame["level"].to_numpy()[kent_rows],
+                      "offers": reference[kent_rows]})
+        .groupby("level")["offers"].median()
+    )
+    median = frame["level"].map(medians).to_numpy(dtype=float)
+    none = offers == 0
+    below = ~none & (offers < share_of_median * median)
+    no_data = frame["no_data"].to_numpy(dtype=bool)
+    frame["kent_median"] = median
+    frame["cold"] = (none | below) & ~no_data
+    frame["cold_rule"] = np.where(no_data, "", np.where(none, COLD_NONE,
+                                                        np.where(below, COLD_BELOW, "")))
+    return frame
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The smallest value whose cumulative weight reaches q of the total (NaN values and
+    non-positive weights are ignored; NaN when nothing is left)."""
+    values = np.asarray(values, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    keep = ~np.isnan(values) & (weights > 0)
+    if not keep.any():
+        return float("nan")
+    values, weights = values[keep], weights[keep]
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    index = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
+    return float(values[order][min(index, len(values) - 1)])
+
+
+def region_rows(areas: pd.DataFrame, regions: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
+    """(region_slug, region_name, boolean mask over areas) for each LCPA, then Kent as a whole."""
+    slugs = areas["region_slug"].to_numpy()
+    rows = [(slug, name, slugs == slug) for slug, name in zip(
+        regions["region_slug"], regions["region_name"], strict=True)]
+    kent = areas["in_kent"].to_numpy(dtype=bool)
+    rows.append((KENT, "Kent", kent))
+    return rows
+
+
+def summarise_regions(
+    areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFrame, area_level: pd.DataFrame,
+    offers: pd.DataFrame, levels: tuple[str, ...],
+) -> pd.DataFrame:
+    """Per LCPA × level (and Kent × level): the cohort measures of cold spots.
+
+    Columns: region_slug, region_name, level, areas, cohort (sum of cohort_16_17, missing
+    figures count as 0), cold_areas, cold_cohort, cold_share (cold_cohort / cohort; NaN when the
+    cohort is 0 or no_data), options (offers at sites in the LCPA at that level), options_per_1000
+    (options per 1,000 of the cohort), median_minutes and p90_minutes (cohort-weighted median and
+    90th percentile of minutes to the nearest offer at that level), no_data.
+    """
+    cohort = areas["cohort_16_17"].fillna(0).to_numpy(dtype=float)
+    n_levels = len(levels)
+    level_pos = {level: i for i, level in enumerate(levels)}
+    # area_level rows are area-major in `areas` order, then levels in order.
+    cold = area_level["cold"].to_numpy(dtype=bool).reshape(-1, n_levels)
+    minutes = area_level["nearest_minutes"].to_numpy(dtype=float).reshape(-1, n_levels)
+    no_data = area_level["no_data"].to_numpy(dtype=bool).reshape(-1, n_levels)[0] if len(
+        area_level) else np.ones(n_levels, dtype=bool)
+    site_region = sites["region_slug"].to_numpy()
+    offer_region = site_region[offers["site_pos"].to_numpy(dtype=np.int64)]
+    offer_level = offers["level"].to_numpy()
+    site_in_kent = pd.Series(site_region).notna().to_numpy()
+    records = []
+    for slug, name, mask in region_rows(areas, regions):
+        in_region = (offer_region == slug) if slug != KENT else site_in_kent[
+            offers["site_pos"].to_numpy(dtype=np.int64)]
+        total = float(cohort[mask].sum())
+        for level in levels:
+            i = level_pos[level]
+            options = int(((offer_level == level) & in_region).sum())
+            cold_cohort = float(cohort[mask & cold[:, i]].sum()) if len(cold) else 0.0
+            records.append({
+                "region_slug": slug, "region_name": name, "level": level,
+                "areas": int(mask.sum()), "cohort": total,
+                "cold_areas": int((mask & cold[:, i]).sum()) if len(cold) else 0,
+                "cold_cohort": cold_cohort,
+                "cold_share": cold_cohort / total if total > 0 and not no_data[i] else np.nan,
+                "options": np.nan if no_data[i] else options,
+                "options_per_1000": (options * 1000 / total) if total > 0 and not no_data[i]
+                else np.nan,
+                "median_minutes": weighted_quantile(minutes[mask, i], cohort[mask], 0.5)
+                if len(minutes) else np.nan,
+                "p90_minutes": weighted_quantile(minutes[mask, i], cohort[mask], 0.9)
+                if len(minutes) else np.nan,
+                "no_data": bool(no_data[i]),
+            })
+    return pd.DataFrame.from_records(records, columns=[
+        "region_slug", "region_name", "level", "areas", "cohort", "cold_areas", "cold_cohort",
+        "cold_share", "options", "options_per_1000", "median_minutes", "p90_minutes", "no_data",
+    ])
+
+
+# ----------------------------------------------------------------------------------------------
+# Duplication with small numbers
+
+
+def duplication(
+    offers: pd.DataFrame, sites: pd.DataFrame, params: AnalysisParams
+) -> pd.DataFrame:
+    """Collaboration candidates: pairs of small offers of the same option by different providers.
+
+    offers: the selected active offers (site_pos, offer_key). An offer is small when its learners
+    are known and below params.small_learners. Two small offers with the same level and offer_key
+    at different providers are a candidate when their sites are in the same LCPA (same_lcpa) or
+    within params.duplication_minutes of each other by the selected mode's distance estimate
+    (within_minutes). One row per pair (course_id_a < course_id_b): level, qualification_type,
+    offer_key, subject, same_lcpa, within_minutes, minutes_apart, and for a and b: course_id,
+    provider_id, provider_name, site_id, site_name, region_slug, learners.
+    """
+    columns = ["level", "qualification_type", "offer_key", "subject", "same_lcpa",
+               "within_minutes", "minutes_apart"] + [
+        f"{field}_{side}" for side in ("a", "b") for field in
+        ("course_id", "provider_id", "provider_name", "site_id", "site_name", "region_slug",
+         "learners")]
+    learners = offers["learners"].to_numpy(dtype=float)
+    small = offers[~np.isnan(learners) & (learners < params.small_learners)]
+    if small.empty:
+        return pd.DataFrame(columns=columns)
+    site_pos = small["site_pos"].to_numpy(dtype=np.int64)
+    table = pd.DataFrame({
+        "course_id": small["course_id"].to_numpy(),
+        "provider_id": small["provider_id"].to_numpy(),
+        "site_pos": site_pos,
+        "level": small["level"].to_numpy(),
+        "qualification_type": small["qualification_type"].to_numpy(),
+        "offer_key": small["offer_key"].to_numpy(),
+        "learners": small["learners"].to_numpy(dtype=float),
+        "region_slug": sites["region_slug"].to_numpy()[site_pos],
+    })
+    match = ["level", "offer_key"]
+    assumptions = params.assumptions()
+
+    # Same LCPA: self-join within (level, key, region).
+    same = table[table["region_slug"].notna()].merge(
+        table[table["region_slug"].notna()], on=[*match, "region_slug"], suffixes=("_a", "_b")
+    )
+    same = same[(same["course_id_a"] < same["course_id_b"])
+                & (same["provider_id_a"] != same["provider_id_b"])]
+    pairs = [same[["course_id_a", "course_id_b"]]]
+
+    # Within minutes: site pairs from a k-d tree, then offers matched on (level, key).
+    from scipy.spatial import cKDTree
+
+    used_sites = np.unique(site_pos)
+    xy = np.column_stack([sites["easting"].to_numpy(float)[used_sites],
+                          sites["northing"].to_numpy(float)[used_sites]])
+    from coldspots.travel import reach_radius_m
+
+    radius = reach_radius_m(params.duplication_minutes, assumptions)
+    if radius >= 0 and len(used_sites) > 1:
+        close = cKDTree(xy).query_pairs(radius * (1 + 1e-9) + 1e-3, output_type="ndarray")
+        site_pairs = pd.DataFrame({"site_pos_a": used_sites[close[:, 0]],
+                                   "site_pos_b": used_sites[close[:, 1]]})
+        # Both orders, so that the course order can be normalised afterwards.
+        site_pairs = pd.concat([site_pairs, site_pairs.rename(
+            columns={"site_pos_a": "site_pos_b", "site_pos_b": "site_pos_a"})])
+        near = site_pairs.merge(table.add_suffix("_a"), on="site_pos_a").merge(
+            table.add_suffix("_b"), left_on=["site_pos_b", "level_a", "offer_key_a"],
+            right_on=["site_pos_b", "level_b", "offer_key_b"],
+        )
+        near = near[(near["course_id_a"] < near["course_id_b"])
+                    & (near["provider_id_a"] != near["provider_id_b"])]
+        pairs.append(near[["course_id_a", "course_id_b"]])
+    # Two providers' offers at one site (a shared campus) are as close as can be.
+    shared = table.merge(table, on=[*match, "site_pos"], suffixes=("_a", "_b"))
+    shared = shared[(shared["course_id_a"] < shared["course_id_b"])
+                    & (shared["provider_id_a"] != shared["provider_id_b"])]
+    pairs.append(shared[["course_id_a", "course_id_b"]])
+
+    found = pd.concat(pairs).drop_duplicates()
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    by_course = table.set_index("course_id")
+    a = by_course.loc[found["course_id_a"].to_numpy()]
+    b = by_course.loc[found["course_id_b"].to_numpy()]
+    sa, sb = a["site_pos"].to_numpy(), b["site_pos"].to_numpy()
+    distance = straight_line_m(
+        sites["easting"].to_numpy(float)[sa], sites["northing"].to_numpy(float)[sa],
+        sites["easting"].to_numpy(float)[sb], sites["northing"].to_numpy(float)[sb],
+    )
+    minutes_apart = estimate_minutes(distance, assumptions)
+    region_a, region_b = a["region_slug"].to_numpy(), b["region_slug"].to_numpy()
+    subject = offers.set_index("course_id").loc[found["course_id_a"].to_numpy()]
+    result = pd.DataFrame({
+        "level": a["level"].to_numpy(),
+        "qualification_type": a["qualification_type"].to_numpy(),
+        "offer_key": a["offer_key"].to_numpy(),
+        "subject": np.where(subject["tlevel_route"].fillna("").to_numpy() != "",
+                            subject["tlevel_route"].fillna("").to_numpy(),
+                            subject["subject"].fillna("").to_numpy()),
+        "same_lcpa": pd.Series(region_a).notna().to_numpy() & (region_a == region_b),
+        "within_minutes": minutes_apart <= params.duplication_minutes,
+        "minutes_apart": minutes_apart,
+    })
+    names = sites.set_index("provider_id")["provider_name"]
+    names = names[~names.index.duplicated()]
+    for side, rows, pos in (("a", a, sa), ("b", b, sb)):
+        result[f"course_id_{side}"] = rows.index.to_numpy()
+        result[f"provider_id_{side}"] = rows["provider_id"].to_numpy()
+        result[f"provider_name_{side}"] = names.reindex(rows["provider_id"].to_numpy()).to_numpy()
+        result[f"site_id_{side}"] = sites["site_id"].to_numpy()[pos]
+        result[f"site_name_{side}"] = sites["site_name"].to_numpy()[pos]
+        result[f"region_slug_{side}"] = rows["region_slug"].to_numpy()
+        result[f"learners_{side}"] = rows["learners"].to_numpy()
+    result = result[result["same_lcpa"] | result["within_minutes"]]
+    return result.sort_values(["level", "offer_key", "course_id_a", "course_id_b"]).reset_index(
+        drop=True)[columns]
+
+
+def small_sixth_forms(
+    offers: pd.DataFrame, sites: pd.DataFrame, params: AnalysisParams
+) -> pd.DataFrame:
+    """School sixth forms with fewer learners than params.small_sixth_form (the DfE's ~200).
+
+    offers: active offers in the year (unfiltered by the request's level/type filters, so the
+    size is the whole sixth form). A provider's size is the sum of the known learners on its
+    offers; sources that count students per qualification family count a student taking two
+    families twice, so this is an upper bound and a flagged sixth form is small for certain.
+    Providers with no known learner figure are not flagged (unknown is not small).
+    Columns: provider_id, provider_name, provider_urn, region_slug, learners, offers.
+    """
+    kinds = offers["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()
+    rows = offers[kinds]
+    columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "learners", "offers"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    sizes = rows.groupby("provider_id").agg(
+        learners=("learners", lambda s: s.sum(min_count=1)), offers=("course_id", "count")
+    )
+    sizes = sizes[sizes["learners"].notna() & (sizes["learners"] < params.small_sixth_form)]
+    first_site = sites.sort_values(["provider_id", "is_main"], ascending=[True, False])
+    first_site = first_site.drop_duplicates("provider_id").set_index("provider_id")
+    sizes = sizes.join(first_site[["provider_name", "provider_urn", "region_slug"]])
+    return sizes.reset_index().sort_values(["learners", "provider_name"])[columns].reset_index(
+        drop=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Year-on-year
+
+
+def year_on_year(
+    offers: pd.DataFrame, sites: pd.DataFrame, regions: pd.DataFrame, year_from: str | None,
+    year_to: str, params: AnalysisParams,
+) -> pd.DataFrame:
+    """Offers and learners per LCPA × level in two years, with the change.
+
+    offers: all offers (any year); the request's filters are applied and withdrawn offers or
+    closed providers are left out, as for the main measures. Offers are counted by site LCPA;
+    "kent" is every site in an LCPA. Columns: region_slug, region_name, level, year_from,
+    year_to, offers_from, offers_to, offers_change, learners_from, learners_to, learners_change,
+    no_data_from, no_data_to (no offer at that level recorded in that year anywhere: the counts
+    are then NaN, not 0). learners_* are sums of known learners (NaN when none is known).
+    """
+    levels = measured_levels(params)
+    columns = ["region_slug", "region_name", "level", "year_from", "year_to", "offers_from",
+               "offers_to", "offers_change", "learners_from", "learners_to", "learners_change",
+               "no_data_from", "no_data_to"]
+    per_year = {}
+    for year in (year_from, year_to):
+        if year is None:
+            per_year[year] = None
+            continue
+        rows = select_offers(active_offers(offers, sites, year), params)
+        per_year[year] = rows.assign(
+            region_slug=sites["region_slug"].to_numpy()[rows["site_pos"].to_numpy(np.int64)]
+        )
+    records = []
+    slugs = [*zip(regions["region_slug"], regions["region_name"], strict=True), (KENT, "Kent")]
+    for slug, name in slugs:
+        for level in levels:
+            record = {"region_slug": slug, "region_name": name, "level": level,
+                      "year_from": year_from, "year_to": year_to}
+            for suffix, year in (("from", year_from), ("to", year_to)):
+                rows = per_year[year]
+                level_rows = None if rows is None else rows[rows["level"] == level]
+                no_data = level_rows is None or level_rows.empty
+                if not no_data:
+                    here = level_rows[level_rows["region_slug"].notna()] if slug == KENT else (
+                        level_rows[level_rows["region_slug"] == slug])
+                    record[f"offers_{suffix}"] = float(len(here))
+                    record[f"learners_{suffix}"] = float(here["learners"].sum(min_count=1))
+                else:
+                    record[f"offers_{suffix}"] = np.nan
+                    record[f"learners_{suffix}"] = np.nan
+                record[f"no_data_{suffix}"] = no_data
+            record["offers_change"] = record["offers_to"] - record["offers_from"]
+            record["learners_change"] = record["learners_to"] - record["learners_from"]
+            records.append(record)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+# ----------------------------------------------------------------------------------------------
+# SEND and SEMH
+
+
+def specialist_site_mask(sites: pd.DataFrame) -> np.ndarray:
+    """Sites of open providers of specialist post-16 provision (special schools, specialist
+    post-16 institutions, or any provider flagged specialist SEND)."""
+    return (
+        sites["provider_open"].to_numpy(dtype=bool)
+        & (sites["specialist_send"].to_numpy(dtype=bool)
+           | sites["provider_kind"].isin(SPECIALIST_KINDS).to_numpy())
+    )
+
+
+def ap_site_mask(sites: pd.DataFrame) -> np.ndarray:
+    """Sites of open alternative provision / pupil referral units."""
+    return sites["provider_open"].to_numpy(dtype=bool) & sites["provider_kind"].isin(
+        AP_KINDS).to_numpy()
+
+
+def _nearest_in(reach: Reach, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per origin: minutes to the nearest masked site (NaN none), its position (-1), and whether
+    one is within reach."""
+    n = reach.n_origins
+    minutes = np.full(n, np.nan)
+    site = np.full(n, -1, dtype=np.int64)
+    within = np.zeros(n, dtype=bool)
+    if not mask.any():
+        return minutes, site, within
+    found = nearest(reach, mask, None, k=1)
+    minutes[found["origin"].to_numpy()] = found["minutes"].to_numpy()
+    site[found["origin"].to_numpy()] = found["site"].to_numpy()
+    within = minutes <= reach.limit
+    return minutes, site, within
+
+
+def send_reach(
+    areas: pd.DataFrame, sites: pd.DataFrame, regions: pd.DataFrame, reach: Reach
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """"Distance to learn" for SEND and reach of alternative provision (AP) for SEMH.
+
+    Returns (send_areas, send_regions).
+    send_areas: area_code, region_slug, ehcp (estimate, NaN unknown), specialist_minutes,
+        specialist_site_id, specialist_within_reach, ap_minutes, ap_site_id, ap_within_reach.
+    send_regions (each LCPA, then "kent"): region_slug, region_name, ehcp, cohort,
+        specialist_mean_minutes and specialist_median_minutes (weighted by the EHCP estimate),
+        specialist_within_reach_share (EHCP-weighted), ap_reach_share (cohort-weighted share with
+        AP within the travel time), ap_median_minutes (cohort-weighted), no_data_specialist,
+        no_data_ap (no such provision recorded at all: measures are NaN, not 0).
+    """
+    specialist = specialist_site_mask(sites)
+    ap = ap_site_mask(sites)
+    s_minutes, s_site, s_within = _nearest_in(reach, specialist)
+    a_minutes, a_site, a_within = _nearest_in(reach, ap)
+    site_ids = sites["site_id"].to_numpy()
+
+    def ids(pos):
+        out = pd.array(np.where(pos >= 0, site_ids[np.maximum(pos, 0)] if len(site_ids) else 0,
+                                0), dtype="Int64")
+        out[pos < 0] = pd.NA
+        return out
+
+    areas_out = pd.DataFrame({
+        "area_code": areas["area_code"].to_numpy(),
+        "region_slug": areas["region_slug"].to_numpy(),
+        "ehcp": areas["ehcp_16_17"].to_numpy(dtype=float),
+        "specialist_minutes": s_minutes,
+        "specialist_site_id": ids(s_site),
+        "specialist_within_reach": s_within,
+        "ap_minutes": a_minutes,
+        "ap_site_id": ids(a_site),
+        "ap_within_reach": a_within,
+    })
+    ehcp = np.nan_to_num(areas["ehcp_16_17"].to_numpy(dtype=float))
+    cohort = np.nan_to_num(areas["cohort_16_17"].to_numpy(dtype=float))
+    no_specialist, no_ap = not specialist.any(), not ap.any()
+    records = []
+    for slug, name, mask in region_rows(areas, regions):
+        weight = ehcp[mask]
+        total_ehcp = float(weight.sum())
+        total_cohort = float(cohort[mask].sum())
+        has_minutes = ~np.isnan(s_minutes[mask])
+        weighted = weight[has_minutes]
+        records.append({
+            "region_slug": slug, "region_name": name, "ehcp": total_ehcp, "cohort": total_cohort,
+            "specialist_mean_minutes": float((s_minutes[mask][has_minutes] * weighted).sum()
+                                             / weighted.sum())
+            if not no_specialist and weighted.sum() > 0 else np.nan,
+            "specialist_median_minutes": np.nan if no_specialist else weighted_quantile(
+                s_minutes[mask], weight, 0.5),
+            "specialist_within_reach_share": float((weight * s_within[mask]).sum() / total_ehcp)
+            if not no_specialist and total_ehcp > 0 else np.nan,
+            "ap_reach_share": float((cohort[mask] * a_within[mask]).sum() / total_cohort)
+            if not no_ap and total_cohort > 0 else np.nan,
+            "ap_median_minutes": np.nan if no_ap else weighted_quantile(
+                a_minutes[mask], cohort[mask], 0.5),
+            "no_data_specialist": no_specialist,
+            "no_data_ap": no_ap,
+        })
+    return areas_out, pd.DataFrame.from_records(records)
+
+
+def reach_for(inputs: Inputs, params: AnalysisParams, minutes: float | None = None) -> Reach:
+    """Build the reach from every area to every site for the request's mode and travel time."""
+    return build_reach(
+        origins_of(inputs.areas), inputs.sites[["site_id", "easting", "northing"]],
+        params.minutes if minutes is None else minutes, params.assumptions(),
+        inputs.matrix_for(params.mode),
+    )

@@ -1,0 +1,256 @@
+"""The Young Person's Guarantee: can a 16-year-old reach the minimum offer?
+
+The minimum offer has five components (COMPONENTS): A Levels, T Levels, apprenticeships, a
+Level 2 course, and a pathway at Level 1 or Entry. For an origin each component is
+  "met"     — an eligible offer of that kind is within the travel time,
+  "not_met" — none is (the nearest eligible offer and its minutes are given, if any exists),
+  "no_data" — no offer of that kind is recorded at all in the year, so we cannot say.
+An area meets the guarantee when every component that has data is met; the components without
+data are listed beside the result (today: apprenticeships), never silently counted as met or
+failed.
+
+The guarantee uses the year, mode and travel time of the request, not its level/type/subject
+filters: the components are fixed. The optional learner profile (GCSE English and maths grades,
+EHCP) removes offers whose entry requirements the learner does not meet: with a grade given, an
+offer requiring a higher grade is left out; offers requiring an EHCP count only for a learner
+with one. With no grades given, entry requirements are not applied.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from coldspots.analysis import KENT, region_rows
+from coldspots.params import AnalysisParams
+from coldspots.travel import Reach, minutes_from_point, nearest
+
+APPRENTICESHIP_TYPES = ("apprenticeship_intermediate", "apprenticeship_advanced")
+COMPONENTS = ("a_level", "t_level", "apprenticeship", "level_2", "pathway_l1_entry")
+COMPONENT_LABELS = {
+    "a_level": "A Levels",
+    "t_level": "T Levels",
+    "apprenticeship": "Apprenticeships",
+    "level_2": "A Level 2 course",
+    "pathway_l1_entry": "A pathway at Level 1 or Entry",
+}
+MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
+
+
+def component_masks(offers: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Which offers count towards each component (boolean array per component).
+
+    a_level: qualification type A Level; t_level: T Level; apprenticeship: intermediate or
+    advanced apprenticeship; level_2: any Level 2 offer that is not an apprenticeship;
+    pathway_l1_entry: any Level 1 or Entry offer.
+    """
+    kind = offers["qualification_type"].to_numpy()
+    level = offers["level"].to_numpy()
+    apprenticeship = np.isin(kind, APPRENTICESHIP_TYPES)
+    return {
+        "a_level": kind == "a_level",
+        "t_level": kind == "t_level",
+        "apprenticeship": apprenticeship,
+        "level_2": (level == "2") & ~apprenticeship,
+        "pathway_l1_entry": np.isin(level, ("1", "E")),
+    }
+
+
+def eligible(offers: pd.DataFrame, params: AnalysisParams) -> np.ndarray:
+    """Offers the learner profile in `params` can take (boolean array; see module docstring)."""
+    keep = np.ones(len(offers), dtype=bool)
+    if not params.has_ehcp:
+        keep &= ~offers["ehcp_required"].to_numpy(dtype=bool)
+    if params.english_grade is not None:
+        need = offers["min_english_grade"].to_numpy(dtype=float)
+        keep &= np.isnan(need) | (need <= params.english_grade)
+    if params.maths_grade is not None:
+        need = offers["min_maths_grade"].to_numpy(dtype=float)
+        keep &= np.isnan(need) | (need <= params.maths_grade)
+    return keep
+
+
+def component_sites(
+    offers: pd.DataFrame, n_sites: int, params: AnalysisParams
+) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
+    """Per component: a boolean mask over sites with an eligible offer, and whether any offer of
+    that kind is recorded at all (before the learner profile is applied).
+
+    offers: the active offers of the year, with site_pos (see analysis.active_offers).
+    """
+    masks = component_masks(offers)
+    ok = eligible(offers, params)
+    site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
+    sites, recorded = {}, {}
+    for name in COMPONENTS:
+        mask = np.zeros(n_sites, dtype=bool)
+        mask[site_pos[masks[name] & ok]] = True
+        sites[name] = mask
+        recorded[name] = bool(masks[name].any())
+    return sites, recorded
+
+
+def guarantee_by_area(
+    areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
+    params: AnalysisParams,
+) -> pd.DataFrame:
+    """The guarantee for every area.
+
+    offers: active offers in the year (site_pos). reach: pairs from the areas (same order) to
+    `sites` within the request's travel time.
+    Columns: area_code, region_slug, cohort (16-year-olds if recorded for any area, else 16–17;
+    missing = 0), then per component c: c (status "met" | "not_met" | "no_data"), c_minutes
+    (minutes to the nearest eligible offer, within reach or not; NaN when none anywhere or no
+    data), c_site_id (Int64); then meets (every component with data met, and at least one has
+    data), components_met, no_data_components (comma-separated component names).
+    """
+    n = reach.n_origins
+    masks, recorded = component_sites(offers, len(sites), params)
+    site_ids = sites["site_id"].to_numpy()
+    frame = pd.DataFrame({
+        "area_code": areas["area_code"].to_numpy(),
+        "region_slug": areas["region_slug"].to_numpy(),
+        "cohort": guarantee_cohort(areas),
+    })
+    meets = np.ones(n, dtype=bool)
+    met_count = np.zeros(n, dtype=np.int64)
+    for name in COMPONENTS:
+        minutes = np.full(n, np.nan)
+        site = np.full(n, -1, dtype=np.int64)
+        if recorded[name] and masks[name].any():
+            found = nearest(reach, masks[name], None, k=1)
+            minutes[found["origin"].to_numpy()] = found["minutes"].to_numpy()
+            site[found["origin"].to_numpy()] = found["site"].to_numpy()
+        met = minutes <= reach.limit
+        if recorded[name]:
+            status = np.where(met, MET, NOT_MET)
+            meets &= met
+            met_count += met
+        else:
+            status = np.full(n, NO_DATA)
+        site_id = pd.array(np.where(site >= 0, site_ids[np.maximum(site, 0)]
+                                    if len(site_ids) else 0, 0), dtype="Int64")
+        site_id[site < 0] = pd.NA
+        frame[name] = status
+        frame[f"{name}_minutes"] = minutes
+        frame[f"{name}_site_id"] = site_id
+    missing = [name for name in COMPONENTS if not recorded[name]]
+    frame["meets"] = meets & (len(missing) < len(COMPONENTS))
+    frame["components_met"] = met_count
+    frame["no_data_components"] = ",".join(missing)
+    return frame
+
+
+def guarantee_cohort(areas: pd.DataFrame) -> np.ndarray:
+    """Weights for the guarantee: 16-year-olds where any area has that figure, else 16–17."""
+    sixteen = areas["cohort_16"].to_numpy(dtype=float) if "cohort_16" in areas else None
+    if sixteen is not None and not np.isnan(sixteen).all():
+        return np.nan_to_num(sixteen)
+    return np.nan_to_num(areas["cohort_16_17"].to_numpy(dtype=float))
+
+
+def guarantee_by_region(
+    guarantee_areas: pd.DataFrame, areas: pd.DataFrame, regions: pd.DataFrame
+) -> pd.DataFrame:
+    """Per LCPA, then "kent": the cohort-weighted share covered and the component failing most.
+
+    Columns: region_slug, region_name, areas, cohort, covered_share (share of the cohort in
+    areas meeting the guarantee; NaN when the cohort is 0), c_share per component (share of the
+    cohort where it is met; NaN when no data), weakest_component (the component with the
+    lowest share among those with data, "" when none falls short), no_data_components.
+    """
+    cohort = guarantee_areas["cohort"].to_numpy(dtype=float)
+    meets = guarantee_areas["meets"].to_numpy(dtype=bool)
+    statuses = {name: guarantee_areas[name].to_numpy() for name in COMPONENTS}
+    no_data = [name for name in COMPONENTS if len(statuses[name]) and
+               (statuses[name] == NO_DATA).all()]
+    if len(guarantee_areas) == 0:
+        no_data = []
+    records = []
+    for slug, name, mask in region_rows(areas, regions):
+        total = float(cohort[mask].sum())
+        record = {"region_slug": slug, "region_name": name, "areas": int(mask.sum()),
+                  "cohort": total,
+                  "covered_share": float(cohort[mask & meets].sum() / total) if total > 0
+                  else np.nan}
+        worst, worst_share = "", 1.0
+        for component in COMPONENTS:
+            if component in no_data or total <= 0:
+                share = np.nan
+            else:
+                share = float(cohort[mask & (statuses[component] == MET)].sum() / total)
+                if share < worst_share:
+                    worst, worst_share = component, share
+            record[f"{component}_share"] = share
+        record["weakest_component"] = worst
+        record["no_data_components"] = ",".join(no_data)
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def point_guarantee(
+    easting: float, northing: float, sites: pd.DataFrame, offers: pd.DataFrame,
+    params: AnalysisParams, options_per_component: int = 3,
+) -> dict:
+    """The guarantee for one point (a postcode), by the distance estimate.
+
+    offers: active offers in the year (site_pos). Returns a dict:
+      meets (bool), no_data_components (list), minutes, mode, travel_method ("estimate": imported
+      journey times are per small area, not per postcode),
+      components: list, in COMPONENTS order, of {component, label, status, nearest_minutes,
+        options}, where options are up to `options_per_component` nearest sites with an
+        eligible offer of that kind, nearest first: {provider_name, provider_urn, site_id,
+        site_name, course_id, title, level, qualification_type, subject, minutes, within_reach}.
+    """
+    minutes = minutes_from_point(easting, northing, sites, params.assumptions())
+    masks = component_masks(offers)
+    ok = eligible(offers, params)
+    site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
+    components, missing = [], []
+    meets = True
+    for name in COMPONENTS:
+        if not masks[name].any():
+            missing.append(name)
+            components.append({"component": name, "label": COMPONENT_LABELS[name],
+                               "status": NO_DATA, "nearest_minutes": None, "options": []})
+            continue
+        rows = offers[masks[name] & ok].assign(minutes=minutes[site_pos[masks[name] & ok]])
+        rows = rows.sort_values(["minutes", "site_pos", "title", "course_id"])
+        best = rows.drop_duplicates("site_pos").head(options_per_component)
+        options = []
+        for row in best.itertuples():
+            site = sites.iloc[int(row.site_pos)]
+            urn = site["provider_urn"]
+            options.append({
+                "provider_name": site["provider_name"],
+                "provider_urn": None if pd.isna(urn) else int(urn),
+                "site_id": int(site["site_id"]),
+                "site_name": site["site_name"],
+                "course_id": int(row.course_id),
+                "title": row.title,
+                "level": row.level,
+                "qualification_type": row.qualification_type,
+                "subject": row.tlevel_route or row.subject or "",
+                "minutes": float(row.minutes),
+                "within_reach": bool(row.minutes <= params.minutes),
+            })
+        nearest_minutes = options[0]["minutes"] if options else None
+        met = nearest_minutes is not None and nearest_minutes <= params.minutes
+        meets &= met
+        components.append({"component": name, "label": COMPONENT_LABELS[name],
+                           "status": MET if met else NOT_MET,
+                           "nearest_minutes": nearest_minutes, "options": options})
+    return {
+        "meets": bool(meets and len(missing) < len(COMPONENTS)),
+        "no_data_components": missing,
+        "minutes": params.minutes,
+        "mode": params.mode,
+        "travel_method": "estimate",
+        "components": components,
+    }
+
+
+__all__ = [
+    "COMPONENTS", "COMPONENT_LABELS", "KENT", "MET", "NOT_MET", "NO_DATA", "component_masks",
+    "component_sites", "eligible", "guarantee_by_area", "guarantee_by_region", "point_guarantee",
+]

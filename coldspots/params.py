@@ -1,0 +1,329 @@
+"""Every threshold and assumption of the cold-spot analysis, in one documented place.
+
+`AnalysisParams` is the single, immutable (hashable, so it can key a cache) description of one
+analysis request. Every field has a default chosen below, with the reason; the map, the reports and
+the command change them per request through `AnalysisParams.from_query` or `dataclasses.replace`.
+
+Travel-time assumptions (the estimate used when no imported journey time covers a pair)
+-------------------------------------------------------------------------------------
+minutes = fixed_minutes + straight-line metres × detour_factor ÷ (speed km/h × 1000 / 60)
+
+* Straight-line distance is measured on the British National Grid (EPSG:27700, metres), which is
+  accurate to well under 0.1% across Kent, so no geodesic correction is needed.
+* detour_factor ("circuity"): road and path networks are longer than the crow flies. Published
+  studies of road circuity put the ratio of network to straight-line distance at about 1.2–1.4
+  in Britain and western Europe (Ballou, Rahardja and Sakai 2002, "Selected country circuity
+  factors for road travel distance estimation"); we use 1.3 for roads (car, bus) and 1.25 for
+  walking, which can use paths that cut corners.
+* walk: 4.8 km/h, the walking speed assumed by the Department for Transport's Journey Time
+  Statistics (JTS) and TfL's planning guidance (3 mph).
+* car: 40 km/h average door-to-door road speed for mixed urban and rural A-road/B-road trips
+  (an assumption of the order of DfT's average-speed-on-local-A-roads statistics, CGN0501),
+  plus 3 minutes fixed to park and walk in.
+* public transport ("pt", the default mode): 20 km/h average in-vehicle bus speed (an assumption
+  of the order of DfT bus statistics for non-metropolitan areas), plus 12 fixed minutes for the
+  walk to and from stops and the wait (half of a typical 20–30 minute rural/suburban headway).
+  A young person who lives closer than the bus is worth walks instead, so pt minutes are the
+  smaller of the bus estimate and the walking estimate.
+
+These figures are assumptions, not measurements: they are exposed here so they can be changed,
+and an imported travel-time matrix (`coldspots.models.TravelTime`, see `import_travel_times`)
+replaces the estimate for every pair it covers. Results say which method was used.
+
+Why the cold-spot median is taken at a fixed reference travel time
+------------------------------------------------------------------
+A small area is a cold spot at a level when no offer is within reach, or when the number of
+distinct offers within reach is below `cold_share_of_median` × Kent's median. The median is taken
+at `median_reference_minutes` (60, the default travel time) rather than at the selected travel
+time, so that the bar does not move when a user widens the travel time: a larger travel time can
+then never create a cold spot, and changes between travel times reflect reach, not a moving bar.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from providers.models import Course, Level, Provider
+
+MODES = ("pt", "car", "walk")
+MODE_LABELS = {"pt": "public transport", "car": "car", "walk": "walking"}
+MINUTES_CHOICES = (30, 45, 60, 75)
+MINUTES_RANGE = (5, 180)
+LEVELS = tuple(Level.values)  # ("E", "1", "2", "3")
+QUALIFICATION_TYPES = tuple(Course.QualificationType.values)
+PROVIDER_KINDS = tuple(Provider.Kind.values)
+
+ACADEMIC_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ModeAssumptions:
+    """How minutes are estimated from straight-line distance for one mode (see module docstring)."""
+
+    detour_factor: float
+    speed_kmh: float
+    fixed_minutes: float
+    # True for public transport: a trip shorter on foot is walked (pt = min(bus, walk)).
+    walk_alternative: bool = False
+
+
+WALK = ModeAssumptions(detour_factor=1.25, speed_kmh=4.8, fixed_minutes=0.0)
+MODE_ASSUMPTIONS = {
+    "pt": ModeAssumptions(detour_factor=1.3, speed_kmh=20.0, fixed_minutes=12.0,
+                          walk_alternative=True),
+    "car": ModeAssumptions(detour_factor=1.3, speed_kmh=40.0, fixed_minutes=3.0),
+    "walk": WALK,
+}
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """One analysis request. Defaults are the board's standard view.
+
+    Fields
+    ------
+    year: academic year of the offer ("2016/17"); None = the latest year with course data.
+    compare_year: the year to compare against for year-on-year; None = the year before `year`
+        that has course data (none if there is no earlier year).
+    minutes: travel time limit for "within reach" (default 60; the UI offers 30/45/60/75; any
+        whole number from 5 to 180 is accepted).
+    mode: "pt" (public transport, default), "car" or "walk".
+    levels, qualification_types, subjects, provider_kinds: filters applied to offers before the
+        choice measures (empty tuple = all). `subjects` matches the subject or the T Level route.
+        They do not narrow the Young Person's Guarantee, whose components are fixed.
+    cold_share_of_median: an area is a cold spot when its choice is below this share of Kent's
+        median choice at that level (default 0.5, i.e. less than half the typical choice).
+    median_reference_minutes: the travel time at which Kent's median is taken (default 60; see
+        module docstring for why it is fixed).
+    small_learners: an offer is "small" when its known learner number is below this (default 20,
+        roughly the size below which a post-16 teaching group is widely judged hard to sustain).
+        Offers with unknown learners are never counted as small.
+    duplication_minutes: two providers' sites this close (by the selected mode's estimate) count
+        as duplicating each other (default 30).
+    small_sixth_form: a school sixth form with fewer learners than this is flagged (default 200,
+        the DfE's reference point for a viable sixth form).
+    english_grade, maths_grade: the learner profile for the guarantee: GCSE grades (1–9) held.
+        None = do not filter offers by entry requirements.
+    has_ehcp: whether the learner has an EHCP. Offers that require an EHCP (e.g. supported
+        internships) only count towards the guarantee when True.
+    detour_factor, speed_kmh, fixed_minutes: per-request overrides of the selected mode's
+        travel assumptions (None = the documented default in MODE_ASSUMPTIONS).
+    """
+
+    year: str | None = None
+    compare_year: str | None = None
+    minutes: int = 60
+    mode: str = "pt"
+    levels: tuple[str, ...] = ()
+    qualification_types: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    provider_kinds: tuple[str, ...] = ()
+    cold_share_of_median: float = 0.5
+    median_reference_minutes: int = 60
+    small_learners: int = 20
+    duplication_minutes: int = 30
+    small_sixth_form: int = 200
+    english_grade: int | None = None
+    maths_grade: int | None = None
+    has_ehcp: bool = False
+    detour_factor: float | None = None
+    speed_kmh: float | None = None
+    fixed_minutes: float | None = None
+    # Not a threshold: lets callers mark a request (e.g. a scenario) in the cache key.
+    label: str = ""
+
+    def __post_init__(self):
+        problems = validate(self)
+        if problems:
+            raise ValueError("; ".join(f"{k}: {v}" for k, v in problems.items()))
+
+    def assumptions(self) -> ModeAssumptions:
+        """The travel assumptions for the selected mode, with any per-request overrides applied."""
+        base = MODE_ASSUMPTIONS[self.mode]
+        return ModeAssumptions(
+            detour_factor=self.detour_factor if self.detour_factor is not None
+            else base.detour_factor,
+            speed_kmh=self.speed_kmh if self.speed_kmh is not None else base.speed_kmh,
+            fixed_minutes=self.fixed_minutes if self.fixed_minutes is not None
+            else base.fixed_minutes,
+            walk_alternative=base.walk_alternative,
+        )
+
+    def replace(self, **changes: Any) -> AnalysisParams:
+        return dataclasses.replace(self, **changes)
+
+    def cache_key(self) -> str:
+        """A short stable string that identifies these parameters (for cache keys)."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:24]
+
+    def to_query(self) -> dict[str, Any]:
+        """Query parameters (only those that differ from the defaults) for a shareable URL."""
+        default = AnalysisParams()
+        query: dict[str, Any] = {}
+        for name, query_name in QUERY_NAMES.items():
+            value = getattr(self, name)
+            if value == getattr(default, name):
+                continue
+            if isinstance(value, tuple):
+                query[query_name] = list(value)
+            elif isinstance(value, bool):
+                query[query_name] = "1" if value else "0"
+            else:
+                query[query_name] = str(value)
+        return query
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any] | None) -> tuple[AnalysisParams, dict[str, str]]:
+        """Read parameters from GET data (a QueryDict or a plain dict); never raises.
+
+        Returns (params, errors): errors maps the query name to a message a person can act on;
+        every invalid value falls back to its default. Multi-valued filters accept repeated keys
+        (?level=2&level=3) or comma-separated values (?level=2,3). Empty values mean "default".
+        """
+        return _from_query(cls, query or {})
+
+
+# Field name -> the GET parameter the UI uses for it.
+QUERY_NAMES = {
+    "year": "year",
+    "compare_year": "compare_year",
+    "minutes": "minutes",
+    "mode": "mode",
+    "levels": "level",
+    "qualification_types": "type",
+    "subjects": "subject",
+    "provider_kinds": "provider_kind",
+    "cold_share_of_median": "cold_share",
+    "median_reference_minutes": "median_minutes",
+    "small_learners": "small_learners",
+    "duplication_minutes": "duplication_minutes",
+    "small_sixth_form": "small_sixth_form",
+    "english_grade": "english",
+    "maths_grade": "maths",
+    "has_ehcp": "ehcp",
+    "detour_factor": "detour_factor",
+    "speed_kmh": "speed_kmh",
+    "fixed_minutes": "fixed_minutes",
+}
+
+
+def _valid_year(value: str | None) -> bool:
+    if value is None:
+        return True
+    match = ACADEMIC_YEAR_RE.match(value)
+    return bool(match) and (int(match.group(1)) + 1) % 100 == int(match.group(2))
+
+
+def validate(params: AnalysisParams) -> dict[str, str]:
+    """Field name -> message for every value out of range (empty when all are valid)."""
+    errors: dict[str, str] = {}
+    for name in ("year", "compare_year"):
+        if not _valid_year(getattr(params, name)):
+            errors[name] = "Enter an academic year such as 2016/17."
+    lo, hi = MINUTES_RANGE
+    for name in ("minutes", "median_reference_minutes", "duplication_minutes"):
+        value = getattr(params, name)
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            errors[name] = f"Enter a whole number of minutes from {lo} to {hi}."
+    if params.mode not in MODES:
+        errors["mode"] = "Choose public transport (pt), car or walk."
+    for name, allowed in (
+        ("levels", LEVELS),
+        ("qualification_types", QUALIFICATION_TYPES),
+        ("provider_kinds", PROVIDER_KINDS),
+    ):
+        bad = [v for v in getattr(params, name) if v not in allowed]
+        if bad:
+            errors[name] = f"Unknown value(s) {', '.join(map(str, bad))}; choose from " + (
+                ", ".join(allowed)
+            )
+    if not 0 < params.cold_share_of_median <= 1:
+        errors["cold_share_of_median"] = "Enter a share greater than 0 and at most 1."
+    for name, top in (("small_learners", 10_000), ("small_sixth_form", 100_000)):
+        value = getattr(params, name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+            errors[name] = f"Enter a whole number from 1 to {top}."
+    for name in ("english_grade", "maths_grade"):
+        value = getattr(params, name)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 9
+        ):
+            errors[name] = "Enter a GCSE grade from 1 to 9, or leave it empty."
+    if params.detour_factor is not None and not 1 <= params.detour_factor <= 3:
+        errors["detour_factor"] = "Enter a detour factor from 1 to 3."
+    if params.speed_kmh is not None and not 1 <= params.speed_kmh <= 120:
+        errors["speed_kmh"] = "Enter a speed from 1 to 120 km/h."
+    if params.fixed_minutes is not None and not 0 <= params.fixed_minutes <= 60:
+        errors["fixed_minutes"] = "Enter fixed minutes from 0 to 60."
+    return errors
+
+
+def _values(query: Mapping[str, Any], key: str) -> list[str]:
+    """All non-empty values for a key, from a QueryDict, a dict of lists or a dict of strings."""
+    if hasattr(query, "getlist"):
+        raw = query.getlist(key)
+    else:
+        raw = query.get(key, [])
+        raw = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    values: list[str] = []
+    for item in raw:
+        if item is None:
+            continue
+        values.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return values
+
+
+def _from_query(cls, query: Mapping[str, Any]) -> tuple[AnalysisParams, dict[str, str]]:
+    default = cls()
+    kwargs: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    int_fields = {"minutes", "median_reference_minutes", "small_learners", "duplication_minutes",
+                  "small_sixth_form", "english_grade", "maths_grade"}
+    float_fields = {"cold_share_of_median", "detour_factor", "speed_kmh", "fixed_minutes"}
+    tuple_fields = {"levels", "qualification_types", "subjects", "provider_kinds"}
+    for name, query_name in QUERY_NAMES.items():
+        values = _values(query, query_name)
+        if not values:
+            continue
+        try:
+            if name in tuple_fields:
+                value: Any = tuple(dict.fromkeys(values))  # keep order, drop repeats
+                if name == "levels":
+                    value = tuple(v.upper() for v in value)
+            elif name in int_fields:
+                value = int(values[0])
+            elif name in float_fields:
+                value = float(values[0])
+                if value != value:  # NaN
+                    raise ValueError
+            elif name == "has_ehcp":
+                flag = values[0].lower()
+                if flag not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                    raise ValueError
+                value = flag in {"1", "true", "yes", "on"}
+            else:
+                value = values[0]
+        except ValueError:
+            errors[query_name] = "Enter a number." if name in int_fields | float_fields else (
+                "Enter yes or no."
+            )
+            continue
+        problem = validate(_unchecked(**{name: value}))
+        if problem.get(name):
+            errors[query_name] = problem[name]
+            continue
+        kwargs[name] = value
+    return dataclasses.replace(default, **kwargs) if kwargs else default, errors
+
+
+def _unchecked(**values: Any) -> AnalysisParams:
+    """Parameters built without validation, so that one field can be checked on its own."""
+    params = object.__new__(AnalysisParams)
+    for spec in dataclasses.fields(AnalysisParams):
+        object.__setattr__(params, spec.name, values.get(spec.name, spec.default))
+    return params

@@ -1,0 +1,241 @@
+"""What-if scenarios: apply changes to the data in memory and compare with the baseline.
+
+Nothing is written to the database: `apply_changes` returns new frames and parameters, and
+`run_scenario` computes every measure for the baseline and for the changed data and returns the
+change in cold spots and guarantee coverage per LCPA.
+
+Changes (plain dataclasses; `parse_changes` builds them from dicts such as a form or JSON):
+  CloseOffer(course_id)            — the offer stops running.
+  CloseSite(site_id)               — every offer at the site stops; the site is no longer reachable
+                                     provision (specialist/AP reach included).
+  CloseProvider(provider_id)       — every site and offer of the provider closes.
+  AddOffer(site_id, level, qualification_type, subject="", tlevel_route="", title="",
+           learners=None, min_english_grade=None, min_maths_grade=None, ehcp_required=False)
+                                   — a new offer at an existing site in the analysed year.
+  ChangeTravelLimit(minutes)       — analyse with a different travel time.
+  SetJourneyTime(area_code, site_id, minutes)
+                                   — a journey time for one area → site pair by the request's
+                                     mode (e.g. a new bus route), overriding estimate or import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from coldspots.analysis import Inputs, resolve_years
+from coldspots.params import LEVELS, MINUTES_RANGE, QUALIFICATION_TYPES, AnalysisParams
+
+
+@dataclass(frozen=True)
+class CloseOffer:
+    course_id: int
+
+
+@dataclass(frozen=True)
+class CloseSite:
+    site_id: int
+
+
+@dataclass(frozen=True)
+class CloseProvider:
+    provider_id: int
+
+
+@dataclass(frozen=True)
+class AddOffer:
+    site_id: int
+    level: str
+    qualification_type: str
+    subject: str = ""
+    tlevel_route: str = ""
+    title: str = ""
+    learners: float | None = None
+    min_english_grade: int | None = None
+    min_maths_grade: int | None = None
+    ehcp_required: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeTravelLimit:
+    minutes: int
+
+
+@dataclass(frozen=True)
+class SetJourneyTime:
+    area_code: str
+    site_id: int
+    minutes: float
+
+
+CHANGE_TYPES = {
+    "close_offer": CloseOffer,
+    "close_site": CloseSite,
+    "close_provider": CloseProvider,
+    "add_offer": AddOffer,
+    "change_travel_limit": ChangeTravelLimit,
+    "set_journey_time": SetJourneyTime,
+}
+
+
+def parse_changes(items: list[dict]) -> tuple[list, list[str]]:
+    """Build changes from dicts like {"change": "close_site", "site_id": 12}; never raises.
+
+    Returns (changes, errors): one message per bad item, naming its position and field.
+    """
+    changes, errors = [], []
+    for number, item in enumerate(items, start=1):
+        kind = str(item.get("change", ""))
+        cls = CHANGE_TYPES.get(kind)
+        if cls is None:
+            errors.append(f"Change {number}: unknown change {kind!r}; choose from "
+                          + ", ".join(CHANGE_TYPES) + ".")
+            continue
+        values, problem = {}, None
+        for spec in fields(cls):
+            raw = item.get(spec.name)
+            if raw in (None, ""):
+                if spec.default is not MISSING:
+                    continue
+                problem = f"Change {number}: {spec.name} is required."
+                break
+            try:
+                values[spec.name] = _convert(spec.name, raw)
+            except ValueError as error:
+                problem = f"Change {number}: {spec.name}: {error}"
+                break
+        if problem:
+            errors.append(problem)
+            continue
+        changes.append(cls(**values))
+    return changes, errors
+
+
+def _convert(name: str, raw):
+    if name in {"course_id", "site_id", "provider_id", "min_english_grade", "min_maths_grade"}:
+        return int(raw)
+    if name == "minutes":
+        value = float(raw)
+        if not value >= 0:
+            raise ValueError("enter a number of minutes, 0 or more.")
+        return value
+    if name == "learners":
+        return float(raw)
+    if name == "ehcp_required":
+        return str(raw).lower() in {"1", "true", "yes", "on"}
+    if name == "level" and str(raw).upper() not in LEVELS:
+        raise ValueError(f"choose one of {', '.join(LEVELS)}.")
+    if name == "level":
+        return str(raw).upper()
+    if name == "qualification_type" and raw not in QUALIFICATION_TYPES:
+        raise ValueError("unknown qualification type.")
+    return str(raw)
+
+
+def apply_changes(
+    inputs: Inputs, params: AnalysisParams, changes: list
+) -> tuple[Inputs, AnalysisParams]:
+    """New (inputs, params) with the changes applied in order; the originals are untouched.
+
+    Raises ValueError naming the change when it refers to an unknown site, area or provider.
+    """
+    offers, sites, matrix = inputs.offers, inputs.sites, inputs.matrix
+    year, _ = resolve_years(inputs.years(), params)
+    next_course_id = int(offers["course_id"].max()) + 1 if len(offers) else 1
+    added = []
+    for change in changes:
+        if isinstance(change, CloseOffer):
+            offers = offers[offers["course_id"] != change.course_id]
+        elif isinstance(change, CloseSite):
+            _require(sites, "site_id", change.site_id, change)
+            offers = offers[offers["site_id"] != change.site_id]
+            sites = sites.assign(provider_open=sites["provider_open"].to_numpy(bool)
+                                 & (sites["site_id"] != change.site_id).to_numpy())
+        elif isinstance(change, CloseProvider):
+            _require(sites, "provider_id", change.provider_id, change)
+            offers = offers[offers["provider_id"] != change.provider_id]
+            sites = sites.assign(provider_open=sites["provider_open"].to_numpy(bool)
+                                 & (sites["provider_id"] != change.provider_id).to_numpy())
+        elif isinstance(change, AddOffer):
+            _require(sites, "site_id", change.site_id, change)
+            site = sites[sites["site_id"] == change.site_id].iloc[0]
+            if not site["provider_open"]:
+                raise ValueError(f"{change}: the site's provider is closed.")
+            added.append({
+                "course_id": next_course_id, "site_id": change.site_id,
+                "provider_id": int(site["provider_id"]), "provider_kind": site["provider_kind"],
+                "academic_year": year, "title": change.title or change.qualification_type,
+                "level": change.level, "qualification_type": change.qualification_type,
+                "subject": change.subject, "tlevel_route": change.tlevel_route,
+                "learners": np.nan if change.learners is None else float(change.learners),
+                "places": np.nan,
+                "min_english_grade": np.nan if change.min_english_grade is None
+                else float(change.min_english_grade),
+                "min_maths_grade": np.nan if change.min_maths_grade is None
+                else float(change.min_maths_grade),
+                "ehcp_required": change.ehcp_required, "record_label": "illustrative",
+                "withdrawn": False, "provider_open": True,
+            })
+            next_course_id += 1
+        elif isinstance(change, ChangeTravelLimit):
+            lo, hi = MINUTES_RANGE
+            if not lo <= change.minutes <= hi:
+                raise ValueError(f"{change}: the travel time must be from {lo} to {hi} minutes.")
+            params = params.replace(minutes=int(change.minutes))
+        elif isinstance(change, SetJourneyTime):
+            _require(sites, "site_id", change.site_id, change)
+            _require(inputs.areas, "area_code", change.area_code, change)
+            row = pd.DataFrame({"area_code": [change.area_code], "site_id": [change.site_id],
+                                "mode": [params.mode], "minutes": [float(change.minutes)]})
+            base = matrix if matrix is not None and len(matrix) else None
+            matrix = row if base is None else pd.concat([base, row], ignore_index=True)
+        else:
+            raise ValueError(f"Unknown change {change!r}.")
+    if added:
+        offers = pd.concat([offers, pd.DataFrame.from_records(added)], ignore_index=True)
+    return Inputs(inputs.areas, sites, offers, inputs.regions, matrix), params
+
+
+def _require(frame: pd.DataFrame, column: str, value, change) -> None:
+    if not (frame[column] == value).any():
+        raise ValueError(f"{change}: no {column.replace('_', ' ')} {value} in the data.")
+
+
+@dataclass
+class ScenarioResult:
+    """Baseline and scenario measures, and the change per LCPA.
+
+    by_region: region_slug, region_name, level, cold_share_before, cold_share_after,
+        cold_share_change, cold_areas_before, cold_areas_after, covered_share_before,
+        covered_share_after, covered_share_change (the guarantee; same on every level row of an
+        LCPA) — one row per LCPA × level, then "kent".
+    baseline, scenario: the full `results.Results` of each.
+    """
+
+    by_region: pd.DataFrame
+    baseline: object
+    scenario: object
+    changes: list
+
+
+def run_scenario(inputs: Inputs, params: AnalysisParams, changes: list) -> ScenarioResult:
+    """Compute the baseline and the scenario and compare them per LCPA (see ScenarioResult)."""
+    from coldspots.results import compute_from_inputs
+
+    changed_inputs, changed_params = apply_changes(inputs, params, changes)
+    baseline = compute_from_inputs(inputs, params)
+    scenario = compute_from_inputs(changed_inputs, changed_params.replace(year=baseline.year))
+    keys = ["region_slug", "region_name", "level"]
+    before = baseline.region_level[[*keys, "cold_share", "cold_areas"]]
+    after = scenario.region_level[[*keys, "cold_share", "cold_areas"]]
+    table = before.merge(after, on=keys, suffixes=("_before", "_after"))
+    table["cold_share_change"] = table["cold_share_after"] - table["cold_share_before"]
+    cover = baseline.guarantee_regions[["region_slug", "covered_share"]].merge(
+        scenario.guarantee_regions[["region_slug", "covered_share"]], on="region_slug",
+        suffixes=("_before", "_after"),
+    )
+    cover["covered_share_change"] = cover["covered_share_after"] - cover["covered_share_before"]
+    table = table.merge(cover, on="region_slug", how="left")
+    return ScenarioResult(table, baseline, scenario, list(changes))

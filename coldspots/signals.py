@@ -1,0 +1,37 @@
+"""The data version: changes whenever anything the analysis reads is saved or deleted.
+
+Cached analysis results are keyed on `data_version()`. Saves and deletes through the ORM (admin
+edits, imports that call save(), deletes) bump a counter in the database through the signals
+below, so every process sees the change. Bulk operations that bypass signals (bulk_create,
+QuerySet.update/delete) are caught for inserts and deletes by the row counts in the version;
+code that bulk-updates rows should call `bump_data_version()` itself.
+"""
+
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+from areas.models import Area, CohortFigure, District, Region
+from coldspots.models import DataVersion, TravelTime
+from providers.models import Course, Provider, Site
+
+WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, TravelTime)
+
+
+def bump_data_version(**_ignored) -> None:
+    """Mark the analysis data as changed (safe to call from a signal or after a bulk load)."""
+    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+
+
+def data_version() -> str:
+    """A string that differs whenever any watched row has been saved, added or deleted."""
+    counter = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+    counts = [model.objects.count() for model in WATCHED_MODELS]
+    return f"{counter}-" + "-".join(map(str, counts))
+
+
+def connect() -> None:
+    for model in WATCHED_MODELS:
+        uid = f"coldspots-data-version-{model._meta.label_lower}"
+        post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
