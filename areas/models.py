@@ -88,6 +88,11 @@ class Area(models.Model):
         verbose_name="LCPA",
         help_text="Empty for areas outside Kent (e.g. Medway).",
     )
+    ward_code = models.CharField(
+        max_length=9, blank=True,
+        help_text="2013 electoral ward holding the centroid; set where a district is split "
+        "between LCPAs by ward.",
+    )
     latitude = models.FloatField(help_text="Centroid, WGS84.")
     longitude = models.FloatField(help_text="Centroid, WGS84.")
     easting = models.FloatField(help_text="Centroid, British National Grid (metres).")

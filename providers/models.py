@@ -71,6 +71,15 @@ class Provider(models.Model):
         default=False, help_text="Outside Kent (e.g. Medway) but used by Kent learners."
     )
     la_code = models.CharField("LA code", max_length=3, blank=True)
+    establishment_type = models.CharField(
+        max_length=100, blank=True, help_text="Type as published (GIAS or performance tables)."
+    )
+    age_low = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Lowest statutory age (DfE school spine)."
+    )
+    age_high = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Highest statutory age (DfE school spine)."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     source = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()

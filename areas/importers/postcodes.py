@@ -1,0 +1,119 @@
+"""Kent and Medway postcodes: OS Code-Point Open grid references joined to the ONS LSOA lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from areas.importers.geometry import easting_northing_to_lon_lat
+from areas.importers.upsert import UpsertCount, upsert
+from areas.importers.validation import (
+    DISTRICT_CODE_RE,
+    LSOA11_CODE_RE,
+    POSTCODE_RE,
+    raise_if_problems,
+    read_csv_checked,
+)
+from areas.validators import normalise_postcode
+
+CODEPOINT_FILE = "postcodes/kent_medway_codepoint_open_2025-05.csv"
+ONS_LOOKUP_FILE = "postcodes/kent_medway_pcd_oa11_lsoa11_msoa11_lad_may22.csv"
+POSTCODES_FILE = "postcodes.csv"
+POSTCODE_COLUMNS = ["postcode", "easting", "northing", "lsoa11", "district"]
+# Code-Point gives 90 to postcodes it could not place; their grid reference is not a location.
+NO_COORDINATES_QUALITY = "90"
+
+
+def build_postcodes(source: Path, district_codes) -> pd.DataFrame:
+    source = Path(source)
+    codepoint, check = read_csv_checked(
+        source / CODEPOINT_FILE,
+        ["Postcode", "Positional_quality_indicator", "Eastings", "Northings",
+         "Admin_district_code"],
+    )
+    raise_if_problems(check)
+    codepoint = codepoint[
+        (codepoint["Positional_quality_indicator"] != NO_COORDINATES_QUALITY)
+        & codepoint["Admin_district_code"].isin(list(district_codes))
+    ].copy()
+    codepoint["postcode"] = codepoint["Postcode"].map(normalise_postcode)
+    check.frame = codepoint
+    check.matches("postcode", POSTCODE_RE, what="a postcode such as CT1 1QU")
+    check.easting_northing("Eastings", "Northings")
+    check.unique("postcode")
+    raise_if_problems(check)
+
+    lookup, lookup_check = read_csv_checked(
+        source / ONS_LOOKUP_FILE, ["pcds", "doterm", "lsoa11cd"]
+    )
+    raise_if_problems(lookup_check)
+    lookup["postcode"] = lookup["pcds"].map(normalise_postcode)
+    # Prefer the live record where a postcode was terminated and reissued.
+    lookup = lookup.sort_values("doterm", na_position="first").drop_duplicates("postcode")
+    lookup_check.frame = lookup
+    lookup_check.matches("lsoa11cd", LSOA11_CODE_RE, allow_blank=True, what="an LSOA 2011 code")
+    raise_if_problems(lookup_check)
+
+    merged = codepoint.merge(lookup[["postcode", "lsoa11cd"]], on="postcode", how="left")
+    return pd.DataFrame(
+        {
+            "postcode": merged["postcode"],
+            "easting": merged["Eastings"].astype(int),
+            "northing": merged["Northings"].astype(int),
+            "lsoa11": merged["lsoa11cd"].fillna(""),
+            "district": merged["Admin_district_code"],
+        }
+    ).sort_values("postcode").reset_index(drop=True)
+
+
+def write_postcodes(frame: pd.DataFrame, out_dir: Path) -> Path:
+    path = Path(out_dir) / POSTCODES_FILE
+    frame.to_csv(path, index=False)
+    return path
+
+
+def read_fixture_postcodes(fixtures_dir: Path) -> pd.DataFrame:
+    from areas.models import Postcode
+
+    frame, check = read_csv_checked(Path(fixtures_dir) / POSTCODES_FILE, POSTCODE_COLUMNS)
+    raise_if_problems(check)
+    check.matches("postcode", POSTCODE_RE, what="a postcode such as CT1 1QU")
+    check.easting_northing("easting", "northing")
+    check.matches("lsoa11", LSOA11_CODE_RE, allow_blank=True, what="an LSOA 2011 code")
+    check.matches("district", DISTRICT_CODE_RE, what="a district code")
+    check.fits(Postcode, {"postcode": "postcode", "district": "district_code"})
+    check.unique("postcode")
+    raise_if_problems(check)
+    return frame
+
+
+def load_postcodes(fixtures_dir: Path, *, progress_file=None) -> UpsertCount:
+    """Upsert postcodes, with WGS84 computed from the grid reference. Call after the areas."""
+    from areas.models import Area, Postcode
+
+    frame = read_fixture_postcodes(fixtures_dir)
+    area_ids = dict(Area.objects.values_list("code", "pk"))
+    easting = frame["easting"].astype(float).to_numpy()
+    northing = frame["northing"].astype(float).to_numpy()
+    lon, lat = easting_northing_to_lon_lat(easting, northing)
+    rows = [
+        {
+            "postcode": postcode,
+            "easting": float(e),
+            "northing": float(n),
+            "latitude": round(float(la), 6),
+            "longitude": round(float(lo), 6),
+            "area_id": area_ids.get(lsoa) if isinstance(lsoa, str) else None,
+            "district_code": district,
+        }
+        for postcode, e, n, la, lo, lsoa, district in zip(
+            frame["postcode"], easting, northing, lat, lon, frame["lsoa11"], frame["district"],
+            strict=True,
+        )
+    ]
+    count, _ = upsert(
+        Postcode, rows, key=lambda r: (r["postcode"],), existing=Postcode.objects.all(),
+        existing_key=lambda p: (p.postcode,), label="postcodes", progress_file=progress_file,
+    )
+    return count

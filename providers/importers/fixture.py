@@ -1,0 +1,139 @@
+"""build_kent_fixtures: read the public files and write the compact Kent extract to fixtures/.
+
+Everything is written to a temporary folder first and moved into place only when every file
+passed its checks, so a failed build leaves the old extract untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import shapely
+
+from areas.importers.cohorts import build_cohorts, write_cohorts
+from areas.importers.geography import (
+    ALL_DISTRICT_CODES,
+    KENT_DISTRICT_CODES,
+    MEDWAY_DISTRICT_CODE,
+    build_geography,
+    write_geography,
+)
+from areas.importers.geometry import easting_northing_to_lon_lat
+from areas.importers.postcodes import build_postcodes, write_postcodes
+from providers.importers.build import AreaLocator, build_providers
+from providers.importers.load import COURSES_FILE, PROVIDERS_FILE, SITES_FILE
+
+README_TEMPLATE = Path(__file__).with_name("fixture_readme.md")
+
+
+@dataclass
+class BuildReport:
+    files: dict[str, int] = field(default_factory=dict)  # name → bytes
+    counts: dict[str, object] = field(default_factory=dict)
+    notes: dict[str, list] = field(default_factory=dict)
+
+
+def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildReport:
+    source, out_dir = Path(source), Path(out_dir)
+    report = BuildReport()
+    say(f"Reading the public files in {source}")
+    geography = build_geography(source)
+    polygons = geography.polygons
+    locator = AreaLocator(polygons)
+    la_of_district = dict.fromkeys(KENT_DISTRICT_CODES, "886") | {MEDWAY_DISTRICT_CODE: "887"}
+    say("  geography read")
+    cohorts = build_cohorts(source, geography.areas, la_of_district)
+    postcodes = build_postcodes(source, ALL_DISTRICT_CODES)
+    # Postcodes newer than the ONS lookup: find their LSOA from the boundaries.
+    unplaced = postcodes["lsoa11"] == ""
+    lon, lat = easting_northing_to_lon_lat(
+        postcodes.loc[unplaced, "easting"].astype(float).to_numpy(),
+        postcodes.loc[unplaced, "northing"].astype(float).to_numpy(),
+    )
+    postcodes.loc[unplaced, "lsoa11"] = [
+        locator.code_at(x, y) for x, y in zip(lon, lat, strict=True)
+    ]
+    report.counts["postcodes placed in an LSOA from the boundaries (newer than the ONS lookup)"] = (
+        int(unplaced.sum())
+    )
+    say("  cohorts and postcodes read")
+    outline = shapely.union_all([g.buffer(0) for g in polygons.values()])
+    kent_codes = set(
+        geography.areas.loc[geography.areas["district_code"].isin(KENT_DISTRICT_CODES), "code"]
+    )
+    providers = build_providers(source, polygons, postcodes, outline, kent_codes)
+    say("  providers read")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_dir = Path(tmp)
+        written = write_geography(geography, tmp_dir)
+        written.append(write_cohorts(cohorts, tmp_dir))
+        written.append(write_postcodes(postcodes, tmp_dir))
+        providers.providers.to_csv(tmp_dir / PROVIDERS_FILE, index=False)
+        providers.sites.to_csv(tmp_dir / SITES_FILE, index=False)
+        providers.courses.to_csv(tmp_dir / COURSES_FILE, index=False)
+        written += [tmp_dir / PROVIDERS_FILE, tmp_dir / SITES_FILE, tmp_dir / COURSES_FILE]
+        report.counts.update(_counts(geography, cohorts, postcodes, providers))
+        report.notes = providers.notes
+        readme = tmp_dir / "README.md"
+        readme.write_text(render_readme(report), encoding="utf-8")
+        written.append(readme)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path in written:
+            shutil.copyfile(path, out_dir / path.name)
+            report.files[path.name] = (out_dir / path.name).stat().st_size
+    return report
+
+
+def _counts(geography, cohorts, postcodes, providers) -> dict[str, object]:
+    areas = geography.areas
+    kent = areas["district_code"].isin(KENT_DISTRICT_CODES)
+    p, s, c = providers.providers, providers.sites, providers.courses
+    return {
+        "districts": len(geography.districts),
+        "Kent LSOAs": int(kent.sum()),
+        "Medway LSOAs": int((~kent).sum()),
+        "LCPAs (LSOAs in each)": {
+            r["properties"]["name"]: r["properties"]["lsoa_count"] for r in geography.regions
+        },
+        "cohort figures": len(cohorts),
+        "postcodes": len(postcodes),
+        "providers by kind (Kent, open)": p[(p["out_of_county"] == False)  # noqa: E712
+                                            & (p["status"] == "open")]
+        .groupby("kind").size().to_dict(),
+        "providers out of county (open)": int(
+            ((p["out_of_county"] == True) & (p["status"] == "open")).sum()  # noqa: E712
+        ),
+        "providers closed (history only)": int((p["status"] == "closed").sum()),
+        "sites": len(s),
+        "courses by year and type": {
+            f"{year} {qtype}": n
+            for (year, qtype), n in c.groupby(["academic_year", "qualification_type"]).size()
+            .items()
+        },
+    }
+
+
+def render_readme(report: BuildReport) -> str:
+    counts = report.counts
+    template = README_TEMPLATE.read_text(encoding="utf-8")
+    lines = [line.rstrip() for line in template.strip("\n").splitlines()]
+    body = "\n".join(lines).replace("{built}", date.today().isoformat())
+    count_lines = []
+    for name, value in counts.items():
+        if isinstance(value, dict):
+            count_lines.append(f"- {name}:")
+            count_lines += [f"  - {k}: {v}" for k, v in value.items()]
+        else:
+            count_lines.append(f"- {name}: {value}")
+    note_lines = []
+    for name, values in report.notes.items():
+        if values:
+            note_lines.append(f"- {name}: {', '.join(str(v) for v in values)}")
+    body = body.replace("{counts}", "\n".join(count_lines))
+    body = body.replace("{notes}", "\n".join(note_lines) or "- none")
+    return body + "\n"
