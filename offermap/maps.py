@@ -212,14 +212,16 @@ def region_values(
     year_on_year: pd.DataFrame,
     levels: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """One value per LCPA for the chosen measure and levels: region_slug, value, note.
+    """One value per LCPA (and the "kent" row) for the chosen measure and levels:
+    region_slug, value, note.
 
     With several levels, the cold-spot share is the highest among them (the note names the
-    level), options per 1,000 are added up, and the change is that of all their offers together.
+    level), options per 1,000 are added up, and the change is that of all their offers together
+    (over the levels recorded in both years).
     """
     levels = tuple(levels)
     if measure_key == "guarantee":
-        frame = guarantee_regions.loc[guarantee_regions["region_slug"] != "kent"]
+        frame = guarantee_regions
         return pd.DataFrame(
             {
                 "region_slug": frame["region_slug"].to_numpy(),
@@ -228,7 +230,7 @@ def region_values(
             }
         )
     if measure_key == "change":
-        frame = year_on_year
+        frame = year_on_year.dropna(subset=["offers_from", "offers_to"])
         if levels:
             frame = frame.loc[frame["level"].isin(levels)]
         totals = frame.groupby("region_slug", as_index=False)[["offers_from", "offers_to"]].sum()
@@ -262,8 +264,8 @@ def region_values(
     )
     several_levels = len(set(frame["level"])) > 1
     notes = [
-        f"highest at {level_label(level)}" if several_levels else ""
-        for level in worst["level"]
+        f"highest at {level_label(level)}" if several_levels and share > 0 else ""
+        for level, share in zip(worst["level"], worst["cold_share"], strict=True)
     ]
     return pd.DataFrame(
         {
@@ -416,6 +418,10 @@ def build_map(
         control_scale=True,
         prefer_canvas=False,
     )
+    # Leaflet.markercluster needs the map's own zoom limits (there may be no tile layer to set
+    # them); 7 shows all of Kent, 18 a single street.
+    fmap.options["maxZoom"] = 18
+    fmap.options["minZoom"] = 7
     if tiles_url:
         folium.TileLayer(
             tiles=tiles_url, attr=tiles_attribution or "Base map", name="Base map"

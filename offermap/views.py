@@ -1,14 +1,33 @@
 """Thin function views: read the request, call coldspots and offermap.maps, render a template."""
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from areas.models import Area, CohortFigure, Postcode
+from coldspots import analysis
 from coldspots.models import TravelTime
-from coldspots.params import MODE_ASSUMPTIONS, MODE_LABELS
+from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
+from coldspots.results import compute, load_inputs
+from offermap import maps, presenters
+from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS, read_options
+from offermap.presenters import LEVEL_LABELS
 from offermap.sources import SOURCES
 from providers.models import Course, Level, Provider, RecordLabel, Site
+
+MAP_CACHE_SECONDS = 60 * 60
 
 
 @require_GET
@@ -91,16 +110,278 @@ def provider_detail(request, urn: int):
     )
 
 
-# Temporary placeholders while the map pages are wired to coldspots (replaced below in later steps).
+# ---------------------------------------------------------------------------------------------
+# The map page, its fragment and downloads
+
+
+def _analysis_request(query):
+    """(params, results, inputs, options, errors) for GET data; never raises on bad input."""
+    params, errors = AnalysisParams.from_query(query)
+    results = compute(params)
+    inputs = load_inputs(results.data_version)
+    options, option_errors = read_options(query, inputs.regions["region_slug"])
+    return params, results, inputs, options, {**errors, **option_errors}
+
+
+def _query_string(query, **changes) -> str:
+    """The current GET data with some parameters changed ("" or None removes one)."""
+    updated = query.copy()
+    for key, value in changes.items():
+        updated.pop(key, None)
+        if value not in ("", None):
+            updated[key] = value
+    return updated.urlencode()
+
+
+def _map_parts(results, inputs, options, provider_markers, lcpa_table):
+    """The folium map (html, script) and legend, cached on the data version and request."""
+    key = ":".join((
+        "offermap:map", results.data_version, results.params.cache_key(), options.cache_key(),
+    ))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    regions, bands = presenters.shaded_regions(inputs.regions, lcpa_table, options.measure)
+    features = maps.region_features(regions)
+    focus = [f for f, slug in zip(features, regions["region_slug"], strict=False)
+             if slug == options.lcpa] if options.lcpa else None
+    cold_features = None
+    if options.cold_areas:
+        cold = presenters.cold_area_rows(results, inputs.areas, options.lcpa)
+        boundaries = dict(
+            Area.objects.filter(code__in=list(cold["area_code"])).values_list("code", "boundary")
+        )
+        cold = cold.assign(
+            boundary=[maps.simplify_geometry(boundaries.get(code)) for code in cold["area_code"]]
+        )
+        cold_features = maps.area_features(cold)
+    fmap = maps.build_map(
+        features,
+        provider_markers,
+        cold_features,
+        measure_label=maps.MEASURES[options.measure].label,
+        tiles_url=settings.MAP_TILES_URL,
+        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
+        focus_features=focus,
+    )
+    value = (maps.map_parts(fmap), bands, len(cold_features or []))
+    cache.set(key, value, MAP_CACHE_SECONDS)
+    return value
+
+
+def _provider_url(urn) -> str:
+    return reverse("offermap:provider", args=[int(urn)])
+
+
+def _sort_links(query, current: str, names, param: str) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it (toggling direction) and aria-sort."""
+    links = {}
+    for name in names:
+        ascending_now = current == name
+        descending_now = current == f"-{name}"
+        target = f"-{name}" if ascending_now else name
+        links[name] = {
+            "query": _query_string(query, **{param: target, "page": None}),
+            "aria_sort": "ascending" if ascending_now else (
+                "descending" if descending_now else "none"
+            ),
+        }
+    return links
+
+
+def _map_context(request, params, results, inputs, options, errors) -> dict:
+    query = request.GET
+    names = presenters.region_names(inputs.regions)
+    place = names.get(options.lcpa, "Kent")
+    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    levels = analysis.measured_levels(params)
+    lcpa_table = presenters.lcpa_rows(results, levels)
+    providers = presenters.provider_rows(inputs, offers)
+    markers = presenters.marker_rows(providers, _provider_url)
+    map_parts, bands, cold_area_count = _map_parts(results, inputs, options, markers, lcpa_table)
+
+    providers = presenters.sort_frame(providers, options.sort, presenters.PROVIDER_SORT_COLUMNS)
+    paginator = Paginator(providers.to_dict("records"), PAGE_SIZE)
+    page = paginator.get_page(options.page)
+    if options.page > paginator.num_pages:
+        errors["page"] = f"There are only {paginator.num_pages} pages: showing the last one."
+
+    notices = []
+    if results.year not in results.years_available:
+        available = ", ".join(results.years_available) or "none"
+        notices.append(
+            f"No course data is recorded for {results.year}. Years with data: {available}."
+        )
+    for level in results.no_data_levels:
+        notices.append(
+            f"No {LEVEL_LABELS[level]} offer is recorded in {results.year} for these filters: "
+            "that level shows “no data recorded”, which is not the same as no provision."
+        )
+    subjects = presenters.subject_choices(inputs, results.year)
+    selected_minutes = params.minutes
+    minutes_choices = list(MINUTES_CHOICES)
+    if selected_minutes not in minutes_choices:
+        minutes_choices = sorted([*minutes_choices, selected_minutes])
+    measure = maps.MEASURES[options.measure]
+    return {
+        "params": params,
+        "results": results,
+        "options": options,
+        "errors": errors,
+        "notices": notices,
+        "place": place,
+        "measure": measure,
+        "measures": maps.MEASURES.values(),
+        "headline": presenters.headline(results, offers, options.lcpa, place),
+        "sites_without_offers": presenters.sites_without_offers(
+            inputs, results.year, options.lcpa
+        ),
+        "map": map_parts,
+        "bands": bands,
+        "cold_area_count": cold_area_count,
+        "lcpa_table": presenters.sort_lcpa_rows(lcpa_table, options.lcpa_sort).to_dict("records"),
+        "page": page,
+        "page_links": _page_links(query, page),
+        "provider_sort": _sort_links(query, options.sort, PROVIDER_SORTS, "sort"),
+        "lcpa_sort": _sort_links(query, options.lcpa_sort, LCPA_SORTS, "lcpa_sort"),
+        "download_query": _query_string(query, page=None, sort=None, lcpa_sort=None),
+        "choices": {
+            "years": list(reversed(results.years_available)) or [results.year],
+            "levels": Level.choices,
+            "types": Course.QualificationType.choices,
+            "kinds": Provider.Kind.choices,
+            "subjects": subjects,
+            "lcpas": list(names.items()),
+            "minutes": minutes_choices,
+            "modes": list(MODE_LABELS.items()),
+        },
+        "selected_subject": params.subjects[0] if params.subjects else "",
+        "view_title": _view_title(params, results, options, place),
+        "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
+    }
+
+
+def _page_links(query, page) -> dict:
+    paginator = page.paginator
+    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return {
+        "previous": _query_string(query, page=page.previous_page_number())
+        if page.has_previous() else None,
+        "next": _query_string(query, page=page.next_page_number()) if page.has_next() else None,
+        "numbers": [
+            {"number": n, "query": _query_string(query, page=n) if isinstance(n, int) else None}
+            for n in numbers
+        ],
+    }
+
+
+def _view_title(params, results, options, place) -> str:
+    levels = presenters._levels_text(analysis.measured_levels(params))
+    levels = "all levels" if levels == "any level" else levels
+    return (
+        f"{place}, {levels}, {results.year}, {params.minutes} minutes by "
+        f"{MODE_LABELS[params.mode]}"
+    )
+
+
 @require_GET
+@vary_on_headers("HX-Request")
 def map_view(request):
-    return render(request, "offermap/about_data.html", {"sources": SOURCES, "counts": {}})
+    params, results, inputs, options, errors = _analysis_request(request.GET)
+    context = _map_context(request, params, results, inputs, options, errors)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "offermap/map_fragment.html", context)
+        # The address bar gets the shareable link without the form's empty fields.
+        response["HX-Push-Url"] = _shareable_url(request)
+        return response
+    return render(request, "offermap/map.html", context)
 
 
-download_lcpas_csv = download_providers_csv = download_geojson = map_view
-guarantee_check = map_view
+def _shareable_url(request) -> str:
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        kept = [value for value in values if value.strip()]
+        if kept:
+            query.setlist(key, kept)
+    encoded = query.urlencode()
+    return request.path + (f"?{encoded}" if encoded else "")
+
+
+def _bad_request(errors: dict[str, str]) -> HttpResponseBadRequest:
+    lines = [f"{name}: {message}" for name, message in errors.items()]
+    return HttpResponseBadRequest(
+        "These parameters could not be used:\n" + "\n".join(lines) + "\n",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _download_name(results, options, suffix: str) -> str:
+    place = options.lcpa or "kent"
+    return f"kent-offer-{place}-{results.year.replace('/', '-')}-{suffix}"
+
+
+@require_GET
+def download_lcpas_csv(request):
+    """The LCPA table of the current view, as CSV (numbers unformatted, with the text shown)."""
+    params, results, _inputs, options, errors = _analysis_request(request.GET)
+    if errors:
+        return _bad_request(errors)
+    table = presenters.lcpa_rows(results, analysis.measured_levels(params))
+    table = presenters.sort_lcpa_rows(table, options.lcpa_sort)
+    table.insert(0, "academic_year", results.year)
+    table.insert(1, "travel", f"{params.minutes} minutes by {MODE_LABELS[params.mode]}")
+    table["cohort_is_estimate"] = results.cohort_is_estimate
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(results, options, "lcpas.csv")}"'
+    )
+    table.to_csv(response, index=False)
+    return response
+
+
+@require_GET
+def download_providers_csv(request):
+    """Every provider site in the current view (all pages), as CSV."""
+    params, results, inputs, options, errors = _analysis_request(request.GET)
+    if errors:
+        return _bad_request(errors)
+    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    rows = presenters.provider_rows(inputs, offers)
+    rows = presenters.sort_frame(rows, options.sort, presenters.PROVIDER_SORT_COLUMNS)
+    rows.insert(0, "academic_year", results.year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(results, options, "providers.csv")}"'
+    )
+    rows.to_csv(response, index=False)
+    return response
+
+
+@require_GET
+def download_geojson(request):
+    """The current view as GeoJSON: LCPAs with every measure, and provider sites as points."""
+    params, results, inputs, options, errors = _analysis_request(request.GET)
+    if errors:
+        return _bad_request(errors)
+    levels = analysis.measured_levels(params)
+    table = presenters.lcpa_rows(results, levels)
+    regions, _ = presenters.shaded_regions(inputs.regions, table, options.measure)
+    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    rows = presenters.provider_rows(inputs, offers)
+    collection = presenters.view_geojson(regions, table, rows, results, params)
+    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(results, options, "map.geojson")}"'
+    )
+    return response
 
 
 @require_GET
 def lcpa_profile(request, slug):
-    return map_view(request)
+    raise Http404("Not built yet")
+
+
+@require_GET
+def guarantee_check(request):
+    raise Http404("Not built yet")

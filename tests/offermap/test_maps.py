@@ -94,25 +94,24 @@ def test_options_per_1000_add_up_over_levels_with_data():
     assert values.set_index("region_slug")["value"].to_dict() == {"a": 12.0, "b": 3.0}
 
 
-def test_guarantee_uses_lcpa_rows_not_the_kent_row():
-    """Guarantee coverage shades LCPAs only; the Kent-wide row is left for the headline."""
+def test_guarantee_is_the_covered_share():
+    """Guarantee coverage is each row's covered share, Kent's included."""
     guarantee = pd.DataFrame(
         {"region_slug": ["a", "kent"], "cohort": [1.0, 2.0], "covered_share": [0.8, 0.9],
          "weakest_component": ["t_level", "t_level"]}
     )
     values = maps.region_values("guarantee", pd.DataFrame(), guarantee, pd.DataFrame())
-    assert values["region_slug"].tolist() == ["a"]
-    assert values["value"].tolist() == [0.8]
+    assert values.set_index("region_slug")["value"].to_dict() == {"a": 0.8, "kent": 0.9}
 
 
 def test_change_is_the_change_in_offers_at_the_selected_levels():
-    """Year-on-year change adds offers over the selected levels before taking the change."""
+    """Year-on-year change adds offers over levels recorded in both years, then takes the change."""
     yoy = pd.DataFrame(
         {
-            "region_slug": ["a", "a", "b"],
-            "level": ["2", "3", "3"],
-            "offers_from": [10, 10, 0],
-            "offers_to": [5, 10, 4],
+            "region_slug": ["a", "a", "a", "b"],
+            "level": ["2", "3", "E", "3"],
+            "offers_from": [10, 10, math.nan, 0],
+            "offers_to": [5, 10, 3, 4],
         }
     )
     values = maps.region_values("change", pd.DataFrame(), pd.DataFrame(), yoy).set_index(

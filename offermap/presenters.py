@@ -1,0 +1,340 @@
+"""What the pages show, assembled from coldspots' frames and results (pure, no ORM).
+
+The views call these with `coldspots.results.compute(...)` output and the cached input frames;
+every function takes and returns plain DataFrames or dicts, so a test can hand-build them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from coldspots import analysis
+from coldspots.analysis import KENT, Inputs
+from coldspots.guarantee import COMPONENT_LABELS
+from coldspots.params import AnalysisParams
+from offermap import maps
+from providers.models import Course, Level, Provider
+
+LEVEL_LABELS = dict(Level.choices)
+KIND_LABELS = dict(Provider.Kind.choices)
+TYPE_LABELS = dict(Course.QualificationType.choices)
+OUTSIDE_KENT = "Outside Kent"
+
+
+def region_names(regions: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(regions["region_slug"], regions["region_name"], strict=True))
+
+
+def offers_in_view(
+    inputs: Inputs, year: str, params: AnalysisParams, lcpa: str = ""
+) -> pd.DataFrame:
+    """The offers the filters select in the year, as the analysis counts them, plus the LCPA
+    (region_slug) of their site; only those at sites in `lcpa` when one is given."""
+    sites = inputs.sites.reset_index(drop=True)
+    chosen = analysis.select_offers(analysis.active_offers(inputs.offers, sites, year), params)
+    site_region = sites["region_slug"].to_numpy()[chosen["site_pos"].to_numpy(dtype=np.int64)]
+    chosen = chosen.assign(region_slug=site_region)
+    if lcpa:
+        chosen = chosen.loc[chosen["region_slug"] == lcpa]
+    return chosen
+
+
+def sites_without_offers(inputs: Inputs, year: str, lcpa: str = "") -> int:
+    """Open sites (in the LCPA, or in Kent) with no offer of any kind recorded in the year."""
+    sites = inputs.sites
+    in_view = sites["provider_open"] & (
+        sites["region_slug"] == lcpa if lcpa else sites["region_slug"].notna()
+    )
+    recorded = inputs.offers.loc[inputs.offers["academic_year"] == year, "site_id"]
+    return int((in_view & ~sites["site_id"].isin(recorded)).sum())
+
+
+@dataclass(frozen=True)
+class Headline:
+    total_offers: int
+    by_level: list[dict]  # {label, offers (int or None = no data recorded)}
+    guarantee_text: str
+    guarantee_weakest: str
+    guarantee_no_data: str  # components not checked because none is recorded, in words
+    cold_areas: int
+    areas: int
+    cold_levels_text: str
+    place: str
+
+
+def headline(
+    results, offers: pd.DataFrame, lcpa: str, place: str
+) -> Headline:
+    """Offers in view by level, guarantee coverage, and the number of small-area cold spots."""
+    levels = analysis.measured_levels(results.params)
+    counts = offers["level"].value_counts()
+    by_level = [
+        {
+            "label": LEVEL_LABELS[level],
+            "offers": None if level in results.no_data_levels else int(counts.get(level, 0)),
+        }
+        for level in levels
+    ]
+    slug = lcpa or KENT
+    guarantee = results.guarantee_regions.loc[results.guarantee_regions["region_slug"] == slug]
+    share = float(guarantee["covered_share"].iloc[0]) if len(guarantee) else math.nan
+    weakest = str(guarantee["weakest_component"].iloc[0]) if len(guarantee) else ""
+    no_data = ""
+    if len(guarantee) and "no_data_components" in guarantee:
+        no_data = ", ".join(
+            COMPONENT_LABELS.get(name, name)
+            for name in str(guarantee["no_data_components"].iloc[0] or "").split(",") if name
+        )
+    area_level = results.area_level
+    in_view = (area_level["region_slug"] == lcpa) if lcpa else area_level["in_kent"].astype(bool)
+    per_area = area_level.loc[in_view].groupby("area_code")["cold"].any()
+    return Headline(
+        total_offers=len(offers),
+        by_level=by_level,
+        guarantee_text=maps.NO_DATA_LABEL if math.isnan(share) else maps.format_share(share),
+        guarantee_weakest=COMPONENT_LABELS.get(weakest, ""),
+        guarantee_no_data=no_data,
+        cold_areas=int(per_area.sum()),
+        areas=len(per_area),
+        cold_levels_text=_levels_text(levels),
+        place=place,
+    )
+
+
+def _levels_text(levels: tuple[str, ...]) -> str:
+    labels = [LEVEL_LABELS[level] for level in levels]
+    if len(labels) == len(LEVEL_LABELS):
+        return "any level"
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+PROVIDER_COLUMNS = [
+    "site_id", "provider_name", "provider_urn", "site_name", "kind", "lcpa", "offers", "levels",
+    "learners", "latitude", "longitude", "out_of_county",
+]
+
+
+def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
+    """One row per site with offers in view: provider, site, kind, LCPA, offers, levels offered,
+    known learners (NaN when none is known), location."""
+    if offers.empty:
+        return pd.DataFrame(columns=PROVIDER_COLUMNS)
+    grouped = offers.groupby("site_id").agg(
+        offers=("course_id", "size"),
+        learners=("learners", lambda s: s.sum(min_count=1)),
+        levels=("level", lambda s: ", ".join(
+            LEVEL_LABELS[level] for level in Level.values if level in set(s)
+        )),
+    )
+    sites = inputs.sites.set_index("site_id").loc[grouped.index]
+    names = region_names(inputs.regions)
+    frame = pd.DataFrame(
+        {
+            "site_id": grouped.index.to_numpy(),
+            "provider_name": sites["provider_name"].to_numpy(),
+            "provider_urn": sites["provider_urn"].to_numpy(),
+            "site_name": sites["site_name"].to_numpy(),
+            "kind": [KIND_LABELS.get(kind, kind) for kind in sites["provider_kind"]],
+            "lcpa": [names.get(slug, OUTSIDE_KENT) if slug else OUTSIDE_KENT
+                     for slug in sites["region_slug"]],
+            "offers": grouped["offers"].to_numpy(),
+            "levels": grouped["levels"].to_numpy(),
+            "learners": grouped["learners"].to_numpy(dtype=float),
+            "latitude": sites["latitude"].to_numpy(dtype=float),
+            "longitude": sites["longitude"].to_numpy(dtype=float),
+            "out_of_county": sites["out_of_county"].to_numpy(dtype=bool),
+        }
+    )
+    return frame.sort_values(["provider_name", "site_name"], kind="stable").reset_index(drop=True)
+
+
+PROVIDER_SORT_COLUMNS = {
+    "provider": ["provider_name", "site_name"],
+    "site": ["site_name", "provider_name"],
+    "kind": ["kind", "provider_name"],
+    "lcpa": ["lcpa", "provider_name"],
+    "offers": ["offers", "provider_name"],
+    "learners": ["learners", "provider_name"],
+}
+
+
+def sort_frame(frame: pd.DataFrame, sort: str, columns: dict[str, list[str]]) -> pd.DataFrame:
+    """Sort by a named column ("-name" for descending); ties broken by the following columns,
+    always ascending; missing values last."""
+    descending = sort.startswith("-")
+    keys = columns[sort.removeprefix("-")]
+    ascending = [not descending] + [True] * (len(keys) - 1)
+    return frame.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
+
+
+LCPA_SORT_COLUMNS = {
+    "lcpa": ["region_name"],
+    "cohort": ["cohort", "region_name"],
+    "cold_share": ["cold_share", "region_name"],
+    "options_per_1000": ["options_per_1000", "region_name"],
+    "guarantee": ["guarantee", "region_name"],
+    "change": ["change", "region_name"],
+}
+MEASURE_COLUMNS = ("cold_share", "options_per_1000", "guarantee", "change")
+
+
+def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:
+    """One row per LCPA and one for Kent: cohort and every shading measure, as values and text.
+
+    Columns: region_slug, region_name, cohort, and for each measure M in MEASURE_COLUMNS:
+    M (float, NaN = no data), M_text, M_note.
+    """
+    base = results.region_level.drop_duplicates("region_slug")[
+        ["region_slug", "region_name", "cohort"]
+    ].reset_index(drop=True)
+    frame = base
+    for key in MEASURE_COLUMNS:
+        values = maps.region_values(
+            key, results.region_level, results.guarantee_regions, results.year_on_year, levels
+        )
+        measure = maps.MEASURES[key]
+        values = values.rename(columns={"value": key, "note": f"{key}_note"})
+        frame = frame.merge(values, on="region_slug", how="left")
+        notes = frame[f"{key}_note"].astype(object)
+        frame[f"{key}_note"] = notes.where(notes.notna(), "")
+        frame[f"{key}_text"] = [maps.format_value(v, measure) for v in frame[key]]
+    return frame
+
+
+def sort_lcpa_rows(frame: pd.DataFrame, sort: str) -> pd.DataFrame:
+    """Sort the LCPAs; the Kent row stays last."""
+    lcpas = sort_frame(frame.loc[frame["region_slug"] != KENT], sort, LCPA_SORT_COLUMNS)
+    return pd.concat([lcpas, frame.loc[frame["region_slug"] == KENT]], ignore_index=True)
+
+
+def shaded_regions(
+    regions: pd.DataFrame, rows: pd.DataFrame, measure_key: str
+) -> tuple[pd.DataFrame, list[maps.Band]]:
+    """The LCPAs with simplified boundaries and the chosen measure's band, colour and text."""
+    measure = maps.MEASURES[measure_key]
+    merged = regions[["region_slug", "region_name", "boundary"]].merge(
+        rows[["region_slug", measure_key, f"{measure_key}_note"]], on="region_slug", how="left"
+    )
+    shading, bands = maps.shade(merged[measure_key].astype(float), measure)
+    merged = pd.concat([merged, shading], axis=1)
+    notes = merged[f"{measure_key}_note"].astype(object)
+    merged["note"] = notes.where(notes.notna(), "")
+    merged["boundary"] = [maps.simplify_geometry(b) for b in merged["boundary"]]
+    return merged, bands
+
+
+def cold_area_rows(results, areas: pd.DataFrame, lcpa: str = "") -> pd.DataFrame:
+    """Small areas that are a cold spot at one or more measured levels (in Kent, or the LCPA):
+    area_code, area_name, description (the levels, in words, and why)."""
+    cold = results.area_level.loc[results.area_level["cold"].astype(bool)]
+    cold = cold.loc[cold["region_slug"] == lcpa] if lcpa else cold.loc[cold["in_kent"]]
+    if cold.empty:
+        return pd.DataFrame(columns=["area_code", "area_name", "description"])
+    reasons = {
+        analysis.COLD_NONE: "nothing within reach",
+        analysis.COLD_BELOW: "well below the Kent median",
+    }
+    described = cold.assign(
+        text=[f"{LEVEL_LABELS[level]} ({reasons.get(rule, 'cold spot')})"
+              for level, rule in zip(cold["level"], cold["cold_rule"], strict=True)]
+    )
+    per_area = described.groupby("area_code", sort=True)["text"].agg("; ".join)
+    names = areas.set_index("area_code")["area_name"]
+    return pd.DataFrame(
+        {
+            "area_code": per_area.index.to_numpy(),
+            "area_name": names.reindex(per_area.index).fillna("").to_numpy(),
+            "description": per_area.to_numpy(),
+        }
+    )
+
+
+def subject_choices(inputs: Inputs, year: str) -> list[str]:
+    """Subjects and T Level routes recorded in the year, for the filter's list."""
+    offers = inputs.offers.loc[inputs.offers["academic_year"] == year]
+    values = pd.concat([offers["subject"], offers["tlevel_route"]]).fillna("").astype(str)
+    return sorted({v.strip() for v in values if v.strip()}, key=str.casefold)
+
+
+def marker_rows(rows: pd.DataFrame, provider_url) -> pd.DataFrame:
+    """Provider markers for the map: one per site in view, with a link and a description."""
+    if rows.empty:
+        return pd.DataFrame(columns=["latitude", "longitude", "name", "url", "description"])
+    names = [
+        provider if site == provider else f"{provider}: {site}"
+        for provider, site in zip(rows["provider_name"], rows["site_name"], strict=True)
+    ]
+    urls = [provider_url(urn) if not pd.isna(urn) else "" for urn in rows["provider_urn"]]
+    descriptions = [
+        f"{kind}. {offers} offer{'s' if offers != 1 else ''} in view ({levels})."
+        for kind, offers, levels in zip(rows["kind"], rows["offers"], rows["levels"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "latitude": rows["latitude"].to_numpy(),
+            "longitude": rows["longitude"].to_numpy(),
+            "name": names,
+            "url": urls,
+            "description": descriptions,
+        }
+    )
+
+
+def _plain(value):
+    """A JSON-safe scalar (NaN and NA become None; numpy numbers become Python numbers)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def view_geojson(
+    regions: pd.DataFrame, table: pd.DataFrame, providers: pd.DataFrame, results,
+    params: AnalysisParams,
+) -> dict:
+    """A FeatureCollection of the view: LCPA polygons with every measure, then provider sites.
+
+    Each feature has a "feature_type" property ("lcpa" or "site"); measures are numbers (shares
+    from 0 to 1), null when there is no data.
+    """
+    measures = table.set_index("region_slug")
+    features = []
+    for row in regions.itertuples(index=False):
+        if not row.boundary:
+            continue
+        values = measures.loc[row.region_slug] if row.region_slug in measures.index else None
+        properties = {"feature_type": "lcpa", "region_slug": row.region_slug,
+                      "name": row.region_name}
+        for key in ("cohort", *MEASURE_COLUMNS):
+            properties[key] = None if values is None else _plain(values[key])
+        properties["cohort_is_estimate"] = bool(results.cohort_is_estimate)
+        features.append({"type": "Feature", "geometry": row.boundary, "properties": properties})
+    for row in providers.itertuples(index=False):
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(float(row.longitude), 6),
+                                                          round(float(row.latitude), 6)]},
+            "properties": {
+                "feature_type": "site", "provider": row.provider_name,
+                "provider_urn": _plain(row.provider_urn), "site": row.site_name,
+                "kind": row.kind, "lcpa": row.lcpa, "offers": _plain(row.offers),
+                "levels": row.levels, "learners": _plain(row.learners),
+            },
+        })
+    return {
+        "type": "FeatureCollection",
+        "properties": {
+            "academic_year": results.year,
+            "minutes": params.minutes,
+            "mode": params.mode,
+            "travel_method": results.travel_method_label,
+        },
+        "features": features,
+    }

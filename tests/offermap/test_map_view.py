@@ -1,0 +1,259 @@
+"""The map page: full page and htmx fragment, filters, tables, downloads, bad input, query bound."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from providers.models import Provider
+from tests.offermap.conftest import make_area, make_provider
+
+MAP = reverse("offermap:map")
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def page(client, query="", **headers):
+    response = client.get(f"{MAP}?{query}", **headers)
+    assert response.status_code == 200, response.content[:500]
+    return response, response.content.decode()
+
+
+def test_full_page_has_form_results_and_map_without_other_hosts(client, kent):
+    """The page is a whole document: filter form, results, map html and its nonced script."""
+    response, html = page(client, "year=2016/17")
+    assert html.startswith("<!doctype html>")
+    assert 'id="filters"' in html and 'method="get"' in html
+    assert 'id="results"' in html
+    assert 'class="folium-map"' in html
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    assert html.count("<script") == html.count(f'nonce="{nonce}"')
+    assert "vendor/leaflet/leaflet.js" in html and "vendor/htmx/htmx.min.js" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html.split("<footer")[0])
+    assert "<iframe" not in html
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, kent):
+    """With HX-Request the view returns the results and out-of-band updates, not the page."""
+    response, html = page(client, "year=2016/17&level=3", **HX)
+    assert "<html" not in html and 'id="filters"' not in html
+    assert html.count('id="results"') == 1
+    assert 'id="results-status"' in html and 'hx-swap-oob="true"' in html
+    assert 'class="folium-map"' in html
+    assert response["HX-Push-Url"] == f"{MAP}?year=2016%2F17&level=3"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_empty_form_fields_are_left_out_of_the_shared_link(client, kent):
+    """The pushed URL drops the form's empty fields, so shared links stay short."""
+    response, _ = page(client, "lcpa=&level=3&subject=", **HX)
+    assert response["HX-Push-Url"] == f"{MAP}?level=3"
+
+
+def test_history_restore_request_gets_the_whole_page(client, kent):
+    """When htmx restores history from the server it needs the full page, not the fragment."""
+    _, html = page(
+        client, "level=3", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert 'id="filters"' in html
+
+
+def test_level_filter_changes_offers_in_view_and_table(client, kent):
+    """Choosing Level 2 counts only Level 2 offers and lists only sites that have them."""
+    _, everything = page(client, "year=2016/17")
+    _, level_2 = page(client, "year=2016/17&level=2", **HX)
+    assert re.search(r'app-headline__figure">6<', everything)
+    assert re.search(r'app-headline__figure">1<', level_2)
+    assert "East School" in everything and "East School" not in level_2
+    assert "East College" in level_2
+
+
+def test_lcpa_filter_narrows_table_and_names_the_place(client, kent):
+    """Choosing an LCPA lists only its sites and titles the results with its name."""
+    _, html = page(client, "year=2016/17&lcpa=west-kent", **HX)
+    assert "West Kent: 2016/17" in html
+    assert "West School" in html and "East College" not in html
+
+
+def test_lcpa_table_has_every_measure_as_text(client, kent):
+    """Each LCPA row says its cold-spot share, options, guarantee and change in words."""
+    _, html = page(client, "year=2016/17")
+    table = html.split('id="lcpa-table-heading"')[1].split("</table>")[0]
+    assert "East Kent" in table and "West Kent" in table and ">Kent<" in table
+    assert "%" in table and "offers (" in table  # a share, and the change in offers
+
+
+def test_each_measure_shades_the_map_with_its_legend(client, kent):
+    """Every measure renders, with its own legend title, and the radio shows it chosen."""
+    for key, title in [("cold_share", "living in a cold spot"),
+                       ("options_per_1000", "per 1,000"),
+                       ("guarantee", "Young Person’s Guarantee"),
+                       ("change", "since the previous year")]:
+        _, html = page(client, f"year=2016/17&measure={key}")
+        assert title in html, key
+        assert f'value="{key}" checked' in html
+
+
+def test_cold_area_layer_is_drawn_only_when_asked(client, kent):
+    """Small-area cold spots are added to the map when the box is ticked."""
+    _, without = page(client, "year=2016/17&level=1")
+    _, with_layer = page(client, "year=2016/17&level=1&cold_areas=1")
+    assert "Small-area cold spots" not in without.split("<script nonce")[-1]
+    assert "Small-area cold spots" in with_layer
+    assert "West Kent 000A" in with_layer  # no Level 1 offer reaches the west
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("level=9", "Unknown value"),
+        ("minutes=abc", "Enter a number"),
+        ("minutes=999", "minutes from"),
+        ("mode=rocket", "public transport"),
+        ("measure=bogus", "Choose a measure"),
+        ("lcpa=atlantis", "no LCPA"),
+        ("page=0", "page number"),
+        ("sort=%3Cscript%3E", "cannot be sorted"),
+        ("year=2016", "academic year"),
+        ("cold_areas=maybe", "small-area cold spots"),
+    ],
+)
+def test_bad_parameters_give_a_message_not_an_error(client, kent, query, message):
+    """A bad value is named in an error summary and the page falls back to the default."""
+    for headers in ({}, HX):
+        _, html = page(client, query, **headers)
+        assert "govuk-error-summary" in html
+        assert message in html
+
+
+def test_page_past_the_end_shows_the_last_page_with_a_message(client, kent):
+    """Asking for page 50 of one page shows the page there is and says so."""
+    _, html = page(client, "year=2016/17&page=50")
+    assert "There are only 1 pages" in html
+    assert "East College" in html
+
+
+def test_year_without_data_says_so(client, kent):
+    """A well-formed year with no course data says which years have data."""
+    _, html = page(client, "year=2019/20")
+    assert "No course data is recorded for 2019/20" in html
+    assert "2015/16, 2016/17" in html
+
+
+def test_provider_table_sorts_and_paginates(client, kent):
+    """Sorting by offers descending puts the site with most offers first; pages hold 25 rows."""
+    _, html = page(client, "year=2016/17&sort=-offers")
+    rows = re.findall(r'<th scope="row" class="govuk-table__header"><a class="govuk-link" '
+                      r'href="/providers/\d+/">([^<]+)</a>', html)
+    assert rows[0] == "East College"
+    assert 'aria-sort="descending"' in html
+    area = kent.areas[0]
+    for n in range(30):
+        make_provider(f"Extra {n:02d}", area)
+    _, first = page(client, "year=2016/17")
+    _, second = page(client, "year=2016/17&page=2")
+    assert "page 1 of 2" in first and "page 2 of 2" in second
+    first, second = (html.split('id="provider-table-heading"')[1] for html in (first, second))
+    assert "Extra 00" in first and "Extra 29" in second and "Extra 29" not in first
+
+
+def test_lcpa_table_sorts_with_kent_last(client, kent):
+    """Sorting the LCPA table by name descending lists West before East, Kent still last."""
+    _, html = page(client, "year=2016/17&lcpa_sort=-lcpa")
+    table = html.split('id="lcpa-table-heading"')[1].split("</table>")[0]
+    assert table.index("West Kent") < table.index("East Kent") < table.index(">Kent<")
+
+
+def test_names_are_escaped_in_table_and_map(client, kent):
+    """A provider name with markup is shown as text in the table and never as HTML on the map."""
+    make_provider("<script>alert(1)</script>", kent.areas[0])
+    _, html = page(client, "year=2016/17")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_empty_database_still_renders(client, db):
+    """With no data at all the page explains itself instead of failing."""
+    _, html = page(client)
+    assert 'id="results"' in html
+    assert "No provider site has an offer recorded" in html
+
+
+def test_map_page_refuses_post(client, kent):
+    """The map page is read-only: POST is not allowed."""
+    assert client.post(MAP).status_code == 405
+
+
+def test_query_count_is_bounded_whatever_the_number_of_providers(
+    client, kent, django_assert_max_num_queries
+):
+    """The map page for all of Kent runs a fixed number of queries, however many providers."""
+    for n in range(40):
+        make_provider(f"Bulk {n}", kent.areas[n % len(kent.areas)],
+                      kind=Provider.Kind.SIXTH_FORM_COLLEGE)
+    # The first request reads the frames (cold cache); a repeat reads only the data version.
+    with django_assert_max_num_queries(25):
+        page(client, "year=2016/17&cold_areas=1")
+    with django_assert_max_num_queries(12):
+        page(client, "year=2016/17&level=3", **HX)
+
+
+def test_downloads_hold_the_current_view(client, kent):
+    """The CSV and GeoJSON downloads hold the same LCPAs and sites as the page."""
+    query = "year=2016/17&level=3&lcpa=east-kent"
+    response = client.get(reverse("offermap:download_providers_csv") + "?" + query)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {row["provider_name"] for row in rows} == {"East College", "East School"}
+
+    response = client.get(reverse("offermap:download_lcpas_csv") + "?" + query)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["region_name"] for row in rows] == ["East Kent", "West Kent", "Kent"]
+    assert rows[0]["cohort_is_estimate"] == "True"
+
+    response = client.get(reverse("offermap:download_geojson") + "?" + query)
+    assert response["Content-Type"] == "application/geo+json"
+    collection = json.loads(response.content)
+    kinds = [f["properties"]["feature_type"] for f in collection["features"]]
+    assert kinds.count("lcpa") == 2 and kinds.count("site") == 2
+    assert collection["properties"]["academic_year"] == "2016/17"
+
+
+@pytest.mark.parametrize("name", ["download_providers_csv", "download_lcpas_csv",
+                                  "download_geojson"])
+def test_downloads_refuse_bad_parameters_with_400(client, kent, name):
+    """A download with a bad parameter is refused with 400 and says which one."""
+    response = client.get(reverse(f"offermap:{name}") + "?minutes=abc")
+    assert response.status_code == 400
+    assert "minutes" in response.content.decode()
+
+
+def test_second_identical_request_reuses_the_cached_map(client, kent):
+    """A repeated view reads only the data version: the analysis and map come from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    page(client, "year=2016/17")
+    with CaptureQueriesContext(connection) as queries:
+        page(client, "year=2016/17")
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert reads, "the data version must still be read, so edits show at once"
+    assert all("coldspots_dataversion" in sql or "COUNT(*)" in sql for sql in reads), reads
+
+
+def test_editing_data_changes_the_map(client, kent):
+    """After an officer adds an offer, the next view counts it (the cache follows the data)."""
+    _, before = page(client, "year=2016/17&level=2")
+    make_provider("New Level 2 Centre", kent.areas[3], offers=(("2", "l2_vocational"),))
+    _, after = page(client, "year=2016/17&level=2")
+    assert "New Level 2 Centre" not in before and "New Level 2 Centre" in after
+
+
+def test_keeps_working_with_a_far_area_and_no_cohort(client, kent):
+    """An area with no cohort figure does not break the LCPA figures."""
+    make_area(kent.regions[1], 9, 0.4, 51.25).cohort_figures.all().delete()
+    _, html = page(client, "year=2016/17")
+    assert "West Kent" in html
