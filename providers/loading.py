@@ -11,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 
 from areas.importers.cohorts import COHORTS_FILE, load_cohorts
 from areas.importers.geography import (
@@ -24,6 +25,11 @@ from areas.importers.postcodes import POSTCODES_FILE, load_postcodes
 from areas.importers.upsert import LoadSummary
 from areas.importers.validation import ImportFileError, RowProblem
 from providers.importers.load import COURSES_FILE, PROVIDERS_FILE, SITES_FILE, load_providers
+
+# Sent (inside the load's transaction, with summary=LoadSummary) after a load that changed rows.
+# Bulk writes send no post_save, so apps that track data changes (e.g. a data version for cached
+# analysis) connect here; providers cannot import them.
+kent_data_loaded = Signal()
 
 FIXTURE_FILES = (
     DISTRICTS_FILE, REGIONS_FILE, AREAS_FILE, AREA_BOUNDARIES_FILE, COHORTS_FILE, POSTCODES_FILE,
@@ -60,6 +66,8 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummar
         say("  cohorts and postcodes done")
         summary.counts.update(load_providers(fixtures_dir, progress_file=stdout))
         say("  providers, sites and courses done")
+        if summary.changed:
+            kent_data_loaded.send(sender=load_kent, summary=summary)
     if summary.changed:
         cache.clear()  # cached analysis was computed from the old data
     for line in summary.lines():

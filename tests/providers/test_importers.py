@@ -1,0 +1,268 @@
+"""Provider, site and course importers on slices of the real files, and the all-or-nothing load."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from areas.importers.validation import ImportFileError
+from areas.models import Area, CohortFigure, District, Postcode, Region
+from providers.importers import sources
+from providers.importers.build import Successors, _learners
+from providers.importers.fixture import build_kent_fixtures
+from providers.loading import load_kent
+from providers.models import Course, Provider, Site
+
+SOURCE = Path(__file__).resolve().parents[1] / "data" / "source"
+KS5_2015 = SOURCE / sources.KS5_FILES["2015/16"]
+KS5_2016 = SOURCE / sources.KS5_FILES["2016/17"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The extract built from the slices, once for the module: (folder, report)."""
+    out = tmp_path_factory.mktemp("fixture")
+    report = build_kent_fixtures(SOURCE, out, say=lambda _text: None)
+    return out, report
+
+
+@pytest.fixture(scope="module")
+def providers(built):
+    return pd.read_csv(built[0] / "providers.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def sites(built):
+    return pd.read_csv(built[0] / "sites.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def courses(built):
+    return pd.read_csv(built[0] / "courses.csv", dtype=str, keep_default_na=False)
+
+
+def ks5_row(path: Path, urn: str) -> pd.Series:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame.set_index("URN").loc[urn]
+
+
+def offers(courses, urn, year=None):
+    found = courses[courses["provider_urn"] == urn]
+    return found if year is None else found[found["academic_year"] == year]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("NE", (False, None)), ("SUPP", (True, None)), ("12", (True, 12)), ("0", (False, 0)),
+     (None, (False, None))],
+)
+def test_performance_table_counts_mean_offered_unknown_or_not_offered(value, expected):
+    """NE is no offer, SUPP an offer with unknown learners, a number an offer with learners."""
+    assert _learners(value) == expected
+
+
+def test_successor_links_are_followed_through_several_steps():
+    """136300 → 144497 → 146624: the old record reaches today's open Goodwin Academy."""
+    links = sources.read_links(SOURCE / sources.LINKS_FILE)
+    successors = Successors(links, {"146624", "130728"})
+    assert successors.open_successors("136300") == [("146624", False)]
+    assert successors.open_successors("130730") == [("130728", True)]  # merged college
+    assert successors.open_successors("146624") == [("146624", False)]
+
+
+def test_courses_of_a_converted_school_belong_to_todays_academy(courses):
+    """The Charles Dickens School's 2015/16 A Levels (URN 118910) sit with URN 144015."""
+    published = ks5_row(KS5_2015, "118910")
+    a_levels = offers(courses, "144015", "2015/16")
+    a_levels = a_levels[a_levels["qualification_type"] == "a_level"]
+    assert len(a_levels) == 1
+    assert int(a_levels.iloc[0]["learners"]) == int(published["TALLPUP_ALEV_1618"])
+    assert "URN 118910" in a_levels.iloc[0]["source"]
+    assert offers(courses, "118910").empty
+
+
+@pytest.mark.parametrize("year", ["2015/16", "2016/17"])
+def test_each_family_is_an_offer_only_where_the_tables_show_entries(courses, year):
+    """For a grammar school: a number gives an offer with those learners, NE gives none."""
+    path = KS5_2015 if year == "2015/16" else KS5_2016
+    row = ks5_row(path, "118789")
+    found = offers(courses, "118789", year).set_index("qualification_type")
+    families = {
+        "TALLPUP_ALEV_1618": "a_level", "TALLPUP_AGEN": "applied_general",
+        "TALLPUP_TLEV": "tech_level", "TALLPUP_TechCert": "technical_certificate",
+        "TALLPUP_L2VOC": "l2_vocational",
+    }
+    checked = 0
+    for column, qualification_type in families.items():
+        if column not in row.index:
+            assert qualification_type not in found.index  # no source, no record
+            continue
+        value = row[column]
+        if value in ("NE", ""):
+            assert qualification_type not in found.index
+        else:
+            assert int(found.loc[qualification_type, "learners"]) == int(value)
+        checked += 1
+    assert checked >= 3
+
+
+def test_a_split_school_goes_to_the_successor_nearest_its_old_postcode(courses):
+    """Oasis Academy Isle of Sheppey (Minster site) → Leigh Academy Minster, not EKC Sheppey."""
+    assert not offers(courses, "150935", "2016/17").empty
+    assert offers(courses, "150934").empty
+
+
+def test_an_unplaced_gias_record_is_located_by_its_spine_postcode(sites):
+    """PGW Partnership has 0,0 in GIAS: its site is at its spine postcode in Medway."""
+    site = sites.set_index("provider_urn").loc["134820"]
+    assert site["postcode"] == "ME5 0LE"
+    codepoint = pd.read_csv(SOURCE / "postcodes/kent_medway_codepoint_open_2025-05.csv",
+                            dtype=str).set_index("Postcode")
+    assert float(site["easting"]) == float(codepoint.loc["ME5 0LE", "Eastings"])
+    assert float(site["northing"]) == float(codepoint.loc["ME5 0LE", "Northings"])
+    assert 51.3 < float(site["latitude"]) < 51.4
+
+
+def test_out_of_county_follows_where_the_site_is(providers, courses):
+    """Dorton College is Kent-maintained but sits in Bromley: out of county, no area offer."""
+    dorton = providers.set_index("urn").loc["133001"]
+    assert dorton["la_code"] == "886"
+    assert dorton["out_of_county"] == "True"
+    assert offers(courses, "133001").empty
+    assert providers.set_index("urn").loc["130726", "out_of_county"] == "True"  # Medway
+
+
+def test_special_post16_providers_get_a_derived_send_offer(providers, courses):
+    """Liberty College gets a labelled, derived SEND post-16 programme for 2024/25."""
+    send = offers(courses, "144785")
+    assert list(send["academic_year"]) == ["2024/25"]
+    assert send.iloc[0]["record_label"] == "derived"
+    assert send.iloc[0]["level"] == "E"
+    assert send.iloc[0]["qualification_type"] == "send_post16"
+    assert providers.set_index("urn").loc["144785", "specialist_send"] == "True"
+
+
+def test_out_of_scope_establishments_are_left_out(providers):
+    """Higher education, a primary school and a far-off neighbour's college are not providers."""
+    urns = set(providers["urn"])
+    assert {"133807", "118254", "130825"}.isdisjoint(urns)
+    assert "130430" in urns  # London South East Colleges, within 10 km of Kent
+    assert providers.set_index("urn").loc["130430", "out_of_county"] == "True"
+
+
+def test_a_closed_college_keeps_its_offers_as_a_closed_provider(providers, courses):
+    """Hadlow College has no open successor: it stays, closed, with its published offers."""
+    hadlow = providers.set_index("urn").loc["130733"]
+    assert hadlow["status"] == "closed"
+    assert not offers(courses, "130733", "2016/17").empty
+    assert "118930" not in set(providers["urn"])  # its postcode is gone: no place to put it
+
+
+def test_t_level_locations_become_sites_with_offers_by_delivery_year(providers, sites, courses):
+    """EKC Group's register campuses are its sites; delivery year 2020 is 2020/21."""
+    ekc = providers.set_index("urn").loc["130728"]
+    assert ekc["ukprn"] == "10006570"
+    names = set(sites.loc[sites["provider_urn"] == "130728", "name"])
+    assert {"EKC Group", "Folkestone College", "Dover Technical College",
+            "Canterbury College"} <= names
+    t_levels = offers(courses, "130728")
+    t_levels = t_levels[t_levels["qualification_type"] == "t_level"]
+    health = t_levels[(t_levels["site_name"] == "Folkestone College")
+                      & (t_levels["subject"] == "Health")]
+    assert list(health["academic_year"]) == ["2021/22"]
+    assert health.iloc[0]["tlevel_route"] == "Health and science"
+    assert (t_levels["learners"] == "").all()
+    leigh = offers(courses, "140987")
+    leigh = leigh[leigh["qualification_type"] == "t_level"]
+    assert set(leigh["academic_year"]) == {"2020/21", "2021/22"}
+
+
+def test_admissions_policy_comes_from_the_spine(providers):
+    """A grammar school is selective, a comprehensive academy non-selective, a college n/a."""
+    policy = providers.set_index("urn")["admissions_policy"]
+    assert policy["118789"] == "selective"
+    assert policy["144015"] == "non_selective"
+    assert policy["130728"] == "not_applicable"
+
+
+def test_gias_unplaced_zero_grid_is_not_an_error_but_a_bad_urn_is(tmp_path):
+    """0,0 means 'not placed'; a malformed URN and a point in the sea are named by line."""
+    path = tmp_path / "gias.csv"
+    frame = pd.read_csv(SOURCE / sources.GIAS_FILE, dtype=str)
+    frame.loc[1, "urn"] = "12AB"
+    frame.loc[2, "easting"] = "700000"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImportFileError) as error:
+        sources.read_gias(path)
+    assert {(p.line, p.field) for p in error.value.problems} == {(3, "urn"), (4, "easting")}
+
+
+def test_malformed_performance_table_count_is_rejected(tmp_path):
+    """A learner count that is neither a number, NE nor SUPP is reported by line and column."""
+    path = tmp_path / "ks5.csv"
+    frame = pd.read_csv(KS5_2016, dtype=str)
+    first_institution = frame.index[frame["RECTYPE"] == "1"][0]
+    frame.loc[first_institution, "TALLPUP_AGEN"] = "lots"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImportFileError) as error:
+        sources.read_ks5(path, ["TALLPUP_ALEV_1618", "TALLPUP_AGEN"])
+    (problem,) = error.value.problems
+    assert (problem.line, problem.field) == (first_institution + 2, "TALLPUP_AGEN")
+
+
+def _all_counts():
+    return [m.objects.count() for m in (District, Region, Area, CohortFigure, Postcode,
+                                        Provider, Site, Course)]
+
+
+@pytest.mark.django_db
+def test_a_bad_row_in_the_last_file_leaves_the_database_unchanged(built, tmp_path):
+    """Courses load last: a bad course row undoes the districts, areas and providers too."""
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    path = folder / "courses.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "site_name"] = "Nowhere"
+    frame.loc[1, "level"] = "2"  # every row in the slice is a level 3 or E offer
+    frame.loc[2, "learners"] = "many"
+    frame.loc[3, "academic_year"] = "2016-17"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImportFileError) as error:
+        load_kent(folder)
+    found = {(p.file, p.line, p.field) for p in error.value.problems}
+    assert found == {
+        ("courses.csv", 2, "site_name"), ("courses.csv", 3, "level"),
+        ("courses.csv", 4, "learners"), ("courses.csv", 5, "academic_year"),
+    }
+    assert _all_counts() == [0] * 8
+
+
+@pytest.mark.django_db
+def test_a_missing_fixture_file_is_named_and_nothing_loads(built, tmp_path):
+    """Without sites.csv nothing is loaded and the error names the file."""
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    (folder / "sites.csv").unlink()
+    with pytest.raises(ImportFileError, match="sites.csv"):
+        load_kent(folder)
+    assert _all_counts() == [0] * 8
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing_and_a_fixture_edit_updates_one_row(built, tmp_path):
+    """The load is an upsert: same fixture → no changes; one renamed provider → one update."""
+    first = load_kent(built[0])
+    assert first.counts["providers"].created == Provider.objects.count() > 0
+    again = load_kent(built[0])
+    assert not again.changed
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    path = folder / "providers.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["urn"] == "118789", "name"] = "Tunbridge Wells Girls' Grammar (renamed)"
+    frame.to_csv(path, index=False)
+    third = load_kent(folder)
+    assert (third.counts["providers"].updated, third.counts["providers"].created) == (1, 0)
+    assert third.counts["courses"].unchanged == Course.objects.count()
+    assert Provider.objects.get(urn=118789).name.endswith("(renamed)")

@@ -1,0 +1,121 @@
+"""The committed Kent extract: it loads, loads again as a no-op, and the data hang together."""
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Sum
+
+from areas.models import Area, CohortFigure, District, Postcode, Region
+from providers.loading import load_kent
+from providers.models import Course, Provider, Site
+
+
+@pytest.fixture(scope="module")
+def kent(django_db_setup, django_db_blocker):
+    """Load the real fixture once for this module, inside a transaction rolled back at the end,
+    so that other test modules still start from an empty database."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield load_kent(settings.FIXTURES_DIR)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+pytestmark = pytest.mark.usefixtures("kent")
+
+
+@pytest.mark.django_db
+def test_the_first_load_creates_every_row_it_reports(kent):
+    """The summary's 'new' counts are the rows now in the database."""
+    assert kent.counts["districts"].created == District.objects.count() == 13
+    assert kent.counts["small areas"].created == Area.objects.count()
+    assert kent.counts["postcodes"].created == Postcode.objects.count() > 50_000
+    assert kent.counts["courses"].created == Course.objects.count()
+
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing_and_says_so():
+    """A second load_kent finds every row unchanged and prints that nothing changed."""
+    out = StringIO()
+    call_command("load_kent", stdout=out)
+    text = out.getvalue()
+    assert "No changes" in text
+    assert " 0 new, 0 updated" in text
+    assert "1 new" not in text
+
+
+@pytest.mark.django_db
+def test_kent_has_902_lsoas_each_in_exactly_one_of_8_lcpas():
+    """Every Kent LSOA has an LCPA; there are 8, provisional, and Medway's LSOAs have none."""
+    assert Region.objects.count() == 8
+    assert Area.objects.in_kent().count() == 902
+    assert not Area.objects.in_kent().filter(region__isnull=True).exists()
+    assert not Area.objects.exclude(district__la_code="886").filter(region__isnull=False).exists()
+    assert Area.objects.filter(district__la_code="887").count() > 0
+    assert set(Region.objects.values_list("provisional", flat=True)) == {True}
+    sizes = dict(Region.objects.annotate(n=Count("areas")).values_list("name", "n"))
+    assert sum(sizes.values()) == 902 and min(sizes.values()) > 0
+
+
+@pytest.mark.django_db
+def test_small_area_cohort_estimates_add_up_to_the_la_total():
+    """Kent's LSOA 16–17 estimates sum to the published NCCIS cohort for the same year."""
+    published = CohortFigure.objects.get(
+        geography="la", la_code="886", measure="population_16_17", academic_year="2022/23"
+    )
+    assert published.value == 34192 and not published.is_estimate
+    estimates = CohortFigure.objects.for_areas().filter(
+        measure="population_16_17", academic_year="2022/23", area__district__la_code="886"
+    )
+    assert estimates.count() == 902
+    assert not estimates.filter(is_estimate=False).exists()
+    assert estimates.aggregate(total=Sum("value"))["total"] == pytest.approx(34192, abs=0.01)
+
+
+@pytest.mark.django_db
+def test_every_course_is_at_a_site_inside_a_known_area():
+    """No course lacks a site, and every course's site lies in a loaded LSOA."""
+    assert Course.objects.exists()
+    assert not Course.objects.filter(site__isnull=True).exists()
+    assert not Course.objects.filter(site__area__isnull=True).exists()
+    assert not Course.objects.exclude(site__provider=F("provider")).exists()
+
+
+@pytest.mark.django_db
+def test_no_kent_provider_is_without_coordinates():
+    """Every provider sited in Kent has a main site with coordinates inside a Kent LSOA."""
+    kent_providers = Provider.objects.filter(out_of_county=False)
+    assert kent_providers.count() > 100
+    for provider in kent_providers:
+        main = provider.sites.get(is_main=True)
+        assert main.latitude and main.longitude
+        assert main.area is not None and main.area.district.la_code == "886"
+
+
+@pytest.mark.django_db
+def test_courses_cover_both_performance_table_years_at_each_level():
+    """2015/16 and 2016/17 offers exist; Level 2 families only where the tables publish them."""
+    years = set(Course.objects.published().values_list("academic_year", flat=True))
+    assert {"2015/16", "2016/17"} <= years
+    assert Course.objects.in_year("2016/17").at_level("2").exists()
+    assert not Course.objects.in_year("2015/16").at_level("2").exists()
+    derived = Course.objects.filter(record_label="derived")
+    assert derived.exists()
+    assert set(derived.values_list("qualification_type", flat=True)) == {"send_post16"}
+
+
+@pytest.mark.django_db
+def test_every_loaded_row_passes_the_model_validation():
+    """Loaded sites and areas pass full_clean (coordinates in range, valid postcodes)."""
+    for site in Site.objects.select_related("provider"):
+        site.full_clean()
+    for area in Area.objects.all()[:200]:
+        area.full_clean()
+    for course in Course.objects.select_related("site")[:300]:
+        course.full_clean()
