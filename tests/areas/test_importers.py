@@ -23,7 +23,7 @@ from areas.importers.postcodes import build_postcodes
 from areas.importers.validation import FrameCheck, ImportFileError, read_csv_checked
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "source"
-LA_OF_DISTRICT = {code: "886" for code in KENT_DISTRICT_CODES} | {MEDWAY_DISTRICT_CODE: "887"}
+LA_OF_DISTRICT = dict.fromkeys(KENT_DISTRICT_CODES, "886") | {MEDWAY_DISTRICT_CODE: "887"}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_frame_check_collects_problems_instead_of_stopping_at_the_first(tmp_path
     """All rows are checked before the import fails, so one run shows every fix needed."""
     path = tmp_path / "x.csv"
     path.write_text("code,easting,northing\nE01000001,600000,150000\nbad,1,2\n,600000,x\n")
-    frame, check = read_csv_checked(path, ["code", "easting", "northing"])
+    _frame, check = read_csv_checked(path, ["code", "easting", "northing"])
     assert isinstance(check, FrameCheck)
     check.matches("code", r"^E01\d{6}$", what="an LSOA code")
     check.easting_northing()

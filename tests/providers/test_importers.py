@@ -244,7 +244,7 @@ def test_a_missing_fixture_file_is_named_and_nothing_loads(built, tmp_path):
     folder = tmp_path / "fixture"
     shutil.copytree(built[0], folder)
     (folder / "sites.csv").unlink()
-    with pytest.raises(ImportFileError, match="sites.csv"):
+    with pytest.raises(ImportFileError, match=r"sites\.csv"):
         load_kent(folder)
     assert _all_counts() == [0] * 8
 
