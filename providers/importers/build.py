@@ -375,6 +375,10 @@ def build_providers(
         if urn in ks5_1819_by_today:
             evidence.append("16–18 tables 2018/19")
         if not evidence:
+            if not est["neighbour"] and etype in SPECIAL_TYPES:
+                notes["special schools left out (no spine record or ages below 18)"].append(
+                    f"{urn} {est['establishment_name']}"
+                )
             continue
         if est["neighbour"]:
             if etype in AP_TYPES | SPECIAL_TYPES or pd.isna(est["easting"]):

@@ -133,7 +133,8 @@ def render_readme(report: BuildReport) -> str:
     note_lines = []
     for name, values in report.notes.items():
         if values:
-            note_lines.append(f"- {name}: {', '.join(str(v) for v in values)}")
+            unique = dict.fromkeys(str(v) for v in values)  # one mention per record
+            note_lines.append(f"- {name}: {', '.join(unique)}")
     body = body.replace("{counts}", "\n".join(count_lines))
     body = body.replace("{notes}", "\n".join(note_lines) or "- none")
     return body + "\n"
