@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import shapely
@@ -122,7 +121,7 @@ def render_readme(report: BuildReport) -> str:
     counts = report.counts
     template = README_TEMPLATE.read_text(encoding="utf-8")
     lines = [line.rstrip() for line in template.strip("\n").splitlines()]
-    body = "\n".join(lines).replace("{built}", date.today().isoformat())
+    body = "\n".join(lines)
     count_lines = []
     for name, value in counts.items():
         if isinstance(value, dict):
