@@ -366,8 +366,17 @@ def read_fixture_areas(fixtures_dir: Path, district_codes, region_codes) -> pd.D
     return frame
 
 
-def read_fixture_area_boundaries(fixtures_dir: Path) -> dict[str, dict]:
+def read_fixture_area_boundaries(fixtures_dir: Path, area_codes) -> dict[str, dict]:
     features = read_feature_collection(Path(fixtures_dir) / AREA_BOUNDARIES_FILE)
+    frame = _features_frame(features, ["code"])
+    check = FrameCheck(frame, AREA_BOUNDARIES_FILE, line_label="feature")
+    check.references("code", area_codes, f"small area (not in {AREAS_FILE})")
+    check.unique("code")
+    for number, feature in enumerate(features, start=1):
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            check.add(number, "geometry", "missing or not a polygon")
+    raise_if_problems(check)
     return {f["properties"]["code"]: f.get("geometry") for f in features}
 
 
@@ -384,7 +393,7 @@ def load_geography(fixtures_dir: Path, *, progress_file=None) -> dict[str, Upser
     areas = read_fixture_areas(
         fixtures_dir, [d["code"] for d in districts], [r["code"] for r in regions]
     )
-    boundaries = read_fixture_area_boundaries(fixtures_dir)
+    boundaries = read_fixture_area_boundaries(fixtures_dir, set(areas["code"]))
 
     counts = {}
     counts["districts"], district_by_code = upsert(

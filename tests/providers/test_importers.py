@@ -1,10 +1,14 @@
 """Provider, site and course importers on slices of the real files, and the all-or-nothing load."""
 
+import json
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from areas.importers.validation import ImportFileError
 from areas.models import Area, CohortFigure, District, Postcode, Region
@@ -266,3 +270,38 @@ def test_loading_twice_changes_nothing_and_a_fixture_edit_updates_one_row(built,
     assert (third.counts["providers"].updated, third.counts["providers"].created) == (1, 0)
     assert third.counts["courses"].unchanged == Course.objects.count()
     assert Provider.objects.get(urn=118789).name.endswith("(renamed)")
+
+
+def test_build_command_writes_the_extract_and_a_bad_source_changes_no_file(tmp_path):
+    """build_kent_fixtures writes every file; a bad row later stops it with no file touched."""
+    out = tmp_path / "out"
+    call_command("build_kent_fixtures", source=SOURCE, out=out, stdout=StringIO())
+    written = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert {"README.md", "providers.csv", "sites.csv", "courses.csv", "areas.csv",
+            "postcodes.csv", "cohorts.csv", "regions.geojson"} <= set(written)
+    assert "Open Government Licence v3.0" in written["README.md"].decode()
+
+    broken = tmp_path / "source"
+    shutil.copytree(SOURCE, broken)
+    path = broken / sources.SPINE_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[0, "ISPOST16"] = "yes"
+    frame.to_csv(path, index=False)
+    with pytest.raises(CommandError, match=r"line 2, field 'ISPOST16'"):
+        call_command("build_kent_fixtures", source=broken, out=out, stdout=StringIO())
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == written
+
+
+@pytest.mark.django_db
+def test_load_command_reports_bad_rows_as_a_command_error(built, tmp_path):
+    """manage.py load_kent turns a bad fixture into an error naming file, line and field."""
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    path = folder / "area_boundaries.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"][1]["properties"]["code"] = "E01999999"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("load_kent", fixtures=folder, stdout=StringIO())
+    assert "area_boundaries.geojson, feature 2, field 'code'" in str(error.value)
+    assert _all_counts() == [0] * 8
