@@ -333,10 +333,11 @@ function (row) {
 """
 
 
-def region_features(regions: pd.DataFrame) -> list[dict]:
+def region_features(regions: pd.DataFrame, focus: str = "") -> list[dict]:
     """GeoJSON features for shaded LCPAs; text properties are HTML-escaped for the tooltips.
 
-    `regions` has region_slug, region_name, boundary, colour, no_data, value_text, band, note.
+    `regions` has region_slug, region_name, boundary, colour, no_data, value_text, band, note;
+    the LCPA whose slug is `focus` is drawn with a heavy outline.
     """
     features = []
     for row in regions.itertuples(index=False):
@@ -353,6 +354,7 @@ def region_features(regions: pd.DataFrame) -> list[dict]:
                     "band": html.escape(str(row.band)),
                     "colour": row.colour,
                     "no_data": bool(row.no_data),
+                    "focus": row.region_slug == focus,
                 },
             }
         )
@@ -381,7 +383,7 @@ def _region_style(feature: dict) -> dict:
         "fillColor": feature["properties"]["colour"],
         "fillOpacity": 0.75,
         "color": OUTLINE_COLOUR,
-        "weight": 2,
+        "weight": 5 if feature["properties"].get("focus") else 2,
         # A dashed outline marks "no data" without relying on colour.
         "dashArray": "6 4" if no_data else None,
     }

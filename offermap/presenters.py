@@ -338,3 +338,169 @@ def view_geojson(
         },
         "features": features,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The LCPA profile
+
+
+def level_comparison(results, slug: str) -> list[dict]:
+    """Per measured level: the LCPA's cold spots, choice and journey times beside Kent's, and
+    its rank among the LCPAs by cold-spot share (1 = smallest share)."""
+    frame = results.region_level
+    lcpas = frame.loc[frame["region_slug"] != KENT]
+    rows = []
+    for level in analysis.measured_levels(results.params):
+        at_level = lcpas.loc[lcpas["level"] == level]
+        here = at_level.loc[at_level["region_slug"] == slug]
+        kent = frame.loc[(frame["region_slug"] == KENT) & (frame["level"] == level)]
+        if here.empty:
+            continue
+        here, kent = here.iloc[0], (kent.iloc[0] if len(kent) else None)
+        ranked = at_level.dropna(subset=["cold_share"])
+        rank = None
+        if not math.isnan(here["cold_share"]):
+            rank = int((ranked["cold_share"] < here["cold_share"]).sum()) + 1
+        rows.append({
+            "level": LEVEL_LABELS[level],
+            "no_data": bool(here["no_data"]),
+            "cold_areas": int(here["cold_areas"]),
+            "areas": int(here["areas"]),
+            "cold_share": _share_text(here["cold_share"]),
+            "kent_cold_share": _share_text(kent["cold_share"]) if kent is not None else "",
+            "rank": rank,
+            "ranked": len(ranked),
+            "options": _number_text(here["options"]),
+            "options_per_1000": _rate_text(here["options_per_1000"]),
+            "kent_options_per_1000": _rate_text(kent["options_per_1000"])
+            if kent is not None else "",
+            "median_minutes": _minutes_text(here["median_minutes"]),
+            "p90_minutes": _minutes_text(here["p90_minutes"]),
+            "kent_median_minutes": _minutes_text(kent["median_minutes"])
+            if kent is not None else "",
+        })
+    return rows
+
+
+def _is_missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _share_text(value) -> str:
+    return maps.NO_DATA_LABEL if _is_missing(value) else maps.format_share(float(value))
+
+
+def _rate_text(value) -> str:
+    return maps.NO_DATA_LABEL if _is_missing(value) else f"{float(value):,.1f}"
+
+
+def _number_text(value) -> str:
+    return maps.NO_DATA_LABEL if _is_missing(value) else f"{int(value):,}"
+
+
+def _minutes_text(value) -> str:
+    return "No offer anywhere" if _is_missing(value) else f"{float(value):.0f} min"
+
+
+def offers_by_level_and_type(
+    inputs: Inputs, params: AnalysisParams, year: str, compare_year: str | None, slug: str
+) -> list[dict]:
+    """Offers at the LCPA's sites by level and qualification type, this year and the year it
+    is compared with, and the change (None when the earlier year has no data)."""
+    def counts(in_year: str | None) -> pd.Series:
+        if in_year is None:
+            return pd.Series(dtype=int)
+        offers = offers_in_view(inputs, in_year, params, slug)
+        return offers.groupby(["level", "qualification_type"]).size()
+
+    now, before = counts(year), counts(compare_year)
+    compared_years = set(inputs.offers["academic_year"])
+    earlier_has_data = compare_year is not None and compare_year in compared_years
+    keys = sorted(set(now.index) | set(before.index),
+                  key=lambda k: (Level.values.index(k[0]), TYPE_LABELS.get(k[1], k[1])))
+    rows = []
+    for level, qualification_type in keys:
+        this_year = int(now.get((level, qualification_type), 0))
+        last_year = int(before.get((level, qualification_type), 0)) if earlier_has_data else None
+        rows.append({
+            "level": LEVEL_LABELS[level],
+            "type": TYPE_LABELS.get(qualification_type, qualification_type),
+            "offers": this_year,
+            "previous": last_year,
+            "change": None if last_year is None else this_year - last_year,
+        })
+    return rows
+
+
+def sites_in_region(inputs: Inputs, offers: pd.DataFrame, slug: str) -> pd.DataFrame:
+    """Every open site in the LCPA, with its offers in the year (0 when none is recorded)."""
+    sites = inputs.sites.loc[(inputs.sites["region_slug"] == slug) & inputs.sites["provider_open"]]
+    per_site = offers.groupby("site_id").size()
+    return pd.DataFrame({
+        "provider_name": sites["provider_name"].to_numpy(),
+        "provider_urn": sites["provider_urn"].to_numpy(),
+        "site_name": sites["site_name"].to_numpy(),
+        "kind": [KIND_LABELS.get(kind, kind) for kind in sites["provider_kind"]],
+        "offers": per_site.reindex(sites["site_id"]).fillna(0).astype(int).to_numpy(),
+    }).sort_values(["provider_name", "site_name"]).reset_index(drop=True)
+
+
+def guarantee_components(results, slug: str) -> dict:
+    """The LCPA's guarantee coverage and each component's share, beside Kent's."""
+    frame = results.guarantee_regions.set_index("region_slug")
+    if slug not in frame.index:
+        return {"covered": maps.NO_DATA_LABEL, "kent_covered": "", "weakest": "", "components": []}
+    here = frame.loc[slug]
+    kent = frame.loc[KENT] if KENT in frame.index else None
+    components = [
+        {
+            "label": label,
+            "share": _share_text(here.get(f"{name}_share")),
+            "kent_share": _share_text(kent.get(f"{name}_share")) if kent is not None else "",
+        }
+        for name, label in COMPONENT_LABELS.items()
+    ]
+    return {
+        "covered": _share_text(here["covered_share"]),
+        "kent_covered": _share_text(kent["covered_share"]) if kent is not None else "",
+        "weakest": COMPONENT_LABELS.get(str(here["weakest_component"]), ""),
+        "components": components,
+    }
+
+
+def duplication_in_region(results, slug: str) -> list[dict]:
+    """Collaboration candidates with at least one of the pair in the LCPA."""
+    pairs = results.duplication
+    if pairs.empty:
+        return []
+    mine = pairs.loc[(pairs["region_slug_a"] == slug) | (pairs["region_slug_b"] == slug)]
+    return [
+        {
+            "level": LEVEL_LABELS.get(row.level, row.level),
+            "option": TYPE_LABELS.get(row.qualification_type, row.qualification_type)
+            + (f": {row.subject}" if row.subject else ""),
+            "a": f"{row.provider_name_a} ({_number_text(row.learners_a)} learners)",
+            "b": f"{row.provider_name_b} ({_number_text(row.learners_b)} learners)",
+            "why": "same LCPA" if row.same_lcpa else f"{row.minutes_apart:.0f} minutes apart",
+        }
+        for row in mine.itertuples(index=False)
+    ]
+
+
+def lcpa_summary_row(table: pd.DataFrame, slug: str) -> dict:
+    rows = table.loc[table["region_slug"] == slug]
+    return rows.iloc[0].to_dict() if len(rows) else {}
+
+
+def send_summary(results, slug: str) -> dict:
+    frame = results.send_reach.set_index("region_slug") if len(results.send_reach) else None
+    if frame is None or slug not in frame.index:
+        return {}
+    here = frame.loc[slug]
+    return {
+        "specialist_median": _minutes_text(here.get("specialist_median_minutes")),
+        "specialist_within": _share_text(here.get("specialist_within_reach_share")),
+        "ap_reach": _share_text(here.get("ap_reach_share")),
+        "no_data_specialist": bool(here.get("no_data_specialist", False)),
+        "no_data_ap": bool(here.get("no_data_ap", False)),
+    }

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.http import (
     Http404,
     HttpResponse,
@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from areas.models import Area, CohortFigure, Postcode
+from areas.validators import POSTCODE_RE, normalise_postcode
 from coldspots import analysis
+from coldspots.analysis import KENT
+from coldspots.guarantee import MET, NO_DATA, NOT_MET
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
-from coldspots.results import compute, load_inputs
+from coldspots.results import compute, guarantee_for_point, load_inputs
 from offermap import maps, presenters
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS, read_options
 from offermap.presenters import LEVEL_LABELS
@@ -142,9 +145,8 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
     if cached is not None:
         return cached
     regions, bands = presenters.shaded_regions(inputs.regions, lcpa_table, options.measure)
-    features = maps.region_features(regions)
-    focus = [f for f, slug in zip(features, regions["region_slug"], strict=False)
-             if slug == options.lcpa] if options.lcpa else None
+    features = maps.region_features(regions, focus=options.lcpa)
+    focus = [f for f in features if f["properties"]["focus"]] or None
     cold_features = None
     if options.cold_areas:
         cold = presenters.cold_area_rows(results, inputs.areas, options.lcpa)
@@ -377,11 +379,150 @@ def download_geojson(request):
     return response
 
 
+def _lcpa_map(results, inputs, slug: str, markers, table):
+    """A small map of one LCPA among its neighbours, shaded by cold-spot share (cached)."""
+    key = ":".join(("offermap:lcpa-map", results.data_version, results.params.cache_key(), slug))
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    regions, bands = presenters.shaded_regions(inputs.regions, table, "cold_share")
+    features = maps.region_features(regions, focus=slug)
+    focus = [f for f in features if f["properties"]["focus"]]
+    fmap = maps.build_map(
+        features, markers, measure_label=maps.MEASURES["cold_share"].label,
+        tiles_url=settings.MAP_TILES_URL, tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
+        focus_features=focus,
+    )
+    value = (maps.map_parts(fmap), bands)
+    cache.set(key, value, MAP_CACHE_SECONDS)
+    return value
+
+
+def _cohort_figures(slug: str) -> list[dict]:
+    """The LCPA's cohort figures by measure and year: LCPA-level figures as published, and
+    small-area counts added up (shares are not added), each with its source and estimate flag."""
+    measures = dict(CohortFigure.Measure.choices)
+    rows = (
+        CohortFigure.objects.filter(
+            Q(region__slug=slug)
+            | (Q(area__region__slug=slug) & ~Q(measure__endswith="_share"))
+        )
+        .values("geography", "measure", "academic_year", "source", "vintage", "is_estimate")
+        .annotate(total=Sum("value"), figures=Count("id"))
+        .order_by("measure", "-academic_year", "geography")
+    )
+    return [
+        {**row, "label": measures.get(row["measure"], row["measure"]),
+         "is_share": row["measure"].endswith("_share")}
+        for row in rows
+    ]
+
+
 @require_GET
 def lcpa_profile(request, slug):
-    raise Http404("Not built yet")
+    params, errors = AnalysisParams.from_query(request.GET)
+    results = compute(params)
+    inputs = load_inputs(results.data_version)
+    regions = inputs.regions.set_index("region_slug")
+    if slug not in regions.index:
+        raise Http404("No LCPA has that name.")
+    region = regions.loc[slug]
+    levels = analysis.measured_levels(params)
+    table = presenters.lcpa_rows(results, levels)
+    offers = presenters.offers_in_view(inputs, results.year, params, slug)
+    providers = presenters.provider_rows(inputs, offers)
+    markers = presenters.marker_rows(providers, _provider_url)
+    map_parts, bands = _lcpa_map(results, inputs, slug, markers, table)
+    context = {
+        "slug": slug,
+        "region": region,
+        "params": params,
+        "results": results,
+        "errors": errors,
+        "summary": presenters.lcpa_summary_row(table, slug),
+        "kent": presenters.lcpa_summary_row(table, KENT),
+        "compare": presenters.sort_lcpa_rows(table, "lcpa").to_dict("records"),
+        "levels": presenters.level_comparison(results, slug),
+        "offers_by_type": presenters.offers_by_level_and_type(
+            inputs, params, results.year, results.compare_year, slug
+        ),
+        "sites": presenters.sites_in_region(inputs, offers, slug).to_dict("records"),
+        "guarantee": presenters.guarantee_components(results, slug),
+        "duplication": presenters.duplication_in_region(results, slug),
+        "small_sixth_forms": results.small_sixth_forms.loc[
+            results.small_sixth_forms["region_slug"] == slug
+        ].to_dict("records") if len(results.small_sixth_forms) else [],
+        "send": presenters.send_summary(results, slug),
+        "cohort_figures": _cohort_figures(slug),
+        "map": map_parts,
+        "bands": bands,
+        "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
+        "choices": {
+            "years": list(reversed(results.years_available)) or [results.year],
+            "minutes": sorted({*MINUTES_CHOICES, params.minutes}),
+            "modes": list(MODE_LABELS.items()),
+        },
+    }
+    return render(request, "offermap/lcpa.html", context)
+
+
+def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
+    """(postcode record, normalised postcode, message) for what the user typed; the message
+    says what is wrong, or is empty when the postcode is in Kent."""
+    if not raw:
+        return None, "", "Enter a postcode."
+    normalised = normalise_postcode(raw)
+    if len(raw) > 12 or not POSTCODE_RE.match(normalised):
+        return None, normalised, "Enter a full postcode, such as CT1 1QU."
+    record = (
+        Postcode.objects.select_related("area__region", "area__district")
+        .filter(postcode=normalised)
+        .first()
+    )
+    if record is None:
+        return None, normalised, (
+            f"We could not find {normalised}. This check holds postcodes in Kent and Medway: "
+            "check the postcode, or try one nearby."
+        )
+    if record.area is None or not record.area.district.in_kent or record.area.region is None:
+        where = f"is in {record.area.district.name}, " if record.area else "is "
+        return None, normalised, (
+            f"{normalised} {where}outside Kent's LCPAs. This check is for young people who live "
+            "in Kent; try a Kent postcode."
+        )
+    return record, normalised, ""
 
 
 @require_GET
 def guarantee_check(request):
-    raise Http404("Not built yet")
+    params, errors = AnalysisParams.from_query(request.GET)
+    years = load_inputs().years()
+    # Control characters (e.g. NUL) can never be in a postcode and must not be echoed back.
+    raw = "".join(ch for ch in request.GET.get("postcode", "") if ch.isprintable()).strip()
+    checked = "postcode" in request.GET
+    record, normalised, postcode_error = _find_postcode(raw) if checked else (None, "", "")
+    outcome = None
+    if record is not None:
+        outcome = guarantee_for_point(record.easting, record.northing, params)
+        for component in outcome["components"]:
+            for option in component["options"]:
+                option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])
+    context = {
+        "params": params,
+        "errors": errors,
+        "checked": checked,
+        "postcode": raw[:20],
+        "normalised": normalised,
+        "postcode_error": postcode_error,
+        "place": record,
+        "outcome": outcome,
+        "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
+        "choices": {
+            "years": list(reversed(years)),
+            "grades": range(9, 0, -1),
+            "minutes": sorted({*MINUTES_CHOICES, params.minutes}),
+            "modes": list(MODE_LABELS.items()),
+        },
+        "statuses": {"met": MET, "not_met": NOT_MET, "no_data": NO_DATA},
+    }
+    return render(request, "offermap/guarantee.html", context)

@@ -1,0 +1,148 @@
+"""The LCPA profile and the postcode guarantee check."""
+
+import pytest
+from django.urls import reverse
+
+from areas.models import CohortFigure, Postcode
+from tests.factories import AreaFactory, CohortFigureFactory, DistrictFactory
+
+GUARANTEE = reverse("offermap:guarantee")
+
+
+def lcpa(client, slug, query=""):
+    response = client.get(reverse("offermap:lcpa", args=[slug]) + query)
+    return response, response.content.decode()
+
+
+def test_lcpa_profile_shows_every_section(client, kent):
+    """The profile has cold spots, offers by type, guarantee, providers, cohort and comparison."""
+    response, html = lcpa(client, "east-kent", "?year=2016/17")
+    assert response.status_code == 200
+    for heading in ("Cold spots and choice by level", "Offers by level and type",
+                    "Young Person’s Guarantee", "Duplication with small numbers",
+                    "Providers and sites", "Young people: cohort figures",
+                    "Compared with the other LCPAs"):
+        assert heading in html, heading
+    assert "East College" in html and "West School" not in html.split('id="compare"')[0]
+    assert "East Kent (this LCPA)" in html
+    assert 'class="folium-map"' in html
+    assert "Provisional" in html
+
+
+def test_lcpa_offers_by_type_show_change_since_previous_year(client, kent):
+    """A Levels at East School were offered in both years, so the change is shown."""
+    _, html = lcpa(client, "east-kent", "?year=2016/17")
+    table = html.split('id="offers"')[1].split("</table>")[0]
+    assert "2015/16" in table
+    assert "+1 (more)" in table  # East College's A Level is new in 2016/17
+
+
+def test_lcpa_cohort_figures_are_labelled_estimate_with_source(client, kent):
+    """Cohort figures carry their source and an Estimate or Published label."""
+    _, html = lcpa(client, "east-kent")
+    cohort = html.split('id="cohort"')[1].split("</table>")[0]
+    assert "Estimate" in cohort and "Test" in cohort
+    assert "150" in cohort  # three areas of 50 added up
+    assert "sum of 3 small areas" in cohort
+
+
+def test_lcpa_published_region_figure_is_labelled_published(client, kent):
+    """A figure published for the LCPA itself is shown as published, not added up."""
+    CohortFigureFactory(geography=CohortFigure.Geography.REGION, area=None,
+                        region=kent.regions[0], measure=CohortFigure.Measure.NEET_SHARE,
+                        value=3.3, is_estimate=False, source="NCCIS")
+    _, html = lcpa(client, "east-kent")
+    cohort = html.split('id="cohort"')[1].split("</table>")[0]
+    assert "NCCIS" in cohort and "Published" in cohort and "3%" in cohort
+
+
+def test_unknown_lcpa_is_404(client, kent):
+    """An LCPA slug that does not exist is 404, not an error."""
+    response, _ = lcpa(client, "atlantis")
+    assert response.status_code == 404
+
+
+def test_lcpa_bad_parameters_give_a_message(client, kent):
+    """A bad travel time on the profile is explained and the default used."""
+    response, html = lcpa(client, "east-kent", "?minutes=abc&mode=rocket")
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html and "Enter a number" in html
+
+
+def test_lcpa_query_count_is_bounded(client, kent, django_assert_max_num_queries):
+    """The profile runs a bounded number of queries (frames are cached on the data version)."""
+    with django_assert_max_num_queries(25):
+        lcpa(client, "east-kent", "?year=2016/17")
+
+
+@pytest.fixture
+def postcodes(kent):
+    """A postcode in East Kent, one in Medway (outside Kent), and one with no small area."""
+    east_area = kent.areas[0]
+    Postcode.objects.create(postcode="CT1 1QU", latitude=east_area.latitude,
+                            longitude=east_area.longitude, easting=east_area.easting,
+                            northing=east_area.northing, area=east_area)
+    medway = DistrictFactory(code="E06000035", name="Medway", la_code="887")
+    medway_area = AreaFactory(district=medway, region=None)
+    Postcode.objects.create(postcode="ME4 5QS", latitude=51.38, longitude=0.52,
+                            easting=575_000, northing=168_000, area=medway_area)
+    Postcode.objects.create(postcode="TN1 1AA", latitude=51.13, longitude=0.26,
+                            easting=558_000, northing=139_000, area=None)
+
+
+def check(client, query):
+    response = client.get(f"{GUARANTEE}?{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_guarantee_form_without_a_postcode_asks_for_one(client, db):
+    """The empty page shows the form and no error."""
+    html = check(client, "")
+    assert 'name="postcode"' in html and "govuk-error-summary" not in html
+
+
+def test_guarantee_for_a_kent_postcode_lists_each_component(client, postcodes):
+    """A Kent postcode gets each part of the guarantee with its status and nearest options."""
+    html = check(client, "postcode=ct11qu&year=2016/17")
+    assert "CT1 1QU: the guarantee" in html
+    assert "East Kent" in html
+    for label in ("A Levels", "T Levels", "Apprenticeships", "A Level 2 course",
+                  "A pathway at Level 1 or Entry"):
+        assert label in html
+    assert "Within reach" in html and "No data recorded" in html
+    assert "East College" in html
+
+
+@pytest.mark.parametrize(
+    ("postcode", "message"),
+    [
+        ("", "Enter a postcode."),
+        ("XX", "Enter a full postcode"),
+        ("CT1%00", "Enter a full postcode"),
+        ("A" * 300, "Enter a full postcode"),
+        ("SW1A+1AA", "We could not find SW1A 1AA"),
+        ("ME4+5QS", "ME4 5QS is in Medway, outside Kent"),
+        ("TN1+1AA", "TN1 1AA is outside Kent"),
+    ],
+)
+def test_guarantee_bad_postcodes_get_a_clear_message(client, postcodes, postcode, message):
+    """Malformed, unknown and outside-Kent postcodes get a message on the page, never a 500."""
+    html = check(client, f"postcode={postcode}")
+    assert "govuk-error-summary" in html
+    assert message in html
+    assert "the guarantee is" not in html
+    assert "\x00" not in html
+
+
+def test_guarantee_learner_profile_errors_are_shown_beside_the_field(client, postcodes):
+    """A grade out of range is named at the top and beside its field."""
+    html = check(client, "postcode=CT1+1QU&english=12")
+    assert "Enter a GCSE grade from 1 to 9" in html
+    assert html.count("Enter a GCSE grade from 1 to 9") == 2
+    assert "<title>Error:" in html
+
+
+def test_guarantee_refuses_post(client, db):
+    """The postcode check is a GET form: POST is not allowed."""
+    assert client.post(GUARANTEE).status_code == 405
