@@ -119,3 +119,49 @@ def test_every_loaded_row_passes_the_model_validation():
         area.full_clean()
     for course in Course.objects.select_related("site")[:300]:
         course.full_clean()
+
+
+@pytest.mark.django_db
+def test_one_published_offer_per_institution_family_site_and_year():
+    """The performance tables give at most one offer per provider, site, family and year."""
+    duplicates = (
+        Course.objects.published()
+        .values("provider", "site", "academic_year", "qualification_type", "subject")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not duplicates.exists()
+
+
+@pytest.mark.django_db
+def test_ehcp_estimates_add_up_to_the_published_caseload():
+    """Kent's LSOA EHCP 16–17 estimates sum to the 2024/25 plans at ages 16 and 17."""
+    published = CohortFigure.objects.get(
+        geography="la", la_code="886", measure="ehcp_16_17", academic_year="2024/25"
+    )
+    assert published.value == 1397 + 1295
+    total = CohortFigure.objects.for_areas().filter(
+        measure="ehcp_16_17", academic_year="2024/25", area__district__la_code="886"
+    ).aggregate(total=Sum("value"))["total"]
+    assert total == pytest.approx(published.value, abs=0.01)
+
+
+@pytest.mark.django_db
+def test_postcodes_are_placed_and_linked_to_their_small_area():
+    """A Canterbury postcode has WGS84 computed from its grid reference and its LSOA."""
+    postcode = Postcode.objects.select_related("area__district").get(postcode="CT1 3AJ")
+    assert postcode.area.district.name == "Canterbury"
+    assert 51.25 < postcode.latitude < 51.30 and 1.05 < postcode.longitude < 1.12
+    assert Postcode.objects.filter(area__isnull=True).count() < 5
+
+
+@pytest.mark.django_db
+def test_lcpa_outline_covers_its_small_areas():
+    """Each LCPA's stored outline contains the centroid of every one of its LSOAs."""
+    from shapely.geometry import Point, shape
+
+    for region in Region.objects.all():
+        outline = shape(region.boundary)
+        centroids = region.areas.values_list("longitude", "latitude")
+        inside = sum(outline.buffer(0.001).contains(Point(lon, lat)) for lon, lat in centroids)
+        assert inside == len(centroids), region.name
