@@ -85,7 +85,10 @@ def compute_from_inputs(
     years = inputs.years()
     year, compare_year = analysis.resolve_years(years, params)
     levels = analysis.measured_levels(params)
-    areas, sites = inputs.areas.reset_index(drop=True), inputs.sites.reset_index(drop=True)
+    # Canonical order: results list areas by code, and ties between equally near sites go to
+    # the lower site id, whatever order the rows came in.
+    areas = inputs.areas.sort_values("area_code", kind="stable").reset_index(drop=True)
+    sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
 
     active = analysis.active_offers(inputs.offers, sites, year)
     chosen = analysis.select_offers(active, params)
@@ -190,7 +193,7 @@ def guarantee_for_point(
     params = params or AnalysisParams()
     inputs = load_inputs()
     year, _ = analysis.resolve_years(inputs.years(), params)
-    sites = inputs.sites.reset_index(drop=True)
+    sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
     active = analysis.active_offers(inputs.offers, sites, year)
     result = guarantee.point_guarantee(easting, northing, sites, active, params)
     result["year"] = year

@@ -1,0 +1,143 @@
+"""A brute-force reference for the engine: every pair, plain Python loops, no index.
+
+Written independently of coldspots.analysis / travel so that the fast path can be checked
+against it on random inputs. It reads the same documented inputs and rules.
+"""
+
+import math
+import statistics
+
+from coldspots.params import WALK
+
+GUARANTEE_TESTS = {
+    "a_level": lambda o: o["qualification_type"] == "a_level",
+    "t_level": lambda o: o["qualification_type"] == "t_level",
+    "apprenticeship": lambda o: o["qualification_type"].startswith("apprenticeship_"),
+    "level_2": lambda o: o["level"] == "2" and not o["qualification_type"].startswith(
+        "apprenticeship_"),
+    "pathway_l1_entry": lambda o: o["level"] in ("1", "E"),
+}
+
+
+def _estimate(distance, mode):
+    per_minute = mode.speed_kmh * 1000.0 / 60.0
+    minutes = mode.fixed_minutes + distance * mode.detour_factor / per_minute
+    if mode.walk_alternative:
+        walk = WALK.fixed_minutes + distance * WALK.detour_factor / (WALK.speed_kmh * 1000.0 / 60.0)
+        minutes = min(minutes, walk)
+    return minutes
+
+
+def all_minutes(inputs, params):
+    """{(area_code, site_id): minutes} for every pair."""
+    mode = params.assumptions()
+    imported = {}
+    for row in inputs.matrix.to_dict("records"):
+        if row["mode"] == params.mode:
+            imported[(row["area_code"], row["site_id"])] = row["minutes"]
+    result = {}
+    for area in inputs.areas.to_dict("records"):
+        for site in inputs.sites.to_dict("records"):
+            key = (area["area_code"], site["site_id"])
+            if key in imported:
+                result[key] = imported[key]
+            else:
+                dx = site["easting"] - area["easting"]
+                dy = site["northing"] - area["northing"]
+                result[key] = _estimate(math.sqrt(dx * dx + dy * dy), mode)
+    return result
+
+
+def running_offers(inputs, params, year):
+    sites = {s["site_id"]: s for s in inputs.sites.to_dict("records")}
+    rows = []
+    for offer in inputs.offers.to_dict("records"):
+        if offer["academic_year"] != year or offer["withdrawn"] or not offer["provider_open"]:
+            continue
+        if offer["site_id"] not in sites:
+            continue
+        rows.append(offer)
+    return rows
+
+
+def _key(offer):
+    route = (offer["tlevel_route"] or "").strip()
+    subject = route if route else (offer["subject"] or "").strip()
+    return (offer["qualification_type"], subject.casefold())
+
+
+def choice(inputs, params, year, limit):
+    """{(area_code, level): (offers, providers, nearest_minutes or None)}."""
+    minutes = all_minutes(inputs, params)
+    offers = running_offers(inputs, params, year)
+    provider_of = dict(zip(inputs.sites["site_id"], inputs.sites["provider_id"], strict=True))
+    levels = params.levels or ("E", "1", "2", "3")
+    out = {}
+    for area in inputs.areas["area_code"]:
+        for level in levels:
+            keys, providers, best = set(), set(), None
+            for offer in offers:
+                if offer["level"] != level:
+                    continue
+                m = minutes[(area, offer["site_id"])]
+                if best is None or m < best:
+                    best = m
+                if m <= limit:
+                    keys.add(_key(offer))
+                    providers.add(provider_of[offer["site_id"]])
+            out[(area, level)] = (len(keys), len(providers), best)
+    return out
+
+
+def cold_spots(inputs, params, year):
+    """{(area_code, level): (cold, rule)} by the documented rules."""
+    now = choice(inputs, params, year, params.minutes)
+    ref = choice(inputs, params, year, params.median_reference_minutes)
+    offers = running_offers(inputs, params, year)
+    kent = [a for a, k in zip(inputs.areas["area_code"], inputs.areas["in_kent"], strict=True)
+            if k] or list(inputs.areas["area_code"])
+    out = {}
+    for level in params.levels or ("E", "1", "2", "3"):
+        recorded = any(o["level"] == level for o in offers)
+        median = statistics.median([ref[(a, level)][0] for a in kent])
+        for area in inputs.areas["area_code"]:
+            count = now[(area, level)][0]
+            if not recorded:
+                out[(area, level)] = (False, "")
+            elif count == 0:
+                out[(area, level)] = (True, "none_within_reach")
+            elif count < params.cold_share_of_median * median:
+                out[(area, level)] = (True, "below_share_of_median")
+            else:
+                out[(area, level)] = (False, "")
+    return out
+
+
+def guarantee(inputs, params, year):
+    """{area_code: {component: (status, nearest minutes or None)}}."""
+    minutes = all_minutes(inputs, params)
+    offers = running_offers(inputs, params, year)
+    out = {}
+    for area in inputs.areas["area_code"]:
+        result = {}
+        for name, test in GUARANTEE_TESTS.items():
+            kind = [o for o in offers if test(o)]
+            if not kind:
+                result[name] = ("no_data", None)
+                continue
+            usable = []
+            for o in kind:
+                if o["ehcp_required"] and not params.has_ehcp:
+                    continue
+                if params.english_grade is not None and not math.isnan(
+                        o["min_english_grade"]) and o["min_english_grade"] > params.english_grade:
+                    continue
+                if params.maths_grade is not None and not math.isnan(
+                        o["min_maths_grade"]) and o["min_maths_grade"] > params.maths_grade:
+                    continue
+                usable.append(o)
+            best = min((minutes[(area, o["site_id"])] for o in usable), default=None)
+            status = "met" if best is not None and best <= params.minutes else "not_met"
+            result[name] = (status, best)
+        out[area] = result
+    return out

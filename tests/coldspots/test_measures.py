@@ -1,0 +1,269 @@
+"""Unit tests on a hand-built county whose answers are worked out below.
+
+Travel is 1 km = 1 minute (KM_PARAMS), limit 30 minutes. Places (km):
+  areas  A (0,0) east cohort 100 · B (50,0) east 50 · C (100,0) west 10 · D (35,0) east 20
+  sites  S1 (10,0) provider 1 east · S2 (20,0) provider 2 east · S3 (100,40) provider 3 west
+         S4 (0,30) provider 4, a special school, east, no courses
+Distances: A–S1 10, A–S2 20; B–S1 40, B–S2 30, B–S3 64.0; C–S3 40, C–S2 80, C–S1 90;
+           D–S1 25, D–S2 15.
+Offers 2016/17: S1 A Level maths (10 learners), physics (30), chemistry, L2 construction;
+                S2 A Level maths (12), T Level Digital; S3 A Level maths (5).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from coldspots.results import compute_from_inputs
+from tests.coldspots.builders import KM_PARAMS, inputs
+
+AREAS = [("A", 0, 0, 100, "east", 2), ("B", 50, 0, 50, "east", 1), ("C", 100, 0, 10, "west", 1),
+         ("D", 35, 0, 20, "east", 0)]
+SITES = [(1, 1, 10, 0, "school_sixth_form", "east"), (2, 2, 20, 0, "school_sixth_form", "east"),
+         (3, 3, 100, 40, "school_sixth_form", "west"), (4, 4, 0, 30, "special_school", "east")]
+OFFERS = [
+    {"site_id": 1, "level": "3", "qualification_type": "a_level", "subject": "Maths",
+     "learners": 10},
+    {"site_id": 1, "level": "3", "qualification_type": "a_level", "subject": "Physics",
+     "learners": 30},
+    {"site_id": 1, "level": "3", "qualification_type": "a_level", "subject": "Chemistry"},
+    {"site_id": 1, "level": "2", "qualification_type": "l2_vocational",
+     "subject": "Construction"},
+    {"site_id": 2, "level": "3", "qualification_type": "a_level", "subject": "maths",
+     "learners": 12},
+    {"site_id": 2, "level": "3", "qualification_type": "t_level", "tlevel_route": "Digital"},
+    {"site_id": 3, "level": "3", "qualification_type": "a_level", "subject": "Maths",
+     "learners": 5},
+    {"site_id": 1, "level": "3", "qualification_type": "a_level", "subject": "Maths",
+     "learners": 8, "academic_year": "2015/16"},
+]
+PARAMS = KM_PARAMS.replace(cold_share_of_median=0.8, year="2016/17")
+
+
+def county(matrix_rows=None):
+    return inputs(AREAS, SITES, OFFERS, matrix_rows)
+
+
+def cell(frame, area, level):
+    row = frame[(frame["area_code"] == area) & (frame["level"] == level)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def region(frame, slug, level=None):
+    rows = frame[frame["region_slug"] == slug]
+    if level is not None:
+        rows = rows[rows["level"] == level]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+@pytest.fixture(scope="module")
+def results():
+    return compute_from_inputs(county(), PARAMS)
+
+
+def test_choice_counts_distinct_options_and_providers_within_reach(results):
+    """Level 3 choice: distinct type+subject (case-insensitive) and providers within 30 minutes."""
+    a = cell(results.area_level, "A", "3")
+    assert (a.offers, a.providers, a.nearest_minutes) == (4, 2, 10.0)
+    b = cell(results.area_level, "B", "3")  # S2 exactly 30 minutes away counts as within reach
+    assert (b.offers, b.providers, b.nearest_minutes, b.nearest_site_id) == (2, 1, 30.0, 2)
+    d = cell(results.area_level, "D", "3")
+    assert (d.offers, d.providers, d.nearest_minutes) == (4, 2, 15.0)
+
+
+def test_nearest_beyond_reach_is_reported(results):
+    """An area with nothing within reach still gets the minutes to its nearest offer."""
+    c = cell(results.area_level, "C", "3")
+    assert (c.offers, c.providers) == (0, 0)
+    assert c.nearest_minutes == 40.0 and c.nearest_site_id == 3
+    assert cell(results.area_level, "C", "2").nearest_minutes == 90.0
+
+
+def test_cold_spot_rules_record_which_fired(results):
+    """C has nothing (none rule); B has 2 < 0.8 × Kent median 3 (share rule); A and D are not."""
+    assert cell(results.area_level, "A", "3").kent_median == 3.0
+    assert tuple(cell(results.area_level, "C", "3")[["cold", "cold_rule"]]) == (
+        True, "none_within_reach")
+    assert tuple(cell(results.area_level, "B", "3")[["cold", "cold_rule"]]) == (
+        True, "below_share_of_median")
+    assert not cell(results.area_level, "A", "3").cold
+    assert not cell(results.area_level, "D", "3").cold
+    assert cell(results.area_level, "B", "2").cold_rule == "none_within_reach"
+
+
+def test_level_without_any_record_is_no_data_not_zero(results):
+    """No Level 1 offer is recorded anywhere: counts are missing and no area is a cold spot."""
+    rows = results.area_level[results.area_level["level"] == "1"]
+    assert rows["no_data"].all()
+    assert rows["offers"].isna().all() and rows["providers"].isna().all()
+    assert not rows["cold"].any()
+    assert set(results.no_data_levels) == {"E", "1"}
+    assert region(results.region_level, "east", "1").no_data
+    assert math.isnan(region(results.region_level, "east", "1").cold_share)
+
+
+def test_region_summary_is_cohort_weighted(results):
+    """East L3: B (50 of 170) is cold; 5 offers at east sites; weighted median 10, p90 30."""
+    east = region(results.region_level, "east", "3")
+    assert east.cohort == 170
+    assert east.cold_share == pytest.approx(50 / 170)
+    assert east.options == 5 and east.options_per_1000 == pytest.approx(5000 / 170)
+    assert (east.median_minutes, east.p90_minutes) == (10.0, 30.0)
+    west = region(results.region_level, "west", "3")
+    assert (west.cold_share, west.options_per_1000, west.median_minutes) == (1.0, 100.0, 40.0)
+    kent = region(results.region_level, "kent", "3")
+    assert kent.cohort == 180 and kent.cold_share == pytest.approx(60 / 180)
+    assert kent.options == 6
+
+
+def test_choice_by_qualification_type(results):
+    """Per type at level 3: A reaches 3 A Level subjects at 2 providers and 1 T Level route."""
+    rows = results.area_type[(results.area_type["area_code"] == "A")
+                             & (results.area_type["level"] == "3")].set_index(
+        "qualification_type")
+    assert (rows.loc["a_level", "offers"], rows.loc["a_level", "providers"]) == (3, 2)
+    assert (rows.loc["t_level", "offers"], rows.loc["t_level", "nearest_minutes"]) == (1, 20.0)
+
+
+def test_guarantee_by_area_and_region(results):
+    """B misses Level 2 (40 min); C misses A and T Levels; apprenticeships and L1 have no data."""
+    g = results.guarantee_areas.set_index("area_code")
+    assert tuple(g.loc["A", ["a_level", "t_level", "level_2"]]) == ("met", "met", "met")
+    assert g.loc["A", "apprenticeship"] == "no_data"
+    assert g.loc["A", "pathway_l1_entry"] == "no_data"
+    assert g.loc["A", "meets"] and g.loc["D", "meets"]
+    assert g.loc["B", "level_2"] == "not_met" and g.loc["B", "level_2_minutes"] == 40.0
+    assert not g.loc["B", "meets"]
+    assert (g.loc["C", "a_level"], g.loc["C", "a_level_minutes"]) == ("not_met", 40.0)
+    assert g.loc["C", "t_level_minutes"] == 80.0
+    assert g.loc["A", "no_data_components"] == "apprenticeship,pathway_l1_entry"
+    east = region(results.guarantee_regions, "east")
+    assert east.covered_share == pytest.approx(120 / 170)
+    assert east.weakest_component == "level_2"
+    assert east.level_2_share == pytest.approx(120 / 170)
+    assert math.isnan(east.apprenticeship_share)
+    west = region(results.guarantee_regions, "west")
+    assert west.covered_share == 0 and west.weakest_component == "a_level"
+    assert region(results.guarantee_regions, "kent").covered_share == pytest.approx(120 / 180)
+
+
+def test_learner_profile_filters_by_entry_requirements():
+    """Without grade 6 maths, an A Level asking for it drops out and B no longer reaches one."""
+    offers = [dict(o) for o in OFFERS]
+    offers[4]["min_maths_grade"] = 6  # S2 maths
+    data = inputs(AREAS, SITES, offers)
+    strong = compute_from_inputs(data, PARAMS.replace(maths_grade=7)).guarantee_areas
+    weak = compute_from_inputs(data, PARAMS.replace(maths_grade=4)).guarantee_areas
+    any_grade = compute_from_inputs(data, PARAMS).guarantee_areas
+    assert strong.set_index("area_code").loc["B", "a_level"] == "met"
+    assert any_grade.set_index("area_code").loc["B", "a_level"] == "met"
+    b = weak.set_index("area_code").loc["B"]
+    assert b["a_level"] == "not_met" and b["a_level_minutes"] == 40.0  # S1 A Levels
+
+
+def test_ehcp_only_offers_count_only_for_a_learner_with_an_ehcp():
+    """A supported internship (EHCP required) is a Level 1 pathway only when the learner has one."""
+    offers = [*OFFERS, {"site_id": 2, "level": "1", "qualification_type": "supported_internship",
+                        "ehcp_required": True}]
+    data = inputs(AREAS, SITES, offers)
+    without = compute_from_inputs(data, PARAMS).guarantee_areas.set_index("area_code")
+    with_plan = compute_from_inputs(data, PARAMS.replace(has_ehcp=True)).guarantee_areas
+    assert without.loc["A", "pathway_l1_entry"] == "not_met"
+    assert with_plan.set_index("area_code").loc["A", "pathway_l1_entry"] == "met"
+
+
+def test_duplication_finds_small_same_option_pairs(results):
+    """Only S1 and S2 maths (10 and 12 learners, same LCPA, 10 min apart) are candidates."""
+    dup = results.duplication
+    assert len(dup) == 1
+    row = dup.iloc[0]
+    assert {row.provider_id_a, row.provider_id_b} == {1, 2}
+    assert row.same_lcpa and row.within_minutes and row.minutes_apart == 10.0
+    assert row.offer_key == "a_level|maths"
+
+
+def test_duplication_within_minutes_across_lcpas():
+    """Two small offers 20 minutes apart in different LCPAs are candidates by distance only."""
+    sites = [(1, 1, 0, 0, "school_sixth_form", "east"), (2, 2, 20, 0, "school_sixth_form", "west")]
+    offers = [{"site_id": 1, "subject": "Art", "learners": 3},
+              {"site_id": 2, "subject": "art", "learners": 4}]
+    dup = compute_from_inputs(inputs(AREAS, sites, offers), PARAMS).duplication
+    assert len(dup) == 1 and not dup.iloc[0].same_lcpa and dup.iloc[0].within_minutes
+    far = compute_from_inputs(inputs(AREAS, sites, offers),
+                              PARAMS.replace(duplication_minutes=15)).duplication
+    assert far.empty
+
+
+def test_small_sixth_forms_sum_known_learners():
+    """With a threshold of 30, providers 2 (12 learners) and 3 (5) are flagged, not 1 (40)."""
+    results = compute_from_inputs(county(), PARAMS.replace(small_sixth_form=30))
+    flagged = results.small_sixth_forms.set_index("provider_id")["learners"].to_dict()
+    assert flagged == {2: 12.0, 3: 5.0}
+
+
+def test_year_on_year_change_and_no_data(results):
+    """East L3 goes from 1 offer (8 learners) to 5 (52); L2 had no data in 2015/16."""
+    yoy = results.year_on_year
+    east3 = yoy[(yoy["region_slug"] == "east") & (yoy["level"] == "3")].iloc[0]
+    assert (east3.year_from, east3.year_to) == ("2015/16", "2016/17")
+    assert (east3.offers_from, east3.offers_to, east3.offers_change) == (1, 5, 4)
+    assert (east3.learners_from, east3.learners_to, east3.learners_change) == (8, 52, 44)
+    east2 = yoy[(yoy["region_slug"] == "east") & (yoy["level"] == "2")].iloc[0]
+    assert east2.no_data_from and not east2.no_data_to
+    assert math.isnan(east2.offers_from) and east2.offers_to == 1
+
+
+def test_send_distance_to_learn_is_ehcp_weighted(results):
+    """Specialist S4: A 30 min (2 EHCP), B 58.3 (1), D 46.1 (0): weighted mean over east."""
+    east = region(results.send_reach, "east")
+    b_minutes = math.hypot(50, 30)
+    assert east.specialist_mean_minutes == pytest.approx((2 * 30 + 1 * b_minutes) / 3)
+    assert east.specialist_median_minutes == 30.0
+    assert east.specialist_within_reach_share == pytest.approx(2 / 3)
+    assert east.no_data_ap and math.isnan(east.ap_reach_share)
+    areas = results.send_areas.set_index("area_code")
+    assert areas.loc["A", "specialist_minutes"] == 30.0
+    assert areas.loc["A", "specialist_site_id"] == 4
+
+
+def test_imported_journey_times_override_the_estimate():
+    """A matrix time can shorten a pair beyond the radius (C–S2 25) or lengthen one (A–S1 45)."""
+    results = compute_from_inputs(county([("C", 2, 25), ("A", 1, 45)]), PARAMS)
+    c = cell(results.area_level, "C", "3")
+    assert (c.offers, c.nearest_minutes, c.nearest_site_id) == (2, 25.0, 2)
+    a = cell(results.area_level, "A", "3")
+    assert (a.offers, a.providers, a.nearest_minutes) == (2, 1, 20.0)
+    assert cell(results.area_level, "A", "2").nearest_minutes == 45.0
+    assert results.travel_method == "mixed"
+    assert compute_from_inputs(county(), PARAMS).travel_method == "estimate"
+
+
+def test_filters_narrow_the_offers_measured():
+    """Filtering to T Levels leaves A with one option at level 3 and other levels no data."""
+    results = compute_from_inputs(county(), PARAMS.replace(qualification_types=("t_level",)))
+    assert cell(results.area_level, "A", "3").offers == 1
+    assert cell(results.area_level, "A", "2").no_data
+    subject = compute_from_inputs(county(), PARAMS.replace(subjects=("MATHS",), levels=("3",)))
+    assert list(subject.area_level["level"].unique()) == ["3"]
+    assert cell(subject.area_level, "A", "3").offers == 1
+
+
+def test_withdrawn_offers_and_closed_providers_do_not_count():
+    """A withdrawn course and a closed provider's course are not within anyone's reach."""
+    offers = [dict(o) for o in OFFERS]
+    offers[5]["withdrawn"] = True  # T Level at S2
+    offers[4]["provider_open"] = False
+    results = compute_from_inputs(inputs(AREAS, SITES, offers), PARAMS)
+    b = cell(results.area_level, "B", "3")
+    assert b.offers == 0 and b.nearest_minutes == 40.0
+
+
+def test_median_reference_is_fixed_so_wider_reach_cannot_raise_the_bar():
+    """At 60 minutes the share-of-median bar still uses the 30-minute median (3), not a new one."""
+    wide = compute_from_inputs(county(), PARAMS.replace(minutes=60))
+    assert np.all(wide.area_level[wide.area_level["level"] == "3"]["kent_median"] == 3.0)
+    narrow = compute_from_inputs(county(), PARAMS)
+    assert not (wide.area_level["cold"] & ~narrow.area_level["cold"]).any()
