@@ -160,10 +160,16 @@ class AreaLocator:
         self.geoms = [polygons[c] for c in self.codes]
         self.tree = shapely.STRtree(self.geoms)
 
-    def code_at(self, lon: float, lat: float) -> str:
+    def code_at(self, lon: float, lat: float, *, nearest_within: float = 0.0) -> str:
+        """The LSOA holding the point; else, if nearest_within (degrees) is set, the nearest LSOA
+        that close (the generalised outlines cut off some new land at the coast)."""
         point = Point(lon, lat)
         for i in self.tree.query(point, predicate="intersects"):
             return self.codes[int(i)]
+        if nearest_within:
+            i = int(self.tree.nearest(point))
+            if self.geoms[i].distance(point) <= nearest_within:
+                return self.codes[i]
         return ""
 
 

@@ -26,6 +26,9 @@ from areas.importers.postcodes import build_postcodes, write_postcodes
 from providers.importers.build import AreaLocator, build_providers
 from providers.importers.load import COURSES_FILE, PROVIDERS_FILE, SITES_FILE
 
+# A postcode just outside the generalised LSOA outlines (e.g. reclaimed harbour land) takes the
+# nearest LSOA within about 300 m.
+POSTCODE_NEAREST_LSOA_DEGREES = 0.003
 README_TEMPLATE = Path(__file__).with_name("fixture_readme.md")
 
 
@@ -54,7 +57,8 @@ def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildRepor
         postcodes.loc[unplaced, "northing"].astype(float).to_numpy(),
     )
     postcodes.loc[unplaced, "lsoa11"] = [
-        locator.code_at(x, y) for x, y in zip(lon, lat, strict=True)
+        locator.code_at(x, y, nearest_within=POSTCODE_NEAREST_LSOA_DEGREES)
+        for x, y in zip(lon, lat, strict=True)
     ]
     report.counts["postcodes placed in an LSOA from the boundaries (newer than the ONS lookup)"] = (
         int(unplaced.sum())
