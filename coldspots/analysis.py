@@ -13,9 +13,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
 from coldspots.params import LEVELS, AnalysisParams
-from coldspots.travel import Reach, build_reach, estimate_minutes, nearest, straight_line_m
+from coldspots.travel import (
+    Reach,
+    build_reach,
+    estimate_minutes,
+    nearest,
+    reach_radius_m,
+    straight_line_m,
+)
 
 KENT = "kent"  # the region_slug of the whole-county row in LCPA summaries
 COLD_NONE = "none_within_reach"
@@ -23,6 +31,8 @@ COLD_BELOW = "below_share_of_median"
 SPECIALIST_KINDS = ("special_school", "specialist_post16")
 AP_KINDS = ("alternative_provision",)
 SIXTH_FORM_KINDS = ("school_sixth_form",)
+# Above this many (group × item) cells, distinct counts sort instead of marking a dense table.
+DENSE_LIMIT = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -53,12 +63,25 @@ class Inputs:
         return tuple(sorted(self.offers["academic_year"].dropna().unique()))
 
 
-def resolve_years(years: tuple[str, ...], params: AnalysisParams) -> tuple[str, str | None]:
-    """(year, compare_year) for a request: the requested year or the latest with data, and the
-    requested comparison year or the latest year before it with data (None if there is none)."""
-    year = params.year or (years[-1] if years else "")
+def default_year(offers: pd.DataFrame) -> str:
+    """The year analysed when none is asked for: the one with the most offers recorded (the most
+    complete picture), the latest on a tie. Sources cover different years (e.g. performance
+    tables for 2016/17, a T Level register for 2021/22), so "latest" alone could pick a year
+    holding one kind of offer only."""
+    if offers.empty:
+        return ""
+    counts = offers["academic_year"].value_counts()
+    best = counts.max()
+    return max(year for year, count in counts.items() if count == best)
+
+
+def resolve_years(offers: pd.DataFrame, params: AnalysisParams) -> tuple[str, str | None]:
+    """(year, compare_year) for a request: the requested year or `default_year`, and the
+    requested comparison year or the latest year before it with offers (None if there is none)."""
+    year = params.year or default_year(offers)
     if params.compare_year:
         return year, params.compare_year
+    years = sorted(offers["academic_year"].dropna().unique()) if len(offers) else []
     earlier = [y for y in years if y < year]
     return year, (earlier[-1] if earlier else None)
 
@@ -141,8 +164,15 @@ def _distinct_count(groups: np.ndarray, items: np.ndarray, n_groups: int, n_item
     """Number of distinct items per group (groups and items are small non-negative ints)."""
     if len(groups) == 0:
         return np.zeros(n_groups, dtype=np.int64)
-    codes = np.unique(groups.astype(np.int64) * max(n_items, 1) + items)
-    return np.bincount(codes // max(n_items, 1), minlength=n_groups)
+    n_items = max(n_items, 1)
+    codes = groups.astype(np.int64) * n_items + items
+    if n_groups * n_items <= DENSE_LIMIT:
+        # Small enough to mark a dense table: much faster than sorting for county-sized data.
+        seen = np.zeros(n_groups * n_items, dtype=bool)
+        seen[codes] = True
+        return seen.reshape(n_groups, n_items).sum(axis=1)
+    codes = np.unique(codes)
+    return np.bincount(codes // n_items, minlength=n_groups)
 
 
 @dataclass
@@ -288,14 +318,14 @@ def choice_by_type(
     with at least one offer are listed (so no_data is always False here).
     """
     offers = offers[offers["level"].isin(levels)]
-    combos = (
-        offers[["level", "qualification_type"]].drop_duplicates()
-        .sort_values(["level", "qualification_type"], key=lambda s: s.astype(str))
-        .reset_index(drop=True)
-    )
-    combo_code = pd.MultiIndex.from_frame(combos).get_indexer(
-        pd.MultiIndex.from_frame(offers[["level", "qualification_type"]])
-    ) if len(offers) else np.empty(0, np.int64)
+    level_code = _codes(offers["level"], levels)
+    type_code, types = pd.factorize(offers["qualification_type"].to_numpy(), sort=True)
+    uniques, combo_code = np.unique(level_code * max(len(types), 1) + type_code,
+                                    return_inverse=True)
+    combos = pd.DataFrame({
+        "level": [levels[u // max(len(types), 1)] for u in uniques],
+        "qualification_type": [types[u % max(len(types), 1)] for u in uniques],
+    })
     key_code = pd.factorize(offers["offer_key"].to_numpy())[0]
     stats = group_reach(
         reach, offers["site_pos"].to_numpy().astype(np.int64), combo_code, key_code,
@@ -305,32 +335,35 @@ def choice_by_type(
 
 
 def mark_cold_spots(
-    area_level: pd.DataFrame, reference_offers: pd.Series, in_kent: pd.Series,
-    share_of_median: float,
+    area_level: pd.DataFrame, reference: pd.Series, in_kent: pd.Series,
+    share_of_median: float, measure: str = "providers",
 ) -> pd.DataFrame:
     """Add cold, cold_rule and kent_median to an area × level choice table.
 
-    reference_offers: offers within reach at the median reference travel time, aligned with
-    `area_level` rows. in_kent: bool per row (the median is Kent's: taken over Kent's areas; over
-    all areas if none is marked as in Kent). An area is cold at a level when no offer is within
-    reach ("none_within_reach") or when its offers are below share_of_median × Kent's median
+    measure: the column compared with the median ("providers" or "offers").
+    reference: that column at the median reference travel time, aligned with `area_level` rows.
+    in_kent: bool per row (the median is Kent's: taken over Kent's areas; over all areas if none
+    is marked as in Kent). An area is cold at a level when no offer is within reach
+    ("none_within_reach") or when its `measure` is below share_of_median × Kent's median
     ("below_share_of_median"); no_data rows are never cold (cold_rule "").
     """
     frame = area_level.copy()
     offers = frame["offers"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    reference = pd.Series(reference_offers).astype("Float64").to_numpy(dtype=float,
-                                                                       na_value=np.nan)
+    value = frame[measure].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    reference = pd.Series(reference).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     kent_rows = np.asarray(in_kent, dtype=bool)
     if not kent_rows.any():
         kent_rows = np.ones(len(frame), dtype=bool)
-    medians = (
-        pd.DataFrame({"level": frame["level"].to_numpy()[kent_rows],
-                      "offers": reference[kent_rows]})
-        .groupby("level")["offers"].median()
-    )
-    median = frame["level"].map(medians).to_numpy(dtype=float)
+    levels = frame["level"].to_numpy()
+    median = np.full(len(frame), np.nan)
+    for level in pd.unique(levels):
+        rows = levels == level
+        values = reference[rows & kent_rows]
+        values = values[~np.isnan(values)]
+        if len(values):
+            median[rows] = np.median(values)
     none = offers == 0
-    below = ~none & (offers < share_of_median * median)
+    below = ~none & (value < share_of_median * median)
     no_data = frame["no_data"].to_numpy(dtype=bool)
     frame["kent_median"] = median
     frame["cold"] = (none | below) & ~no_data
@@ -422,6 +455,22 @@ def summarise_regions(
 # Duplication with small numbers
 
 
+def _pairs_within_groups(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i before j in sorted order, of rows sharing a group code (vectorised)."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    n = len(groups)
+    if n < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    boundary = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+    group_end = np.r_[np.flatnonzero(boundary)[1:], n]
+    end_of = group_end[np.cumsum(boundary) - 1]
+    partners = end_of - np.arange(n) - 1
+    first = np.repeat(np.arange(n), partners)
+    offsets = np.arange(partners.sum()) - np.repeat(np.cumsum(partners) - partners, partners)
+    return order[first], order[first + 1 + offsets]
+
+
 def duplication(
     offers: pd.DataFrame, sites: pd.DataFrame, params: AnalysisParams
 ) -> pd.DataFrame:
@@ -442,97 +491,76 @@ def duplication(
          "learners")]
     learners = offers["learners"].to_numpy(dtype=float)
     small = offers[~np.isnan(learners) & (learners < params.small_learners)]
-    if small.empty:
+    if len(small) < 2:
         return pd.DataFrame(columns=columns)
     site_pos = small["site_pos"].to_numpy(dtype=np.int64)
-    table = pd.DataFrame({
-        "course_id": small["course_id"].to_numpy(),
-        "provider_id": small["provider_id"].to_numpy(),
-        "site_pos": site_pos,
-        "level": small["level"].to_numpy(),
-        "qualification_type": small["qualification_type"].to_numpy(),
-        "offer_key": small["offer_key"].to_numpy(),
-        "learners": small["learners"].to_numpy(dtype=float),
-        "region_slug": sites["region_slug"].to_numpy()[site_pos],
-    })
-    match = ["level", "offer_key"]
+    course = small["course_id"].to_numpy()
+    provider = small["provider_id"].to_numpy()
+    option = pd.factorize(
+        (small["level"].astype(str) + "#" + small["offer_key"].astype(str)).to_numpy()
+    )[0].astype(np.int64)
+    region_slugs = sites["region_slug"].to_numpy()
+    region = pd.factorize(region_slugs, use_na_sentinel=True)[0][site_pos]
+    x = sites["easting"].to_numpy(float)[site_pos]
+    y = sites["northing"].to_numpy(float)[site_pos]
     assumptions = params.assumptions()
 
-    # Same LCPA: self-join within (level, key, region).
-    same = table[table["region_slug"].notna()].merge(
-        table[table["region_slug"].notna()], on=[*match, "region_slug"], suffixes=("_a", "_b")
-    )
-    same = same[(same["course_id_a"] < same["course_id_b"])
-                & (same["provider_id_a"] != same["provider_id_b"])]
-    pairs = [same[["course_id_a", "course_id_b"]]]
-
-    # Within minutes: site pairs from a k-d tree, then offers matched on (level, key).
-    from scipy.spatial import cKDTree
-
-    used_sites = np.unique(site_pos)
-    xy = np.column_stack([sites["easting"].to_numpy(float)[used_sites],
-                          sites["northing"].to_numpy(float)[used_sites]])
-    from coldspots.travel import reach_radius_m
-
+    # Same LCPA: rows sharing (option, LCPA).
+    in_lcpa = np.flatnonzero(region >= 0)
+    n_regions = int(region.max()) + 1 if (region >= 0).any() else 1
+    i1, j1 = _pairs_within_groups(option[in_lcpa] * n_regions + region[in_lcpa])
+    i1, j1 = in_lcpa[i1], in_lcpa[j1]
+    # Within minutes: offers whose sites are within the radius, then the same option.
     radius = reach_radius_m(params.duplication_minutes, assumptions)
-    if radius >= 0 and len(used_sites) > 1:
-        close = cKDTree(xy).query_pairs(radius * (1 + 1e-9) + 1e-3, output_type="ndarray")
-        site_pairs = pd.DataFrame({"site_pos_a": used_sites[close[:, 0]],
-                                   "site_pos_b": used_sites[close[:, 1]]})
-        # Both orders, so that the course order can be normalised afterwards.
-        site_pairs = pd.concat([site_pairs, site_pairs.rename(
-            columns={"site_pos_a": "site_pos_b", "site_pos_b": "site_pos_a"})])
-        near = site_pairs.merge(table.add_suffix("_a"), on="site_pos_a").merge(
-            table.add_suffix("_b"), left_on=["site_pos_b", "level_a", "offer_key_a"],
-            right_on=["site_pos_b", "level_b", "offer_key_b"],
-        )
-        near = near[(near["course_id_a"] < near["course_id_b"])
-                    & (near["provider_id_a"] != near["provider_id_b"])]
-        pairs.append(near[["course_id_a", "course_id_b"]])
-    # Two providers' offers at one site (a shared campus) are as close as can be.
-    shared = table.merge(table, on=[*match, "site_pos"], suffixes=("_a", "_b"))
-    shared = shared[(shared["course_id_a"] < shared["course_id_b"])
-                    & (shared["provider_id_a"] != shared["provider_id_b"])]
-    pairs.append(shared[["course_id_a", "course_id_b"]])
-
-    found = pd.concat(pairs).drop_duplicates()
-    if found.empty:
-        return pd.DataFrame(columns=columns)
-    by_course = table.set_index("course_id")
-    a = by_course.loc[found["course_id_a"].to_numpy()]
-    b = by_course.loc[found["course_id_b"].to_numpy()]
-    sa, sb = a["site_pos"].to_numpy(), b["site_pos"].to_numpy()
-    distance = straight_line_m(
-        sites["easting"].to_numpy(float)[sa], sites["northing"].to_numpy(float)[sa],
-        sites["easting"].to_numpy(float)[sb], sites["northing"].to_numpy(float)[sb],
-    )
+    if radius >= 0:
+        close = cKDTree(np.column_stack([x, y])).query_pairs(
+            radius * (1 + 1e-9) + 1e-3, output_type="ndarray")
+        i2, j2 = close[:, 0].astype(np.int64), close[:, 1].astype(np.int64)
+        same_option = option[i2] == option[j2]
+        i2, j2 = i2[same_option], j2[same_option]
+    else:
+        i2 = j2 = np.empty(0, np.int64)
+    i = np.concatenate([i1, i2])
+    j = np.concatenate([j1, j2])
+    keep = provider[i] != provider[j]
+    i, j = i[keep], j[keep]
+    # Put the lower course id first, then drop pairs found by both rules.
+    swap = course[i] > course[j]
+    i, j = np.where(swap, j, i), np.where(swap, i, j)
+    code = np.unique(i * len(small) + j)
+    i, j = code // len(small), code % len(small)
+    distance = straight_line_m(x[i], y[i], x[j], y[j])
     minutes_apart = estimate_minutes(distance, assumptions)
-    region_a, region_b = a["region_slug"].to_numpy(), b["region_slug"].to_numpy()
-    subject = offers.set_index("course_id").loc[found["course_id_a"].to_numpy()]
-    result = pd.DataFrame({
-        "level": a["level"].to_numpy(),
-        "qualification_type": a["qualification_type"].to_numpy(),
-        "offer_key": a["offer_key"].to_numpy(),
-        "subject": np.where(subject["tlevel_route"].fillna("").to_numpy() != "",
-                            subject["tlevel_route"].fillna("").to_numpy(),
-                            subject["subject"].fillna("").to_numpy()),
-        "same_lcpa": pd.Series(region_a).notna().to_numpy() & (region_a == region_b),
-        "within_minutes": minutes_apart <= params.duplication_minutes,
-        "minutes_apart": minutes_apart,
-    })
-    names = sites.set_index("provider_id")["provider_name"]
-    names = names[~names.index.duplicated()]
-    for side, rows, pos in (("a", a, sa), ("b", b, sb)):
-        result[f"course_id_{side}"] = rows.index.to_numpy()
-        result[f"provider_id_{side}"] = rows["provider_id"].to_numpy()
-        result[f"provider_name_{side}"] = names.reindex(rows["provider_id"].to_numpy()).to_numpy()
-        result[f"site_id_{side}"] = sites["site_id"].to_numpy()[pos]
-        result[f"site_name_{side}"] = sites["site_name"].to_numpy()[pos]
-        result[f"region_slug_{side}"] = rows["region_slug"].to_numpy()
-        result[f"learners_{side}"] = rows["learners"].to_numpy()
-    result = result[result["same_lcpa"] | result["within_minutes"]]
-    return result.sort_values(["level", "offer_key", "course_id_a", "course_id_b"]).reset_index(
-        drop=True)[columns]
+    same_lcpa = (region[i] >= 0) & (region[i] == region[j])
+    within = minutes_apart <= params.duplication_minutes
+    keep = same_lcpa | within
+    i, j = i[keep], j[keep]
+    route = small["tlevel_route"].fillna("").to_numpy()
+    subject = np.where(route != "", route, small["subject"].fillna("").to_numpy())
+    result = {
+        "level": small["level"].to_numpy()[i],
+        "qualification_type": small["qualification_type"].to_numpy()[i],
+        "offer_key": small["offer_key"].to_numpy()[i],
+        "subject": subject[i],
+        "same_lcpa": same_lcpa[keep],
+        "within_minutes": within[keep],
+        "minutes_apart": minutes_apart[keep],
+    }
+    site_ids = sites["site_id"].to_numpy()
+    site_names = sites["site_name"].to_numpy()
+    provider_names = sites["provider_name"].to_numpy()
+    for side, rows in (("a", i), ("b", j)):
+        pos = site_pos[rows]
+        result[f"course_id_{side}"] = course[rows]
+        result[f"provider_id_{side}"] = provider[rows]
+        result[f"provider_name_{side}"] = provider_names[pos]
+        result[f"site_id_{side}"] = site_ids[pos]
+        result[f"site_name_{side}"] = site_names[pos]
+        result[f"region_slug_{side}"] = region_slugs[pos]
+        result[f"learners_{side}"] = small["learners"].to_numpy(dtype=float)[rows]
+    frame = pd.DataFrame(result)[columns]
+    return frame.sort_values(["level", "offer_key", "course_id_a", "course_id_b"]).reset_index(
+        drop=True)
 
 
 def small_sixth_forms(
@@ -552,9 +580,9 @@ def small_sixth_forms(
     columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "learners", "offers"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    sizes = rows.groupby("provider_id").agg(
-        learners=("learners", lambda s: s.sum(min_count=1)), offers=("course_id", "count")
-    )
+    grouped = rows.groupby("provider_id")
+    sizes = pd.DataFrame({"learners": grouped["learners"].sum(min_count=1),
+                          "offers": grouped["course_id"].count()})
     sizes = sizes[sizes["learners"].notna() & (sizes["learners"] < params.small_sixth_form)]
     first_site = sites.sort_values(["provider_id", "is_main"], ascending=[True, False])
     first_site = first_site.drop_duplicates("provider_id").set_index("provider_id")
@@ -584,38 +612,55 @@ def year_on_year(
     columns = ["region_slug", "region_name", "level", "year_from", "year_to", "offers_from",
                "offers_to", "offers_change", "learners_from", "learners_to", "learners_change",
                "no_data_from", "no_data_to"]
-    per_year = {}
-    for year in (year_from, year_to):
-        if year is None:
-            per_year[year] = None
-            continue
-        rows = select_offers(active_offers(offers, sites, year), params)
-        per_year[year] = rows.assign(
-            region_slug=sites["region_slug"].to_numpy()[rows["site_pos"].to_numpy(np.int64)]
-        )
-    records = []
-    slugs = [*zip(regions["region_slug"], regions["region_name"], strict=True), (KENT, "Kent")]
-    for slug, name in slugs:
-        for level in levels:
-            record = {"region_slug": slug, "region_name": name, "level": level,
-                      "year_from": year_from, "year_to": year_to}
-            for suffix, year in (("from", year_from), ("to", year_to)):
-                rows = per_year[year]
-                level_rows = None if rows is None else rows[rows["level"] == level]
-                no_data = level_rows is None or level_rows.empty
-                if not no_data:
-                    here = level_rows[level_rows["region_slug"].notna()] if slug == KENT else (
-                        level_rows[level_rows["region_slug"] == slug])
-                    record[f"offers_{suffix}"] = float(len(here))
-                    record[f"learners_{suffix}"] = float(here["learners"].sum(min_count=1))
-                else:
-                    record[f"offers_{suffix}"] = np.nan
-                    record[f"learners_{suffix}"] = np.nan
-                record[f"no_data_{suffix}"] = no_data
-            record["offers_change"] = record["offers_to"] - record["offers_from"]
-            record["learners_change"] = record["learners_to"] - record["learners_from"]
-            records.append(record)
-    return pd.DataFrame.from_records(records, columns=columns)
+    slugs = [*regions["region_slug"], KENT]
+    names = [*regions["region_name"], "Kent"]
+    n_regions, n_levels = len(slugs), len(levels)
+    site_region = pd.Index(list(regions["region_slug"])).get_indexer(
+        sites["region_slug"].to_numpy())
+    counted: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for suffix, year in (("from", year_from), ("to", year_to)):
+        offers_n = np.full((n_regions, n_levels), np.nan)
+        learners = np.full((n_regions, n_levels), np.nan)
+        no_data = np.ones(n_levels, dtype=bool)
+        if year is not None:
+            rows = select_offers(active_offers(offers, sites, year), params)
+            level = pd.Index(list(levels)).get_indexer(rows["level"].to_numpy())
+            region = site_region[rows["site_pos"].to_numpy(np.int64)]
+            known = rows["learners"].to_numpy(dtype=float)
+            keep = level >= 0
+            level, region, known = level[keep], region[keep], known[keep]
+            no_data = np.bincount(level, minlength=n_levels) == 0
+            in_lcpa = region >= 0
+            # Kent is every site in an LCPA: the last row.
+            cells = np.concatenate([region[in_lcpa] * n_levels + level[in_lcpa],
+                                    (n_regions - 1) * n_levels + level[in_lcpa]])
+            values = np.concatenate([known[in_lcpa], known[in_lcpa]])
+            size = n_regions * n_levels
+            offers_n = np.bincount(cells, minlength=size).astype(float).reshape(
+                n_regions, n_levels)
+            has = ~np.isnan(values)
+            learners = np.bincount(cells[has], weights=values[has], minlength=size).astype(
+                float).reshape(n_regions, n_levels)
+            any_known = np.bincount(cells[has], minlength=size).reshape(n_regions, n_levels) > 0
+            learners[~any_known] = np.nan
+            offers_n[:, no_data] = np.nan
+            learners[:, no_data] = np.nan
+        counted[suffix] = (offers_n, learners, no_data)
+    frame = pd.DataFrame({
+        "region_slug": np.repeat(slugs, n_levels),
+        "region_name": np.repeat(names, n_levels),
+        "level": np.tile(list(levels), n_regions),
+        "year_from": year_from,
+        "year_to": year_to,
+    })
+    for suffix in ("from", "to"):
+        offers_n, learners, no_data = counted[suffix]
+        frame[f"offers_{suffix}"] = offers_n.ravel()
+        frame[f"learners_{suffix}"] = learners.ravel()
+        frame[f"no_data_{suffix}"] = np.tile(no_data, n_regions)
+    frame["offers_change"] = frame["offers_to"] - frame["offers_from"]
+    frame["learners_change"] = frame["learners_to"] - frame["learners_from"]
+    return frame[columns]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from providers.models import Course, Site
 AREA_COLUMNS = [
     "area_code", "area_name", "district_code", "district_name", "in_kent", "region_slug",
     "region_name", "easting", "northing", "latitude", "longitude", "cohort_16_17", "cohort_16",
-    "ehcp_16_17", "cohort_year", "cohort_is_estimate", "imd_decile",
+    "ehcp_16_17", "cohort_year", "ehcp_year", "cohort_is_estimate", "imd_decile",
 ]
 SITE_COLUMNS = [
     "site_id", "site_name", "provider_id", "provider_urn", "provider_name", "provider_kind",
@@ -48,18 +48,21 @@ def areas_frame(cohort_year: str | None = None) -> pd.DataFrame:
     Columns: area_code, area_name, district_code, district_name, in_kent (bool), region_slug and
     region_name (None outside Kent / when unassigned), easting, northing, latitude, longitude,
     cohort_16_17 (float, NaN when no figure), cohort_16 (16-year-olds, NaN when no figure),
-    ehcp_16_17 (float, NaN when no figure), cohort_year (the academic year of the cohort
-    figures: `cohort_year` if given, else the latest with area figures), cohort_is_estimate
-    (bool: any of the area figures is an estimate), imd_decile (float, NaN unknown).
+    ehcp_16_17 (float, NaN when no figure), cohort_year (the academic year of the population
+    figures: `cohort_year` if given, else the latest with small-area figures), ehcp_year (the
+    same for the EHCP figures, which may be a different year), cohort_is_estimate (bool: any of
+    the area figures is an estimate), imd_decile (float, NaN unknown).
     """
     population, year, population_estimate = _latest_area_figures(
         CohortFigure.Measure.POPULATION_16_17, cohort_year
     )
+    # Each measure comes from its latest year with small-area figures (the sources differ:
+    # population from the census-based share-out, EHCP from the caseload tables).
     sixteen, _, sixteen_estimate = _latest_area_figures(
-        CohortFigure.Measure.POPULATION_16, year or cohort_year
+        CohortFigure.Measure.POPULATION_16, cohort_year
     )
-    ehcp, _, ehcp_estimate = _latest_area_figures(
-        CohortFigure.Measure.EHCP_16_17, year or cohort_year
+    ehcp, ehcp_year, ehcp_estimate = _latest_area_figures(
+        CohortFigure.Measure.EHCP_16_17, cohort_year
     )
     rows = Area.objects.values_list(
         "id", "code", "name", "district__code", "district__name", "district__la_code",
@@ -74,6 +77,7 @@ def areas_frame(cohort_year: str | None = None) -> pd.DataFrame:
             "easting": easting, "northing": northing, "latitude": lat, "longitude": lon,
             "cohort_16_17": population.get(pk, np.nan), "cohort_16": sixteen.get(pk, np.nan),
             "ehcp_16_17": ehcp.get(pk, np.nan), "cohort_year": year or "",
+            "ehcp_year": ehcp_year or "",
             "cohort_is_estimate": population_estimate or sixteen_estimate or ehcp_estimate,
             "imd_decile": np.nan if imd is None else float(imd),
         }

@@ -54,6 +54,7 @@ MODES = ("pt", "car", "walk")
 MODE_LABELS = {"pt": "public transport", "car": "car", "walk": "walking"}
 MINUTES_CHOICES = (30, 45, 60, 75)
 MINUTES_RANGE = (5, 180)
+COLD_MEASURES = ("providers", "offers")
 LEVELS = tuple(Level.values)  # ("E", "1", "2", "3")
 QUALIFICATION_TYPES = tuple(Course.QualificationType.values)
 PROVIDER_KINDS = tuple(Provider.Kind.values)
@@ -87,7 +88,8 @@ class AnalysisParams:
 
     Fields
     ------
-    year: academic year of the offer ("2016/17"); None = the latest year with course data.
+    year: academic year of the offer ("2016/17"); None = the year with the most course records
+        (the most complete year; the latest on a tie), see analysis.default_year.
     compare_year: the year to compare against for year-on-year; None = the year before `year`
         that has course data (none if there is no earlier year).
     minutes: travel time limit for "within reach" (default 60; the UI offers 30/45/60/75; any
@@ -98,6 +100,12 @@ class AnalysisParams:
         They do not narrow the Young Person's Guarantee, whose components are fixed.
     cold_share_of_median: an area is a cold spot when its choice is below this share of Kent's
         median choice at that level (default 0.5, i.e. less than half the typical choice).
+    cold_measure: which count of choice the share-of-median rule compares: "providers"
+        (default: distinct providers within reach) or "offers" (distinct qualification type +
+        subject/route within reach). The default is providers because Kent's published offer
+        data records qualification families, not subjects: at most three or four distinct
+        offers exist per level, so a distinct-offer count is the same almost everywhere, while
+        the number of institutions a young person can choose between varies widely.
     median_reference_minutes: the travel time at which Kent's median is taken (default 60; see
         module docstring for why it is fixed).
     small_learners: an offer is "small" when its known learner number is below this (default 20,
@@ -124,6 +132,7 @@ class AnalysisParams:
     subjects: tuple[str, ...] = ()
     provider_kinds: tuple[str, ...] = ()
     cold_share_of_median: float = 0.5
+    cold_measure: str = "providers"
     median_reference_minutes: int = 60
     small_learners: int = 20
     duplication_minutes: int = 30
@@ -199,6 +208,7 @@ QUERY_NAMES = {
     "subjects": "subject",
     "provider_kinds": "provider_kind",
     "cold_share_of_median": "cold_share",
+    "cold_measure": "cold_measure",
     "median_reference_minutes": "median_minutes",
     "small_learners": "small_learners",
     "duplication_minutes": "duplication_minutes",
@@ -242,6 +252,8 @@ def validate(params: AnalysisParams) -> dict[str, str]:
             errors[name] = f"Unknown value(s) {', '.join(map(str, bad))}; choose from " + (
                 ", ".join(allowed)
             )
+    if params.cold_measure not in COLD_MEASURES:
+        errors["cold_measure"] = "Choose providers or offers."
     if not 0 < params.cold_share_of_median <= 1:
         errors["cold_share_of_median"] = "Enter a share greater than 0 and at most 1."
     for name, top in (("small_learners", 10_000), ("small_sixth_form", 100_000)):

@@ -83,7 +83,7 @@ def compute_from_inputs(
     """Every measure for `params` over the given frames (pure: reads nothing else)."""
     params = params or AnalysisParams()
     years = inputs.years()
-    year, compare_year = analysis.resolve_years(years, params)
+    year, compare_year = analysis.resolve_years(inputs.offers, params)
     levels = analysis.measured_levels(params)
     # Canonical order: results list areas by code, and ties between equally near sites go to
     # the lower site id, whatever order the rows came in.
@@ -101,16 +101,16 @@ def compute_from_inputs(
 
     area_level = analysis.choice_by_level(areas, sites, chosen, reach, levels)
     if params.median_reference_minutes == params.minutes:
-        reference = area_level["offers"]
+        reference = area_level[params.cold_measure]
     else:
         reference_reach = (reach_wide if params.median_reference_minutes == widest
                            else reach_wide.within(params.median_reference_minutes))
         reference = analysis.choice_by_level(
             areas, sites, chosen, reference_reach, levels, with_nearest=False
-        )["offers"]
+        )[params.cold_measure]
     in_kent = np.repeat(areas["in_kent"].to_numpy(dtype=bool), len(levels))
     area_level = analysis.mark_cold_spots(
-        area_level, reference, in_kent, params.cold_share_of_median
+        area_level, reference, in_kent, params.cold_share_of_median, params.cold_measure
     )
     area_level["region_slug"] = np.repeat(areas["region_slug"].to_numpy(), len(levels))
     area_level["in_kent"] = in_kent
@@ -192,7 +192,7 @@ def guarantee_for_point(
     """The guarantee for one point on the live data (see guarantee.point_guarantee)."""
     params = params or AnalysisParams()
     inputs = load_inputs()
-    year, _ = analysis.resolve_years(inputs.years(), params)
+    year, _ = analysis.resolve_years(inputs.offers, params)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
     active = analysis.active_offers(inputs.offers, sites, year)
     result = guarantee.point_guarantee(easting, northing, sites, active, params)

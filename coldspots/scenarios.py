@@ -142,7 +142,7 @@ def apply_changes(
     Raises ValueError naming the change when it refers to an unknown site, area or provider.
     """
     offers, sites, matrix = inputs.offers, inputs.sites, inputs.matrix
-    year, _ = resolve_years(inputs.years(), params)
+    year, _ = resolve_years(inputs.offers, params)
     next_course_id = int(offers["course_id"].max()) + 1 if len(offers) else 1
     added = []
     for change in changes:

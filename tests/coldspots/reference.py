@@ -99,14 +99,16 @@ def cold_spots(inputs, params, year):
     out = {}
     for level in params.levels or ("E", "1", "2", "3"):
         recorded = any(o["level"] == level for o in offers)
-        median = statistics.median([ref[(a, level)][0] for a in kent])
+        which = 0 if params.cold_measure == "offers" else 1
+        median = statistics.median([ref[(a, level)][which] for a in kent])
         for area in inputs.areas["area_code"]:
             count = now[(area, level)][0]
+            value = now[(area, level)][which]
             if not recorded:
                 out[(area, level)] = (False, "")
             elif count == 0:
                 out[(area, level)] = (True, "none_within_reach")
-            elif count < params.cold_share_of_median * median:
+            elif value < params.cold_share_of_median * median:
                 out[(area, level)] = (True, "below_share_of_median")
             else:
                 out[(area, level)] = (False, "")

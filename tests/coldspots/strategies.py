@@ -97,6 +97,7 @@ _params = st.builds(
     minutes=st.sampled_from([15, 30, 45, 60]),
     median_reference_minutes=st.sampled_from([30, 60]),
     cold_share_of_median=st.sampled_from([0.5, 0.8, 1.0]),
+    cold_measure=st.sampled_from(["providers", "offers"]),
     maths_grade=st.one_of(st.none(), st.integers(3, 7)),
     has_ehcp=st.booleans(),
     year=st.just(YEAR),

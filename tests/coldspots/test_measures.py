@@ -38,7 +38,7 @@ OFFERS = [
     {"site_id": 1, "level": "3", "qualification_type": "a_level", "subject": "Maths",
      "learners": 8, "academic_year": "2015/16"},
 ]
-PARAMS = KM_PARAMS.replace(cold_share_of_median=0.8, year="2016/17")
+PARAMS = KM_PARAMS.replace(cold_share_of_median=0.8, year="2016/17", cold_measure="offers")
 
 
 def county(matrix_rows=None):
