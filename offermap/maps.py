@@ -463,4 +463,7 @@ def map_parts(fmap: folium.Map) -> MapParts:
     """The map's container HTML and drawing script, without folium's CDN-loading header."""
     root = fmap.get_root()
     root.render()
-    return MapParts(html=root.html.render(), script=root.script.render())
+    # Folium declares some names with `let`; run in a function scope so that drawing the same
+    # map again after an htmx swap cannot collide with the names of the map it replaces.
+    script = "(function () {\n" + root.script.render() + "\n})();"
+    return MapParts(html=root.html.render(), script=script)

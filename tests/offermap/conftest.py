@@ -65,8 +65,7 @@ def make_provider(name, area, *, kind=Provider.Kind.SCHOOL_SIXTH_FORM, offers=((
     return provider
 
 
-@pytest.fixture
-def kent(db):
+def build_kent() -> Place:
     """East Kent (three areas with a college and a school) and West Kent (three areas, far away,
     with one school): enough for cold spots, tables, downloads and the map."""
     east = RegionFactory(code="E1", name="East Kent", slug="east-kent",
@@ -86,3 +85,9 @@ def kent(db):
     CourseFactory(provider=providers[1], site=providers[1].sites.first(), academic_year="2015/16",
                   level="3", qualification_type=Course.QualificationType.A_LEVEL)
     return Place(regions=[east, west], areas=east_areas + west_areas, providers=providers)
+
+
+@pytest.fixture
+def kent(db):
+    """The small Kent-shaped database (see build_kent)."""
+    return build_kent()
