@@ -297,7 +297,16 @@ def simplify_geometry(geometry: dict | None, tolerance: float = 0.0004, digits: 
     geom = geom.simplify(tolerance, preserve_topology=True)
     geom = shapely.transform(geom, lambda coords: coords.round(digits))
     if not geom.is_valid:
+        # Rounding can make a ring touch itself; repairing it may leave slivers of line or
+        # point, which are not areas: keep only the polygons.
         geom = shapely.make_valid(geom)
+        polygons = [
+            part for part in shapely.get_parts(geom)
+            if part.geom_type in ("Polygon", "MultiPolygon")
+        ]
+        geom = shapely.union_all(polygons) if polygons else shapely.Polygon()
+        if geom.is_empty:
+            return None
     return mapping(geom)
 
 

@@ -81,8 +81,20 @@ def about_data(request):
                 for mode, assumptions in MODE_ASSUMPTIONS.items()
             ],
             "travel_matrix_rows": TravelTime.objects.count(),
+            "cold_rule": _cold_rule_words(AnalysisParams()),
         },
     )
+
+
+def _cold_rule_words(params: AnalysisParams) -> dict[str, str]:
+    """The default cold-spot rule in words, from the analysis parameters themselves."""
+    measure = {"providers": "different providers", "offers": "different offers"}
+    return {
+        "measure": measure.get(params.cold_measure, params.cold_measure),
+        "share": f"{params.cold_share_of_median:.0%}" if params.cold_share_of_median != 0.5
+        else "half",
+        "reference_minutes": str(params.median_reference_minutes),
+    }
 
 
 @require_GET

@@ -4,6 +4,7 @@ import math
 
 import pandas as pd
 import pytest
+from shapely.geometry import shape
 
 from offermap import maps
 
@@ -134,6 +135,18 @@ def test_simplify_geometry_rounds_and_keeps_shape():
     assert all(round(x, 4) == x and round(y, 4) == y for x, y in ring)
     assert len(ring) == 5  # the near-collinear point is gone
     assert maps.simplify_geometry(None) is None
+
+
+def test_simplify_geometry_keeps_only_areas_when_rounding_breaks_a_ring():
+    """A ring that rounding folds onto itself is repaired to polygons, never a collection."""
+    bow_tie_after_rounding = {
+        "type": "Polygon",
+        "coordinates": [[[0.0, 0.0], [0.001, 0.001], [0.00101, 0.0], [0.0, 0.00102],
+                         [0.0, 0.0]]],
+    }
+    simple = maps.simplify_geometry(bow_tie_after_rounding, tolerance=0.0, digits=3)
+    assert simple["type"] == "MultiPolygon"  # the two triangles of the bow tie
+    assert shape(simple).is_valid and shape(simple).area > 0
 
 
 def _sites(names=("Highworth <Grammar>",)):
