@@ -47,6 +47,7 @@ class Results:
     compare_year: str | None
     years_available: tuple[str, ...]
     cohort_year: str
+    ehcp_year: str
     cohort_is_estimate: bool
     travel_method: str
     travel_method_label: str
@@ -132,6 +133,8 @@ def compute_from_inputs(
         compare_year=compare_year,
         years_available=years,
         cohort_year=str(areas["cohort_year"].iloc[0]) if len(areas) and "cohort_year" in areas
+        else "",
+        ehcp_year=str(areas["ehcp_year"].iloc[0]) if len(areas) and "ehcp_year" in areas
         else "",
         cohort_is_estimate=bool(areas["cohort_is_estimate"].any())
         if "cohort_is_estimate" in areas else False,

@@ -143,3 +143,26 @@ def guarantee(inputs, params, year):
             result[name] = (status, best)
         out[area] = result
     return out
+
+
+def duplication_pairs(inputs, params, year):
+    """{(course_id_a, course_id_b): (same_lcpa, within_minutes)} over all pairs of small offers."""
+    mode = params.assumptions()
+    sites = {s["site_id"]: s for s in inputs.sites.to_dict("records")}
+    small = [o for o in running_offers(inputs, params, year)
+             if not math.isnan(o["learners"]) and o["learners"] < params.small_learners]
+    out = {}
+    for a in small:
+        for b in small:
+            if a["course_id"] >= b["course_id"] or a["provider_id"] == b["provider_id"]:
+                continue
+            if a["level"] != b["level"] or _key(a) != _key(b):
+                continue
+            sa, sb = sites[a["site_id"]], sites[b["site_id"]]
+            dx, dy = sb["easting"] - sa["easting"], sb["northing"] - sa["northing"]
+            minutes = _estimate(math.sqrt(dx * dx + dy * dy), mode)
+            same = sa["region_slug"] is not None and sa["region_slug"] == sb["region_slug"]
+            within = minutes <= params.duplication_minutes
+            if same or within:
+                out[(a["course_id"], b["course_id"])] = (same, within)
+    return out

@@ -267,3 +267,14 @@ def test_median_reference_is_fixed_so_wider_reach_cannot_raise_the_bar():
     assert np.all(wide.area_level[wide.area_level["level"] == "3"]["kent_median"] == 3.0)
     narrow = compute_from_inputs(county(), PARAMS)
     assert not (wide.area_level["cold"] & ~narrow.area_level["cold"]).any()
+
+
+def test_providers_measure_for_the_share_of_median_rule():
+    """By providers at L3 (A 2, B 1, C 0, D 2; median 1.5): B is cold below 0.8 × 1.5, not 0.5 ×."""
+    strict = compute_from_inputs(county(), PARAMS.replace(cold_measure="providers"))
+    b = cell(strict.area_level, "B", "3")
+    assert (b.kent_median, b.cold, b.cold_rule) == (1.5, True, "below_share_of_median")
+    lenient = compute_from_inputs(
+        county(), PARAMS.replace(cold_measure="providers", cold_share_of_median=0.5))
+    assert not cell(lenient.area_level, "B", "3").cold
+    assert cell(lenient.area_level, "C", "3").cold_rule == "none_within_reach"

@@ -3,6 +3,7 @@
 import math
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coldspots.results import compute_from_inputs
 from tests.coldspots import reference
@@ -49,3 +50,25 @@ def test_guarantee_matches_brute_force(case):
             assert row[component] == status
             if status != "no_data":
                 assert same_minutes(row[f"{component}_minutes"], best)
+
+
+@SETTINGS
+@given(case=cases(), data=st.data())
+def test_duplication_matches_brute_force(case, data):
+    """Collaboration candidate pairs and their flags equal the all-pairs reference."""
+    inputs, params = case
+    # Few options and mostly small numbers, so that candidate pairs are common.
+    n = len(inputs.offers)
+    offers = inputs.offers.assign(
+        level="3", qualification_type="a_level",
+        subject=data.draw(st.lists(st.sampled_from(["Maths", "maths", "Art"]),
+                                   min_size=n, max_size=n)),
+        learners=data.draw(st.lists(st.one_of(st.none(), st.integers(0, 25)),
+                                    min_size=n, max_size=n)),
+    ).astype({"learners": float})
+    inputs = type(inputs)(inputs.areas, inputs.sites, offers, inputs.regions, inputs.matrix)
+    params = params.replace(duplication_minutes=15)  # a grid step: pairs land on the limit
+    found = compute_from_inputs(inputs, params).duplication
+    got = {(row.course_id_a, row.course_id_b): (bool(row.same_lcpa), bool(row.within_minutes))
+           for row in found.itertuples()}
+    assert got == reference.duplication_pairs(inputs, params, YEAR)

@@ -1,0 +1,95 @@
+"""What-if scenarios on the hand-built county of test_measures (nothing touches a database)."""
+
+import pytest
+
+from coldspots.scenarios import (
+    AddOffer,
+    ChangeTravelLimit,
+    CloseOffer,
+    CloseProvider,
+    CloseSite,
+    SetJourneyTime,
+    apply_changes,
+    parse_changes,
+    run_scenario,
+)
+from tests.coldspots.test_measures import PARAMS, county
+
+
+def row(table, slug, level):
+    rows = table[(table["region_slug"] == slug) & (table["level"] == level)]
+    assert len(rows) == 1
+    return rows.iloc[0]
+
+
+def test_closing_a_site_makes_its_area_colder():
+    """Closing S2 leaves B (50 of east's 170) with no Level 3 and no T Level anywhere."""
+    result = run_scenario(county(), PARAMS, [CloseSite(2)])
+    east = row(result.by_region, "east", "3")
+    assert east.cold_share_before == pytest.approx(50 / 170)
+    assert east.cold_share_after == pytest.approx(50 / 170)  # B was cold already (share rule)
+    b = result.scenario.area_level.query("area_code == 'B' and level == '3'").iloc[0]
+    assert b.cold_rule == "none_within_reach"
+    g = result.scenario.guarantee_areas.set_index("area_code")
+    assert g.loc["A", "t_level"] == "no_data"  # the only T Level was at S2
+
+
+def test_adding_an_offer_improves_guarantee_coverage():
+    """A Level 2 course at S2 puts B (30 min) in reach of Level 2: east coverage 120 → 170."""
+    result = run_scenario(county(), PARAMS,
+                          [AddOffer(site_id=2, level="2", qualification_type="l2_vocational",
+                                    subject="Care")])
+    east = row(result.by_region, "east", "2")
+    assert east.covered_share_before == pytest.approx(120 / 170)
+    assert east.covered_share_after == pytest.approx(1.0)
+    assert east.covered_share_change == pytest.approx(50 / 170)
+
+
+def test_changing_travel_time_and_journey_times():
+    """At 45 minutes C reaches S3 (40): one option, so still cold but now by the share rule; a
+    new 20-minute route C→S2 gives it two options, above half of Kent's median (3)."""
+    wider = run_scenario(county(), PARAMS, [ChangeTravelLimit(45)])
+    c = wider.scenario.area_level.query("area_code == 'C' and level == '3'").iloc[0]
+    assert (c.offers, c.cold_rule) == (1, "below_share_of_median")
+    assert wider.scenario.params.minutes == 45 and wider.baseline.params.minutes == 30
+    lenient = PARAMS.replace(cold_share_of_median=0.5)
+    route = run_scenario(county(), lenient, [SetJourneyTime("C", 2, 20)])
+    west = row(route.by_region, "west", "3")
+    assert (west.cold_share_before, west.cold_share_after, west.cold_share_change) == (
+        1.0, 0.0, -1.0)
+    assert route.scenario.travel_method == "mixed"
+
+
+def test_closing_an_offer_or_provider_and_the_baseline_is_untouched():
+    """Changes apply to copies: the inputs a scenario starts from are not modified."""
+    data = county()
+    before = data.offers.copy()
+    changed, params = apply_changes(data, PARAMS, [CloseOffer(1), CloseProvider(3)])
+    assert 1 not in set(changed.offers["course_id"])
+    assert 3 not in set(changed.offers["provider_id"])
+    assert not changed.sites.set_index("site_id").loc[3, "provider_open"]
+    assert data.offers.equals(before) and params == PARAMS
+
+
+def test_unknown_ids_are_refused_with_a_message():
+    """A change naming a site that does not exist raises ValueError naming it."""
+    with pytest.raises(ValueError, match="no site id 99"):
+        apply_changes(county(), PARAMS, [CloseSite(99)])
+    with pytest.raises(ValueError, match="no area code"):
+        apply_changes(county(), PARAMS, [SetJourneyTime("Z", 1, 5)])
+
+
+def test_parse_changes_builds_changes_and_reports_bad_items():
+    """Dicts become changes; each bad item gets a message with its position and field."""
+    changes, errors = parse_changes([
+        {"change": "close_site", "site_id": "2"},
+        {"change": "add_offer", "site_id": 1, "level": "2", "qualification_type": "l2_vocational"},
+        {"change": "explode"},
+        {"change": "close_offer"},
+        {"change": "add_offer", "site_id": 1, "level": "9", "qualification_type": "a_level"},
+        {"change": "set_journey_time", "area_code": "A", "site_id": 1, "minutes": "soon"},
+    ])
+    assert changes == [CloseSite(2), AddOffer(1, "2", "l2_vocational")]
+    assert len(errors) == 4
+    assert errors[0].startswith("Change 3:") and "course_id" in errors[1]
+    assert "level" in errors[2] and "minutes" in errors[3]
