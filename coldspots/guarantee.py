@@ -4,7 +4,9 @@ The minimum offer has five components (COMPONENTS): A Levels, T Levels, apprenti
 Level 2 course, and a pathway at Level 1 or Entry. For an origin each component is
   "met"     — an eligible offer of that kind is within the travel time,
   "not_met" — none is (the nearest eligible offer and its minutes are given, if any exists),
-  "no_data" — no offer of that kind is recorded at all in the year, so we cannot say.
+  "no_data" — no offer of that kind is recorded at all in the year, so we cannot say (offers
+              that require an EHCP count as data only for a learner with one: today Kent's
+              only Entry-level records are specialist SEND programmes).
 An area meets the guarantee when every component that has data is met; the components without
 data are listed beside the result (today: apprenticeships), never silently counted as met or
 failed.
@@ -74,20 +76,31 @@ def component_sites(
     offers: pd.DataFrame, n_sites: int, params: AnalysisParams
 ) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
     """Per component: a boolean mask over sites with an eligible offer, and whether any offer of
-    that kind is recorded at all (before the learner profile is applied).
+    that kind is recorded at all that is open to the learner's EHCP status (grade requirements
+    are not applied to this test: an offer the learner's grades rule out is still data).
 
     offers: the active offers of the year, with site_pos (see analysis.active_offers).
     """
     masks = component_masks(offers)
     ok = eligible(offers, params)
+    open_to = _open_to(offers, params)
     site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
     sites, recorded = {}, {}
     for name in COMPONENTS:
         mask = np.zeros(n_sites, dtype=bool)
         mask[site_pos[masks[name] & ok]] = True
         sites[name] = mask
-        recorded[name] = bool(masks[name].any())
+        recorded[name] = bool((masks[name] & open_to).any())
     return sites, recorded
+
+
+def _open_to(offers: pd.DataFrame, params: AnalysisParams) -> np.ndarray:
+    """Offers that tell us about this kind of learner's options: EHCP-only offers say nothing
+    about what a young person without an EHCP can reach, so when only those are recorded the
+    component is "no data" for them, not "not met"."""
+    if params.has_ehcp:
+        return np.ones(len(offers), dtype=bool)
+    return ~offers["ehcp_required"].to_numpy(dtype=bool)
 
 
 def guarantee_by_area(
@@ -205,11 +218,12 @@ def point_guarantee(
     minutes = minutes_from_point(easting, northing, sites, params.assumptions())
     masks = component_masks(offers)
     ok = eligible(offers, params)
+    open_to = _open_to(offers, params)
     site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
     components, missing = [], []
     meets = True
     for name in COMPONENTS:
-        if not masks[name].any():
+        if not (masks[name] & open_to).any():
             missing.append(name)
             components.append({"component": name, "label": COMPONENT_LABELS[name],
                                "status": NO_DATA, "nearest_minutes": None, "options": []})

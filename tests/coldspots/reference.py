@@ -123,7 +123,7 @@ def guarantee(inputs, params, year):
     for area in inputs.areas["area_code"]:
         result = {}
         for name, test in GUARANTEE_TESTS.items():
-            kind = [o for o in offers if test(o)]
+            kind = [o for o in offers if test(o) and (params.has_ehcp or not o["ehcp_required"])]
             if not kind:
                 result[name] = ("no_data", None)
                 continue

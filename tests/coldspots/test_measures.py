@@ -171,8 +171,13 @@ def test_ehcp_only_offers_count_only_for_a_learner_with_an_ehcp():
     data = inputs(AREAS, SITES, offers)
     without = compute_from_inputs(data, PARAMS).guarantee_areas.set_index("area_code")
     with_plan = compute_from_inputs(data, PARAMS.replace(has_ehcp=True)).guarantee_areas
-    assert without.loc["A", "pathway_l1_entry"] == "not_met"
+    # Only EHCP-only Level 1 offers are recorded: for a learner without a plan that is no data.
+    assert without.loc["A", "pathway_l1_entry"] == "no_data"
     assert with_plan.set_index("area_code").loc["A", "pathway_l1_entry"] == "met"
+    general = [*offers, {"site_id": 3, "level": "1", "qualification_type": "gcse_resit"}]
+    mixed = compute_from_inputs(inputs(AREAS, SITES, general), PARAMS).guarantee_areas
+    a = mixed.set_index("area_code").loc["A"]
+    assert (a["pathway_l1_entry"], a["pathway_l1_entry_site_id"]) == ("not_met", 3)
 
 
 def test_duplication_finds_small_same_option_pairs(results):
