@@ -29,6 +29,7 @@ PAGES = [
     "/guarantee/?postcode=NOT+A+POSTCODE",
     "/about/data/",
     "/accessibility/",
+    "/no-such-page/",
 ]
 
 

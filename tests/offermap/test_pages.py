@@ -110,3 +110,20 @@ def test_cohort_estimate_counts_only_estimates(client):
     CohortFigureFactory(is_estimate=False, measure=CohortFigure.Measure.NEET_16_17)
     html = client.get(reverse("offermap:about_data")).content.decode()
     assert "1, of which 0 are estimates" in html
+
+
+def test_not_found_page_uses_the_service_layout(client):
+    """A missing page answers 404 with the service's own page and links back to the map."""
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html and "govuk-skip-link" in html
+
+
+def test_server_error_page_renders_without_a_request(db):
+    """The 500 page renders with no context at all (Django renders it that way)."""
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert "Sorry, there is a problem with the service" in html
+    assert "<script" not in html
