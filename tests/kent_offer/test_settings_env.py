@@ -48,7 +48,11 @@ def test_database_url_chooses_the_database(url, engine):
 def test_production_settings_pass_the_deploy_check():
     """With a real key and hosts, `check --deploy` reports no issues."""
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
-    env |= {"SECRET_KEY": "x" * 60 + "-production-like-key", "ALLOWED_HOSTS": "map.example.org"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "kent_offer.settings",  # pytest sets the test settings
+        "SECRET_KEY": "x" * 60 + "-production-like-key",
+        "ALLOWED_HOSTS": "map.example.org",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
