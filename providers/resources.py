@@ -12,7 +12,7 @@ import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from areas.geometry import grid_to_lat_lon, lat_lon_to_grid
+from areas.importers.geometry import easting_northing_to_lon_lat, lon_lat_to_easting_northing
 from areas.models import Area
 from providers.models import Course, Provider, Site
 
@@ -81,13 +81,15 @@ class SiteResource(resources.ModelResource):
         has_grid = not (_blank(row.get("easting")) or _blank(row.get("northing")))
         try:
             if has_lat_lon and not has_grid:
-                row["easting"], row["northing"] = lat_lon_to_grid(
-                    float(row["latitude"]), float(row["longitude"])
+                easting, northing = lon_lat_to_easting_northing(
+                    float(row["longitude"]), float(row["latitude"])
                 )
+                row["easting"], row["northing"] = round(easting, 1), round(northing, 1)
             elif has_grid and not has_lat_lon:
-                row["latitude"], row["longitude"] = grid_to_lat_lon(
+                lon, lat = easting_northing_to_lon_lat(
                     float(row["easting"]), float(row["northing"])
                 )
+                row["latitude"], row["longitude"] = round(lat, 6), round(lon, 6)
         except ValueError:
             pass  # the field's own validation reports the malformed number
 
