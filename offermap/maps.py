@@ -433,6 +433,11 @@ def build_map(
     # them); 7 shows all of Kent, 18 a single street.
     fmap.options["maxZoom"] = 18
     fmap.options["minZoom"] = 7
+    # No zoom or fade animations: calmer for people who are sensitive to motion, and the map is
+    # never caught half-way with markers on top of each other.
+    fmap.options["zoomAnimation"] = False
+    fmap.options["fadeAnimation"] = False
+    fmap.options["markerZoomAnimation"] = False
     if tiles_url:
         folium.TileLayer(
             tiles=tiles_url, attr=tiles_attribution or "Base map", name="Base map"
@@ -459,7 +464,9 @@ def build_map(
         ).add_to(fmap)
     if not sites.empty:
         rows = sites[["latitude", "longitude", "name", "url", "description"]].to_numpy().tolist()
-        FastMarkerCluster(rows, callback=_MARKER_CALLBACK, name="Providers").add_to(fmap)
+        FastMarkerCluster(
+            rows, callback=_MARKER_CALLBACK, name="Providers", options={"animate": False}
+        ).add_to(fmap)
     if region_feature_list or cold_area_features:
         folium.LayerControl(collapsed=False).add_to(fmap)
     bounds = _bounds(focus_features or region_feature_list or [])
