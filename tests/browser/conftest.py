@@ -5,17 +5,12 @@ routed through `offline_page`, which lets requests to the test server through an
 records) any other, so a test fails if a page reaches for another host.
 """
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
 
 from areas.models import Postcode
 from tests.offermap.conftest import build_kent
-
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
-# thread with a running loop unless told that this is safe (it is: the test drives it).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,6 +27,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _django_beside_playwright():
+    """Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
+    thread with a running loop unless told that this is safe (it is: the test drives it). Set
+    for each browser test module only (module scope, so it also covers the database fixtures'
+    set-up and teardown), so that no other test, e.g. the deploy check, inherits it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
