@@ -9,6 +9,7 @@ column and leaves its counts as missing (pd.NA / NaN) rather than zero.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ from coldspots.travel import (
     Reach,
     build_reach,
     estimate_minutes,
-    nearest,
+    nearest_arrays,
     reach_radius_m,
     straight_line_m,
 )
@@ -31,8 +32,8 @@ COLD_BELOW = "below_share_of_median"
 SPECIALIST_KINDS = ("special_school", "specialist_post16")
 AP_KINDS = ("alternative_provision",)
 SIXTH_FORM_KINDS = ("school_sixth_form",)
-# Above this many (group × item) cells, distinct counts sort instead of marking a dense table.
-DENSE_LIMIT = 20_000_000
+# Largest scratch table (slots) for distinct counting: 16 million int64 = 128 MB.
+TABLE_LIMIT = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -99,22 +100,39 @@ def active_offers(offers: pd.DataFrame, sites: pd.DataFrame, year: str) -> pd.Da
     """Offers running in `year`: not withdrawn, at an open provider, at a known site.
 
     Adds `site_pos` (the site's row position in `sites`) and `offer_key` ("type|subject or
-    route": what makes two offers the same option for a young person).
+    route": what makes two offers the same option for a young person) unless the frame already
+    has it.
     """
-    rows = offers[
-        (offers["academic_year"] == year) & ~offers["withdrawn"] & offers["provider_open"]
-    ]
-    site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(rows["site_id"].to_numpy())
-    rows = rows.assign(site_pos=site_pos)
-    rows = rows[rows["site_pos"] >= 0]
-    return rows.assign(offer_key=offer_keys(rows))
+    site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(offers["site_id"].to_numpy())
+    keep = np.flatnonzero(
+        (offers["academic_year"].to_numpy() == year)
+        & ~offers["withdrawn"].to_numpy(dtype=bool)
+        & offers["provider_open"].to_numpy(dtype=bool)
+        & (site_pos >= 0)
+    )
+    rows = offers.take(keep)
+    rows["site_pos"] = site_pos[keep]
+    if "offer_key" not in rows:
+        rows["offer_key"] = offer_keys(rows)
+    return rows
 
 
 def offer_keys(offers: pd.DataFrame) -> pd.Series:
     """"type|subject-or-route" per offer, case-folded (the T Level route when there is one)."""
-    subject = offers["tlevel_route"].fillna("").astype(str).str.strip()
-    subject = subject.where(subject != "", offers["subject"].fillna("").astype(str).str.strip())
-    return offers["qualification_type"].astype(str) + "|" + subject.str.casefold()
+    # A plain loop: for a few thousand rows it is several times quicker than pandas .str calls.
+    keys = [
+        f"{kind}|{((route or '').strip() or (subject or '').strip()).casefold()}"
+        for kind, route, subject in zip(
+            offers["qualification_type"].to_numpy(), _text(offers["tlevel_route"]),
+            _text(offers["subject"]), strict=True)
+    ]
+    return pd.Series(keys, index=offers.index, dtype=object)
+
+
+def _text(column: pd.Series) -> list:
+    """Column values as Python strings, missing values as ""."""
+    return ["" if value is None or value != value else str(value)
+            for value in column.to_numpy(dtype=object)]
 
 
 def select_offers(offers: pd.DataFrame, params: AnalysisParams) -> pd.DataFrame:
@@ -122,6 +140,12 @@ def select_offers(offers: pd.DataFrame, params: AnalysisParams) -> pd.DataFrame:
 
     `subjects` match the subject or the T Level route, ignoring case.
     """
+    keep = selected(offers, params)
+    return offers if keep.all() else offers[keep]
+
+
+def selected(offers: pd.DataFrame, params: AnalysisParams) -> np.ndarray:
+    """Boolean array: which offers pass the request's filters (see select_offers)."""
     keep = np.ones(len(offers), dtype=bool)
     if params.levels:
         keep &= offers["level"].isin(params.levels).to_numpy()
@@ -135,7 +159,7 @@ def select_offers(offers: pd.DataFrame, params: AnalysisParams) -> pd.DataFrame:
             offers["subject"].fillna("").str.casefold().isin(wanted)
             | offers["tlevel_route"].fillna("").str.casefold().isin(wanted)
         ).to_numpy()
-    return offers[keep]
+    return keep
 
 
 def measured_levels(params: AnalysisParams) -> tuple[str, ...]:
@@ -160,19 +184,39 @@ def _expand(reach_site: np.ndarray, row_site: np.ndarray, n_sites: int):
     return pair_index, row_index
 
 
-def _distinct_count(groups: np.ndarray, items: np.ndarray, n_groups: int, n_items: int):
-    """Number of distinct items per group (groups and items are small non-negative ints)."""
-    if len(groups) == 0:
-        return np.zeros(n_groups, dtype=np.int64)
+def _distinct_count(
+    origin: np.ndarray, group: np.ndarray, items: np.ndarray, n_origins: int, n_groups: int,
+    n_items: int,
+) -> np.ndarray:
+    """Number of distinct items per (origin, group) cell, as a flat array of n_origins × n_groups.
+
+    origin must be non-decreasing (rows come from reach pairs, which are sorted by origin).
+    Rows are processed in blocks of origins: each row writes its own row number into a table
+    slot for its (cell, item); the rows that read their own number back are one per distinct
+    (cell, item). That is linear in the rows, with no sort, and the table stays under
+    TABLE_LIMIT slots however many cells and items there are.
+    """
+    counts = np.zeros(n_origins * n_groups, dtype=np.int64)
+    if len(origin) == 0:
+        return counts
     n_items = max(n_items, 1)
-    codes = groups.astype(np.int64) * n_items + items
-    if n_groups * n_items <= DENSE_LIMIT:
-        # Small enough to mark a dense table: much faster than sorting for county-sized data.
-        seen = np.zeros(n_groups * n_items, dtype=bool)
-        seen[codes] = True
-        return seen.reshape(n_groups, n_items).sum(axis=1)
-    codes = np.unique(codes)
-    return np.bincount(codes // n_items, minlength=n_groups)
+    per_origin = n_groups * n_items
+    block = max(1, TABLE_LIMIT // per_origin)
+    table = np.empty(min(n_origins, block) * per_origin, dtype=np.int64)
+    bounds = np.searchsorted(origin, np.arange(0, n_origins + block, block))
+    for number, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        if lo == hi:
+            continue
+        first_origin = number * block
+        cell = (origin[lo:hi] - first_origin) * n_groups + group[lo:hi]
+        slot = cell * n_items + items[lo:hi]
+        rows = np.arange(hi - lo)
+        table[slot] = rows
+        winners = table[slot] == rows
+        width = min(block, n_origins - first_origin) * n_groups
+        counts[first_origin * n_groups:first_origin * n_groups + width] += np.bincount(
+            cell[winners], minlength=width)
+    return counts
 
 
 @dataclass
@@ -208,8 +252,8 @@ def group_reach(
         d_site_group = distinct // n_keys
         d_site, d_group = d_site_group // n_groups, d_site_group % n_groups
         pair_index, row_index = _expand(reach.site, d_site, m)
-        cell = reach.origin[pair_index] * n_groups + d_group[row_index]
-        offers = _distinct_count(cell, d_key[row_index], n_cells, n_keys)
+        offers = _distinct_count(reach.origin[pair_index], d_group[row_index], d_key[row_index],
+                                 n, n_groups, n_keys)
 
         site_group = np.unique(d_site_group)
         sg_site, sg_group = site_group // n_groups, site_group % n_groups
@@ -217,7 +261,8 @@ def group_reach(
         cell = reach.origin[pair_index] * n_groups + sg_group[row_index]
         n_providers = int(provider_of_site.max()) + 1 if len(provider_of_site) else 1
         providers = _distinct_count(
-            cell, provider_of_site[sg_site[row_index]], n_cells, n_providers
+            reach.origin[pair_index], sg_group[row_index], provider_of_site[sg_site[row_index]],
+            n, n_groups, n_providers,
         )
         minutes = reach.minutes[pair_index]
         np.minimum.at(best, cell, minutes)
@@ -234,10 +279,10 @@ def group_reach(
                     continue
                 mask = np.zeros(m, dtype=bool)
                 mask[sg_site[sg_group == group]] = True
-                found = nearest(reach, mask, missing, k=1)
-                target = found["origin"].to_numpy() * n_groups + group
-                best[target] = found["minutes"].to_numpy()
-                best_site[target] = found["site"].to_numpy()
+                origin, site, minutes, _ = nearest_arrays(reach, mask, missing, k=1)
+                target = origin * n_groups + group
+                best[target] = minutes
+                best_site[target] = site
     best[best_site < 0] = np.nan
     return GroupReach(
         offers.reshape(n, n_groups), providers.reshape(n, n_groups),
@@ -283,29 +328,35 @@ def choice_by_level(
     return _cells_frame(areas, sites, stats, pd.DataFrame({"level": list(levels)}), recorded)
 
 
+def nullable_ints(values: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """An Int64 array with pd.NA where `missing` is True."""
+    values = np.where(missing, 0, values).astype(np.int64)
+    return pd.arrays.IntegerArray(values, np.asarray(missing, dtype=bool))
+
+
+def site_ids_at(sites: pd.DataFrame, positions: np.ndarray) -> pd.arrays.IntegerArray:
+    """Site ids for site positions, with pd.NA for -1 (no site)."""
+    ids = sites["site_id"].to_numpy()
+    found = positions >= 0
+    values = ids[np.where(found, positions, 0)] if len(ids) else np.zeros(len(positions))
+    return nullable_ints(values, ~found)
+
+
 def _cells_frame(
     areas: pd.DataFrame, sites: pd.DataFrame, stats: GroupReach, groups: pd.DataFrame,
     recorded: np.ndarray,
 ) -> pd.DataFrame:
     n, g = stats.offers.shape
     no_data = np.tile(~recorded, n)
-    offers = pd.array(stats.offers.ravel(), dtype="Int64")
-    providers = pd.array(stats.providers.ravel(), dtype="Int64")
-    offers[no_data] = pd.NA
-    providers[no_data] = pd.NA
-    site = stats.nearest_site.ravel()
-    site_id = pd.array(np.where(site >= 0, sites["site_id"].to_numpy()[np.maximum(site, 0)], 0),
-                       dtype="Int64")
-    site_id[site < 0] = pd.NA
-    frame = pd.DataFrame({"area_code": np.repeat(areas["area_code"].to_numpy(), g)})
+    columns = {"area_code": np.repeat(areas["area_code"].to_numpy(), g)}
     for column in groups.columns:
-        frame[column] = np.tile(groups[column].to_numpy(), n)
-    frame["offers"] = offers
-    frame["providers"] = providers
-    frame["nearest_minutes"] = stats.nearest_minutes.ravel()
-    frame["nearest_site_id"] = site_id
-    frame["no_data"] = no_data
-    return frame
+        columns[column] = np.tile(groups[column].to_numpy(), n)
+    columns["offers"] = nullable_ints(stats.offers.ravel(), no_data)
+    columns["providers"] = nullable_ints(stats.providers.ravel(), no_data)
+    columns["nearest_minutes"] = stats.nearest_minutes.ravel()
+    columns["nearest_site_id"] = site_ids_at(sites, stats.nearest_site.ravel())
+    columns["no_data"] = no_data
+    return pd.DataFrame(columns)
 
 
 def choice_by_type(
@@ -348,9 +399,9 @@ def mark_cold_spots(
     ("below_share_of_median"); no_data rows are never cold (cold_rule "").
     """
     frame = area_level.copy()
-    offers = frame["offers"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    value = frame[measure].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    reference = pd.Series(reference).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    offers = frame["offers"].to_numpy(dtype=float, na_value=np.nan)
+    value = frame[measure].to_numpy(dtype=float, na_value=np.nan)
+    reference = pd.Series(reference).to_numpy(dtype=float, na_value=np.nan)
     kent_rows = np.asarray(in_kent, dtype=bool)
     if not kent_rows.any():
         kent_rows = np.ones(len(frame), dtype=bool)
@@ -375,25 +426,31 @@ def mark_cold_spots(
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     """The smallest value whose cumulative weight reaches q of the total (NaN values and
     non-positive weights are ignored; NaN when nothing is left)."""
+    return weighted_quantiles(values, weights, (q,))[0]
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> list[float]:
+    """`weighted_quantile` for several q at once (one sort)."""
     values = np.asarray(values, dtype=float)
     weights = np.asarray(weights, dtype=float)
     keep = ~np.isnan(values) & (weights > 0)
     if not keep.any():
-        return float("nan")
+        return [float("nan")] * len(qs)
     values, weights = values[keep], weights[keep]
     order = np.argsort(values, kind="stable")
     cumulative = np.cumsum(weights[order])
-    index = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
-    return float(values[order][min(index, len(values) - 1)])
+    index = np.searchsorted(cumulative, np.asarray(qs) * cumulative[-1], side="left")
+    return [float(v) for v in values[order][np.minimum(index, len(values) - 1)]]
 
 
 def region_rows(areas: pd.DataFrame, regions: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
-    """(region_slug, region_name, boolean mask over areas) for each LCPA, then Kent as a whole."""
-    slugs = areas["region_slug"].to_numpy()
-    rows = [(slug, name, slugs == slug) for slug, name in zip(
-        regions["region_slug"], regions["region_name"], strict=True)]
-    kent = areas["in_kent"].to_numpy(dtype=bool)
-    rows.append((KENT, "Kent", kent))
+    """(region_slug, region_name, positions of its areas) for each LCPA, then Kent as a whole."""
+    code = pd.Index(list(regions["region_slug"])).get_indexer(areas["region_slug"].to_numpy())
+    order = np.argsort(code, kind="stable")
+    bounds = np.searchsorted(code[order], np.arange(len(regions) + 1))
+    rows = [(slug, name, order[bounds[i]:bounds[i + 1]]) for i, (slug, name) in enumerate(zip(
+        regions["region_slug"], regions["region_name"], strict=True))]
+    rows.append((KENT, "Kent", np.flatnonzero(areas["in_kent"].to_numpy(dtype=bool))))
     return rows
 
 
@@ -417,32 +474,37 @@ def summarise_regions(
     minutes = area_level["nearest_minutes"].to_numpy(dtype=float).reshape(-1, n_levels)
     no_data = area_level["no_data"].to_numpy(dtype=bool).reshape(-1, n_levels)[0] if len(
         area_level) else np.ones(n_levels, dtype=bool)
-    site_region = sites["region_slug"].to_numpy()
+    site_region = pd.Index(list(regions["region_slug"])).get_indexer(
+        sites["region_slug"].to_numpy())
     offer_region = site_region[offers["site_pos"].to_numpy(dtype=np.int64)]
-    offer_level = offers["level"].to_numpy()
-    site_in_kent = pd.Series(site_region).notna().to_numpy()
+    offer_level = _codes(offers["level"], levels)
+    # Offers per (LCPA, level), with Kent (every site in an LCPA) as the last row.
+    in_lcpa = (offer_region >= 0) & (offer_level >= 0)
+    n_regions = len(regions)
+    option_counts = np.zeros((n_regions + 1, n_levels), dtype=np.int64)
+    np.add.at(option_counts, (offer_region[in_lcpa], offer_level[in_lcpa]), 1)
+    option_counts[n_regions] = option_counts[:n_regions].sum(axis=0)
     records = []
-    for slug, name, mask in region_rows(areas, regions):
-        in_region = (offer_region == slug) if slug != KENT else site_in_kent[
-            offers["site_pos"].to_numpy(dtype=np.int64)]
+    for number, (slug, name, mask) in enumerate(region_rows(areas, regions)):
         total = float(cohort[mask].sum())
         for level in levels:
             i = level_pos[level]
-            options = int(((offer_level == level) & in_region).sum())
-            cold_cohort = float(cohort[mask & cold[:, i]].sum()) if len(cold) else 0.0
+            options = int(option_counts[number, i])
+            cold_here = cold[mask, i] if len(cold) else np.zeros(0, dtype=bool)
+            cold_cohort = float(cohort[mask][cold_here].sum())
+            median, p90 = weighted_quantiles(minutes[mask, i], cohort[mask], (0.5, 0.9)) if len(
+                minutes) else (np.nan, np.nan)
             records.append({
                 "region_slug": slug, "region_name": name, "level": level,
-                "areas": int(mask.sum()), "cohort": total,
-                "cold_areas": int((mask & cold[:, i]).sum()) if len(cold) else 0,
+                "areas": len(mask), "cohort": total,
+                "cold_areas": int(cold_here.sum()),
                 "cold_cohort": cold_cohort,
                 "cold_share": cold_cohort / total if total > 0 and not no_data[i] else np.nan,
                 "options": np.nan if no_data[i] else options,
                 "options_per_1000": (options * 1000 / total) if total > 0 and not no_data[i]
                 else np.nan,
-                "median_minutes": weighted_quantile(minutes[mask, i], cohort[mask], 0.5)
-                if len(minutes) else np.nan,
-                "p90_minutes": weighted_quantile(minutes[mask, i], cohort[mask], 0.9)
-                if len(minutes) else np.nan,
+                "median_minutes": median,
+                "p90_minutes": p90,
                 "no_data": bool(no_data[i]),
             })
     return pd.DataFrame.from_records(records, columns=[
@@ -496,9 +558,8 @@ def duplication(
     site_pos = small["site_pos"].to_numpy(dtype=np.int64)
     course = small["course_id"].to_numpy()
     provider = small["provider_id"].to_numpy()
-    option = pd.factorize(
-        (small["level"].astype(str) + "#" + small["offer_key"].astype(str)).to_numpy()
-    )[0].astype(np.int64)
+    key_code, keys = pd.factorize(small["offer_key"].to_numpy())
+    option = _codes(small["level"], LEVELS).astype(np.int64) * max(len(keys), 1) + key_code
     region_slugs = sites["region_slug"].to_numpy()
     region = pd.factorize(region_slugs, use_na_sentinel=True)[0][site_pos]
     x = sites["easting"].to_numpy(float)[site_pos]
@@ -575,20 +636,32 @@ def small_sixth_forms(
     Providers with no known learner figure are not flagged (unknown is not small).
     Columns: provider_id, provider_name, provider_urn, region_slug, learners, offers.
     """
-    kinds = offers["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()
-    rows = offers[kinds]
     columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "learners", "offers"]
+    rows = offers[offers["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    grouped = rows.groupby("provider_id")
-    sizes = pd.DataFrame({"learners": grouped["learners"].sum(min_count=1),
-                          "offers": grouped["course_id"].count()})
-    sizes = sizes[sizes["learners"].notna() & (sizes["learners"] < params.small_sixth_form)]
-    first_site = sites.sort_values(["provider_id", "is_main"], ascending=[True, False])
-    first_site = first_site.drop_duplicates("provider_id").set_index("provider_id")
-    sizes = sizes.join(first_site[["provider_name", "provider_urn", "region_slug"]])
-    return sizes.reset_index().sort_values(["learners", "provider_name"])[columns].reset_index(
-        drop=True)
+    provider, providers = pd.factorize(rows["provider_id"].to_numpy())
+    learners = rows["learners"].to_numpy(dtype=float)
+    known = ~np.isnan(learners)
+    total = np.bincount(provider[known], weights=learners[known], minlength=len(providers))
+    any_known = np.bincount(provider[known], minlength=len(providers)) > 0
+    count = np.bincount(provider, minlength=len(providers))
+    flagged = any_known & (total < params.small_sixth_form)
+    ids = np.asarray(providers)[flagged]
+    # Each provider is described by its main site (the first site when none is marked main).
+    site_provider = sites["provider_id"].to_numpy()
+    order = np.lexsort((~sites["is_main"].to_numpy(dtype=bool), site_provider))
+    first = order[np.r_[True, site_provider[order][1:] != site_provider[order][:-1]]]
+    main = first[np.searchsorted(site_provider[first], ids)] if len(ids) else first[:0]
+    result = pd.DataFrame({
+        "provider_id": ids,
+        "provider_name": sites["provider_name"].to_numpy()[main],
+        "provider_urn": sites["provider_urn"].to_numpy()[main],
+        "region_slug": sites["region_slug"].to_numpy()[main],
+        "learners": total[flagged],
+        "offers": count[flagged],
+    })
+    return result.sort_values(["learners", "provider_name"], kind="stable").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -623,10 +696,18 @@ def year_on_year(
         learners = np.full((n_regions, n_levels), np.nan)
         no_data = np.ones(n_levels, dtype=bool)
         if year is not None:
-            rows = select_offers(active_offers(offers, sites, year), params)
-            level = pd.Index(list(levels)).get_indexer(rows["level"].to_numpy())
-            region = site_region[rows["site_pos"].to_numpy(np.int64)]
-            known = rows["learners"].to_numpy(dtype=float)
+            # Masks on the whole frame, not filtered copies: this runs on every request.
+            site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(
+                offers["site_id"].to_numpy())
+            running = np.flatnonzero(
+                (offers["academic_year"].to_numpy() == year)
+                & ~offers["withdrawn"].to_numpy(dtype=bool)
+                & offers["provider_open"].to_numpy(dtype=bool) & (site_pos >= 0)
+                & selected(offers, params)
+            )
+            level = _codes(offers["level"].to_numpy()[running], levels)
+            region = site_region[site_pos[running]]
+            known = offers["learners"].to_numpy(dtype=float)[running]
             keep = level >= 0
             level, region, known = level[keep], region[keep], known[keep]
             no_data = np.bincount(level, minlength=n_levels) == 0
@@ -692,9 +773,9 @@ def _nearest_in(reach: Reach, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     within = np.zeros(n, dtype=bool)
     if not mask.any():
         return minutes, site, within
-    found = nearest(reach, mask, None, k=1)
-    minutes[found["origin"].to_numpy()] = found["minutes"].to_numpy()
-    site[found["origin"].to_numpy()] = found["site"].to_numpy()
+    origin, found_site, found_minutes, _ = nearest_arrays(reach, mask, None, k=1)
+    minutes[origin] = found_minutes
+    site[origin] = found_site
     within = minutes <= reach.limit
     return minutes, site, within
 
@@ -717,23 +798,15 @@ def send_reach(
     ap = ap_site_mask(sites)
     s_minutes, s_site, s_within = _nearest_in(reach, specialist)
     a_minutes, a_site, a_within = _nearest_in(reach, ap)
-    site_ids = sites["site_id"].to_numpy()
-
-    def ids(pos):
-        out = pd.array(np.where(pos >= 0, site_ids[np.maximum(pos, 0)] if len(site_ids) else 0,
-                                0), dtype="Int64")
-        out[pos < 0] = pd.NA
-        return out
-
     areas_out = pd.DataFrame({
         "area_code": areas["area_code"].to_numpy(),
         "region_slug": areas["region_slug"].to_numpy(),
         "ehcp": areas["ehcp_16_17"].to_numpy(dtype=float),
         "specialist_minutes": s_minutes,
-        "specialist_site_id": ids(s_site),
+        "specialist_site_id": site_ids_at(sites, s_site),
         "specialist_within_reach": s_within,
         "ap_minutes": a_minutes,
-        "ap_site_id": ids(a_site),
+        "ap_site_id": site_ids_at(sites, a_site),
         "ap_within_reach": a_within,
     })
     ehcp = np.nan_to_num(areas["ehcp_16_17"].to_numpy(dtype=float))

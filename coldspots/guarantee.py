@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coldspots.analysis import KENT, region_rows
+from coldspots.analysis import KENT, region_rows, site_ids_at
 from coldspots.params import AnalysisParams
-from coldspots.travel import Reach, minutes_from_point, nearest
+from coldspots.travel import Reach, minutes_from_point, nearest_arrays
 
 APPRENTICESHIP_TYPES = ("apprenticeship_intermediate", "apprenticeship_advanced")
 COMPONENTS = ("a_level", "t_level", "apprenticeship", "level_2", "pathway_l1_entry")
@@ -119,21 +119,20 @@ def guarantee_by_area(
     """
     n = reach.n_origins
     masks, recorded = component_sites(offers, len(sites), params)
-    site_ids = sites["site_id"].to_numpy()
-    frame = pd.DataFrame({
+    columns = {
         "area_code": areas["area_code"].to_numpy(),
         "region_slug": areas["region_slug"].to_numpy(),
         "cohort": guarantee_cohort(areas),
-    })
+    }
     meets = np.ones(n, dtype=bool)
     met_count = np.zeros(n, dtype=np.int64)
     for name in COMPONENTS:
         minutes = np.full(n, np.nan)
         site = np.full(n, -1, dtype=np.int64)
         if recorded[name] and masks[name].any():
-            found = nearest(reach, masks[name], None, k=1)
-            minutes[found["origin"].to_numpy()] = found["minutes"].to_numpy()
-            site[found["origin"].to_numpy()] = found["site"].to_numpy()
+            origin, found_site, found_minutes, _ = nearest_arrays(reach, masks[name], None, k=1)
+            minutes[origin] = found_minutes
+            site[origin] = found_site
         met = minutes <= reach.limit
         if recorded[name]:
             status = np.where(met, MET, NOT_MET)
@@ -141,17 +140,14 @@ def guarantee_by_area(
             met_count += met
         else:
             status = np.full(n, NO_DATA)
-        site_id = pd.array(np.where(site >= 0, site_ids[np.maximum(site, 0)]
-                                    if len(site_ids) else 0, 0), dtype="Int64")
-        site_id[site < 0] = pd.NA
-        frame[name] = status
-        frame[f"{name}_minutes"] = minutes
-        frame[f"{name}_site_id"] = site_id
+        columns[name] = status.astype(object)
+        columns[f"{name}_minutes"] = minutes
+        columns[f"{name}_site_id"] = site_ids_at(sites, site)
     missing = [name for name in COMPONENTS if not recorded[name]]
-    frame["meets"] = meets & (len(missing) < len(COMPONENTS))
-    frame["components_met"] = met_count
-    frame["no_data_components"] = ",".join(missing)
-    return frame
+    columns["meets"] = meets & (len(missing) < len(COMPONENTS))
+    columns["components_met"] = met_count
+    columns["no_data_components"] = ",".join(missing)
+    return pd.DataFrame(columns)
 
 
 def guarantee_cohort(areas: pd.DataFrame) -> np.ndarray:
@@ -173,25 +169,26 @@ def guarantee_by_region(
     lowest share among those with data, "" when none falls short), no_data_components.
     """
     cohort = guarantee_areas["cohort"].to_numpy(dtype=float)
-    meets = guarantee_areas["meets"].to_numpy(dtype=bool)
+    covered = np.where(guarantee_areas["meets"].to_numpy(dtype=bool), cohort, 0.0)
     statuses = {name: guarantee_areas[name].to_numpy() for name in COMPONENTS}
     no_data = [name for name in COMPONENTS if len(statuses[name]) and
                (statuses[name] == NO_DATA).all()]
     if len(guarantee_areas) == 0:
         no_data = []
+    met_cohort = {name: np.where(statuses[name] == MET, cohort, 0.0) for name in COMPONENTS}
     records = []
-    for slug, name, mask in region_rows(areas, regions):
-        total = float(cohort[mask].sum())
-        record = {"region_slug": slug, "region_name": name, "areas": int(mask.sum()),
+    for slug, name, rows in region_rows(areas, regions):
+        total = float(cohort[rows].sum())
+        record = {"region_slug": slug, "region_name": name, "areas": len(rows),
                   "cohort": total,
-                  "covered_share": float(cohort[mask & meets].sum() / total) if total > 0
+                  "covered_share": float(covered[rows].sum() / total) if total > 0
                   else np.nan}
         worst, worst_share = "", 1.0
         for component in COMPONENTS:
             if component in no_data or total <= 0:
                 share = np.nan
             else:
-                share = float(cohort[mask & (statuses[component] == MET)].sum() / total)
+                share = float(met_cohort[component][rows].sum() / total)
                 if share < worst_share:
                     worst, worst_share = component, share
             record[f"{component}_share"] = share

@@ -67,13 +67,15 @@ class Results:
     def report_table(self) -> pd.DataFrame:
         """The LCPA × level table of the coldspots_report command: region_slug, region_name,
         level, cohort, cold_share, options_per_1000, median_minutes, p90_minutes, no_data, and
-        the LCPA's guarantee covered_share and weakest_component."""
+        the LCPA's guarantee covered_share, weakest_component and no_data_components (coverage
+        counts only the components with data)."""
         table = self.region_level[[
             "region_slug", "region_name", "level", "cohort", "cold_share", "options_per_1000",
             "median_minutes", "p90_minutes", "no_data",
         ]]
         return table.merge(
-            self.guarantee_regions[["region_slug", "covered_share", "weakest_component"]],
+            self.guarantee_regions[["region_slug", "covered_share", "weakest_component",
+                                    "no_data_components"]],
             on="region_slug", how="left",
         )
 
@@ -91,7 +93,9 @@ def compute_from_inputs(
     areas = inputs.areas.sort_values("area_code", kind="stable").reset_index(drop=True)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
 
-    active = analysis.active_offers(inputs.offers, sites, year)
+    # The offer key is a string operation: make it once for every year.
+    all_offers = inputs.offers.assign(offer_key=analysis.offer_keys(inputs.offers))
+    active = analysis.active_offers(all_offers, sites, year)
     chosen = analysis.select_offers(active, params)
 
     widest = max(params.minutes, params.median_reference_minutes)
@@ -149,7 +153,7 @@ def compute_from_inputs(
         duplication=analysis.duplication(chosen, sites, params),
         small_sixth_forms=analysis.small_sixth_forms(active, sites, params),
         year_on_year=analysis.year_on_year(
-            inputs.offers, sites, inputs.regions, compare_year, year, params
+            all_offers, sites, inputs.regions, compare_year, year, params
         ),
         send_areas=send_areas,
         send_reach=send_regions,

@@ -1,10 +1,12 @@
 """The fast path (k-d tree, sparse pairs) must equal a brute-force loop over all pairs."""
 
 import math
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coldspots import analysis
 from coldspots.results import compute_from_inputs
 from tests.coldspots import reference
 from tests.coldspots.builders import YEAR
@@ -36,6 +38,19 @@ def test_choice_and_cold_spots_match_brute_force(case):
             assert (row.offers, row.providers) == (offers, providers)
         assert same_minutes(row.nearest_minutes, best)
         assert (row.cold, row.cold_rule) == cold[(row.area_code, row.level)]
+
+
+@SETTINGS
+@given(case=cases())
+def test_distinct_counts_in_small_blocks_match_brute_force(case):
+    """With a tiny scratch table the counts are made block by block and must not change."""
+    inputs, params = case
+    with mock.patch.object(analysis, "TABLE_LIMIT", 7):
+        results = compute_from_inputs(inputs, params)
+    expected = reference.choice(inputs, params, YEAR, params.minutes)
+    for row in results.area_level.itertuples():
+        if not row.no_data:
+            assert (row.offers, row.providers) == expected[(row.area_code, row.level)][:2]
 
 
 @SETTINGS

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from coldspots.guarantee import COMPONENT_LABELS
 from coldspots.params import MINUTES_RANGE, MODES, AnalysisParams, validate
 from coldspots.results import compute
 
@@ -71,6 +72,13 @@ class Command(BaseCommand):
                 f"{row.region_name:<48} {row.level:>5} {row.cohort:>8.0f} "
                 f"{_percent(row.cold_share):>13} {_number(row.options_per_1000):>13} "
                 f"{_percent(row.covered_share):>10}"
+            )
+        missing = table["no_data_components"].iloc[0] if len(table) else ""
+        if missing:
+            labels = ", ".join(COMPONENT_LABELS[name] for name in missing.split(","))
+            self.stdout.write(
+                "Guarantee coverage counts only the components with data; no data recorded "
+                f"for: {labels}."
             )
         if results.no_data_levels:
             self.stdout.write(
