@@ -86,9 +86,10 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
     site_points = gpd.GeoSeries(gpd.points_from_xy(sites["easting"], sites["northing"]),
                                 crs=27700)
     pieces = []
+    area_codes = areas["area_code"].to_numpy()
     for i, point in enumerate(area_points):
         distance = site_points.distance(point)
-        pieces.append(pd.DataFrame({"area_code": areas["area_code"].iat[i],
+        pieces.append(pd.DataFrame({"area_code": area_codes[i],
                                     "site_id": sites["site_id"].to_numpy(),
                                     "minutes": estimate_minutes(distance.to_numpy(),
                                                                 assumptions)}))
@@ -227,7 +228,7 @@ def synthetic_england(seed: int = 2016, n_areas: int = 33_000, n_sites: int = 6_
                       n_offers: int = 60_000, n_towns: int = 300) -> Inputs:
     rng = np.random.default_rng(seed)
     # England is about 130,000 km²: a 360 km square, people and schools clustered in towns.
-    towns = rng.uniform(0, 360_000, size=(n_towns, 2)) + [150_000, 100_000]
+    towns = rng.uniform(0, 360_000, size=(n_towns, 2)) + np.array([150_000, 100_000])
     town_size = rng.pareto(1.5, n_towns) + 1
 
     def around_towns(count: int, spread: float) -> tuple[np.ndarray, np.ndarray]:

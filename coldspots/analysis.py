@@ -232,6 +232,7 @@ class GroupReach:
 def group_reach(
     reach: Reach, row_site: np.ndarray, row_group: np.ndarray, row_key: np.ndarray,
     n_groups: int, provider_of_site: np.ndarray, with_nearest: bool = True,
+    count_keys: bool = True,
 ) -> GroupReach:
     """Choice per origin × group (e.g. level) from a table of offers (site, group, key codes).
 
@@ -251,9 +252,10 @@ def group_reach(
         d_key = distinct % n_keys
         d_site_group = distinct // n_keys
         d_site, d_group = d_site_group // n_groups, d_site_group % n_groups
-        pair_index, row_index = _expand(reach.site, d_site, m)
-        offers = _distinct_count(reach.origin[pair_index], d_group[row_index], d_key[row_index],
-                                 n, n_groups, n_keys)
+        if count_keys:
+            pair_index, row_index = _expand(reach.site, d_site, m)
+            offers = _distinct_count(reach.origin[pair_index], d_group[row_index],
+                                     d_key[row_index], n, n_groups, n_keys)
 
         site_group = np.unique(d_site_group)
         sg_site, sg_group = site_group // n_groups, site_group % n_groups
@@ -383,6 +385,61 @@ def choice_by_type(
         len(combos), provider_codes(sites),
     )
     return _cells_frame(areas, sites, stats, combos, np.ones(len(combos), dtype=bool))
+
+
+def choice_by_level_and_type(
+    areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
+    levels: tuple[str, ...] = LEVELS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`choice_by_level` and `choice_by_type` together, sharing the work (what compute uses).
+
+    The per-type pass gives each level's options (the sum over types, since an offer key starts
+    with its type) and nearest minutes (the least over types); only distinct providers need a
+    pass of their own at level granularity.
+    """
+    level_code = _codes(offers["level"], levels)
+    keep = level_code >= 0
+    offers = offers[keep]
+    level_code = level_code[keep]
+    type_code, types = pd.factorize(offers["qualification_type"].to_numpy(), sort=True)
+    width = max(len(types), 1)
+    uniques, combo_code = np.unique(level_code * width + type_code, return_inverse=True)
+    combo_level = uniques // width
+    combos = pd.DataFrame({
+        "level": [levels[u // width] for u in uniques],
+        "qualification_type": [types[u % width] for u in uniques],
+    })
+    site_pos = offers["site_pos"].to_numpy().astype(np.int64)
+    key_code = pd.factorize(offers["offer_key"].to_numpy())[0]
+    provider_of_site = provider_codes(sites)
+    by_type = group_reach(reach, site_pos, combo_code, key_code, len(combos), provider_of_site)
+    area_type = _cells_frame(areas, sites, by_type, combos, np.ones(len(combos), dtype=bool))
+
+    n, n_levels = reach.n_origins, len(levels)
+    level_offers = np.zeros((n, n_levels), dtype=np.int64)
+    level_best = np.full((n, n_levels), np.nan)
+    level_site = np.full((n, n_levels), -1, dtype=np.int64)
+    recorded = np.zeros(n_levels, dtype=bool)
+    for level in range(n_levels):
+        columns = np.flatnonzero(combo_level == level)
+        if len(columns) == 0:
+            continue
+        recorded[level] = True
+        level_offers[:, level] = by_type.offers[:, columns].sum(axis=1)
+        minutes = by_type.nearest_minutes[:, columns]
+        best = minutes.min(axis=1)
+        level_best[:, level] = best
+        tied = np.where(minutes == best[:, None], by_type.nearest_site[:, columns],
+                        np.iinfo(np.int64).max)
+        level_site[:, level] = tied.min(axis=1)
+    providers = group_reach(
+        reach, site_pos, level_code, np.zeros(len(site_pos), dtype=np.int64), n_levels,
+        provider_of_site, with_nearest=False, count_keys=False,
+    ).providers
+    by_level = GroupReach(level_offers, providers, level_best, level_site)
+    area_level = _cells_frame(areas, sites, by_level, pd.DataFrame({"level": list(levels)}),
+                              recorded)
+    return area_level, area_type
 
 
 def mark_cold_spots(

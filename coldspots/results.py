@@ -104,7 +104,7 @@ def compute_from_inputs(
     )
     reach = reach_wide if params.minutes == widest else reach_wide.within(params.minutes)
 
-    area_level = analysis.choice_by_level(areas, sites, chosen, reach, levels)
+    area_level, area_type = analysis.choice_by_level_and_type(areas, sites, chosen, reach, levels)
     if params.median_reference_minutes == params.minutes:
         reference = area_level[params.cold_measure]
     else:
@@ -121,7 +121,6 @@ def compute_from_inputs(
     area_level["in_kent"] = in_kent
     area_level["cohort"] = np.repeat(areas["cohort_16_17"].to_numpy(dtype=float), len(levels))
 
-    area_type = analysis.choice_by_type(areas, sites, chosen, reach, levels)
     region_level = analysis.summarise_regions(
         areas, inputs.regions, sites, area_level, chosen, levels
     )

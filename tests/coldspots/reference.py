@@ -166,3 +166,25 @@ def duplication_pairs(inputs, params, year):
             if same or within:
                 out[(a["course_id"], b["course_id"])] = (same, within)
     return out
+
+
+def choice_by_type(inputs, params, year, limit):
+    """{(area_code, level, type): (offers, providers, nearest)} for (level, type) pairs offered."""
+    minutes = all_minutes(inputs, params)
+    offers = running_offers(inputs, params, year)
+    provider_of = dict(zip(inputs.sites["site_id"], inputs.sites["provider_id"], strict=True))
+    combos = {(o["level"], o["qualification_type"]) for o in offers}
+    out = {}
+    for area in inputs.areas["area_code"]:
+        for level, kind in combos:
+            keys, providers, best = set(), set(), None
+            for offer in offers:
+                if (offer["level"], offer["qualification_type"]) != (level, kind):
+                    continue
+                m = minutes[(area, offer["site_id"])]
+                best = m if best is None or m < best else best
+                if m <= limit:
+                    keys.add(_key(offer))
+                    providers.add(provider_of[offer["site_id"]])
+            out[(area, level, kind)] = (len(keys), len(providers), best)
+    return out

@@ -42,6 +42,21 @@ def test_choice_and_cold_spots_match_brute_force(case):
 
 @SETTINGS
 @given(case=cases())
+def test_choice_by_qualification_type_matches_brute_force(case):
+    """Per area × level × type: options, providers and nearest minutes equal the reference."""
+    inputs, params = case
+    results = compute_from_inputs(inputs, params)
+    expected = reference.choice_by_type(inputs, params, YEAR, params.minutes)
+    got = {(row.area_code, row.level, row.qualification_type): row
+           for row in results.area_type.itertuples()}
+    assert set(got) == set(expected)
+    for key, (offers, providers, best) in expected.items():
+        assert (got[key].offers, got[key].providers) == (offers, providers)
+        assert same_minutes(got[key].nearest_minutes, best)
+
+
+@SETTINGS
+@given(case=cases())
 def test_distinct_counts_in_small_blocks_match_brute_force(case):
     """With a tiny scratch table the counts are made block by block and must not change."""
     inputs, params = case
