@@ -236,56 +236,55 @@ def group_reach(
 ) -> GroupReach:
     """Choice per origin × group (e.g. level) from a table of offers (site, group, key codes).
 
-    Counts distinct keys and distinct providers over the pairs within reach; the nearest site per
-    group is found within reach when there is one and by k-nearest query beyond reach otherwise.
+    Counts distinct keys (unless count_keys is False) and distinct providers over the pairs
+    within reach; with_nearest also finds the nearest site per group: within reach when there
+    is one, by k-nearest query beyond reach otherwise (else nearest_* are NaN / -1).
     """
     n, m = reach.n_origins, reach.n_sites
     n_cells = n * n_groups
     offers = np.zeros(n_cells, dtype=np.int64)
     providers = np.zeros(n_cells, dtype=np.int64)
-    best = np.full(n_cells, np.inf)
+    best = np.full(n_cells, np.nan)
     best_site = np.full(n_cells, -1, dtype=np.int64)
     if len(row_site):
+        if not count_keys:
+            row_key = np.zeros(len(row_site), dtype=np.int64)
         n_keys = int(row_key.max()) + 1
         # Distinct (site, group, key): the same option twice at one site is one option.
         distinct = np.unique((row_site.astype(np.int64) * n_groups + row_group) * n_keys + row_key)
         d_key = distinct % n_keys
         d_site_group = distinct // n_keys
         d_site, d_group = d_site_group // n_groups, d_site_group % n_groups
+        # One expansion of pairs × the rows at each pair's site serves every count.
+        pair_index, row_index = _expand(reach.site, d_site, m)
+        origin = reach.origin[pair_index]
+        group = d_group[row_index]
         if count_keys:
-            pair_index, row_index = _expand(reach.site, d_site, m)
-            offers = _distinct_count(reach.origin[pair_index], d_group[row_index],
-                                     d_key[row_index], n, n_groups, n_keys)
-
-        site_group = np.unique(d_site_group)
-        sg_site, sg_group = site_group // n_groups, site_group % n_groups
-        pair_index, row_index = _expand(reach.site, sg_site, m)
-        cell = reach.origin[pair_index] * n_groups + sg_group[row_index]
+            offers = _distinct_count(origin, group, d_key[row_index], n, n_groups, n_keys)
         n_providers = int(provider_of_site.max()) + 1 if len(provider_of_site) else 1
-        providers = _distinct_count(
-            reach.origin[pair_index], sg_group[row_index], provider_of_site[sg_site[row_index]],
-            n, n_groups, n_providers,
-        )
-        minutes = reach.minutes[pair_index]
-        np.minimum.at(best, cell, minutes)
-        at_best = minutes == best[cell]
-        best_site = np.full(n_cells, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(best_site, cell[at_best], reach.site[pair_index][at_best])
-        best_site[best_site == np.iinfo(np.int64).max] = -1
-
+        providers = _distinct_count(origin, group, provider_of_site[d_site[row_index]],
+                                    n, n_groups, n_providers)
         if with_nearest:
-            for group in np.unique(sg_group):
-                cells = np.arange(n) * n_groups + group
+            cell = origin * n_groups + group
+            minutes = reach.minutes[pair_index]
+            best = np.full(n_cells, np.inf)
+            np.minimum.at(best, cell, minutes)
+            at_best = minutes == best[cell]
+            best_site = np.full(n_cells, np.iinfo(np.int64).max, dtype=np.int64)
+            np.minimum.at(best_site, cell[at_best], reach.site[pair_index][at_best])
+            best_site[best_site == np.iinfo(np.int64).max] = -1
+            for each in np.unique(d_group):
+                cells = np.arange(n) * n_groups + each
                 missing = np.flatnonzero(best_site[cells] < 0)
                 if len(missing) == 0:
                     continue
                 mask = np.zeros(m, dtype=bool)
-                mask[sg_site[sg_group == group]] = True
-                origin, site, minutes, _ = nearest_arrays(reach, mask, missing, k=1)
-                target = origin * n_groups + group
-                best[target] = minutes
+                mask[d_site[d_group == each]] = True
+                found_origin, site, found_minutes, _ = nearest_arrays(reach, mask, missing, k=1)
+                target = found_origin * n_groups + each
+                best[target] = found_minutes
                 best_site[target] = site
-    best[best_site < 0] = np.nan
+            best[best_site < 0] = np.nan
     return GroupReach(
         offers.reshape(n, n_groups), providers.reshape(n, n_groups),
         best.reshape(n, n_groups), best_site.reshape(n, n_groups),
@@ -350,9 +349,11 @@ def _cells_frame(
 ) -> pd.DataFrame:
     n, g = stats.offers.shape
     no_data = np.tile(~recorded, n)
-    columns = {"area_code": np.repeat(areas["area_code"].to_numpy(), g)}
+    # Taking from the existing string arrays avoids re-reading thousands of Python strings.
+    columns = {"area_code": areas["area_code"].array.take(np.repeat(np.arange(n), g))}
     for column in groups.columns:
-        columns[column] = np.tile(groups[column].to_numpy(), n)
+        columns[column] = pd.array(groups[column].to_numpy(), dtype="str").take(
+            np.tile(np.arange(g), n))
     columns["offers"] = nullable_ints(stats.offers.ravel(), no_data)
     columns["providers"] = nullable_ints(stats.providers.ravel(), no_data)
     columns["nearest_minutes"] = stats.nearest_minutes.ravel()
@@ -455,7 +456,7 @@ def mark_cold_spots(
     ("none_within_reach") or when its `measure` is below share_of_median × Kent's median
     ("below_share_of_median"); no_data rows are never cold (cold_rule "").
     """
-    frame = area_level.copy()
+    frame = area_level.copy(deep=False)  # copy-on-write: the caller's frame is untouched
     offers = frame["offers"].to_numpy(dtype=float, na_value=np.nan)
     value = frame[measure].to_numpy(dtype=float, na_value=np.nan)
     reference = pd.Series(reference).to_numpy(dtype=float, na_value=np.nan)
@@ -609,14 +610,23 @@ def duplication(
         ("course_id", "provider_id", "provider_name", "site_id", "site_name", "region_slug",
          "learners")]
     learners = offers["learners"].to_numpy(dtype=float)
-    small = offers[~np.isnan(learners) & (learners < params.small_learners)]
-    if len(small) < 2:
+    rows = np.flatnonzero(~np.isnan(learners) & (learners < params.small_learners))
+    if len(rows) < 2:
         return pd.DataFrame(columns=columns)
-    site_pos = small["site_pos"].to_numpy(dtype=np.int64)
-    course = small["course_id"].to_numpy()
-    provider = small["provider_id"].to_numpy()
-    key_code, keys = pd.factorize(small["offer_key"].to_numpy())
-    option = _codes(small["level"], LEVELS).astype(np.int64) * max(len(keys), 1) + key_code
+
+    def column(name):
+        return offers[name].to_numpy()[rows]
+
+    learners = learners[rows]
+    site_pos = column("site_pos").astype(np.int64)
+    course = column("course_id")
+    provider = column("provider_id")
+    level = column("level")
+    offer_key = column("offer_key")
+    # Keys in sorted order, so that the codes also give the output order.
+    key_code, keys = pd.factorize(offer_key, sort=True)
+    level_code = _codes(level, LEVELS).astype(np.int64)
+    option = level_code * max(len(keys), 1) + key_code
     region_slugs = sites["region_slug"].to_numpy()
     region = pd.factorize(region_slugs, use_na_sentinel=True)[0][site_pos]
     x = sites["easting"].to_numpy(float)[site_pos]
@@ -645,20 +655,23 @@ def duplication(
     # Put the lower course id first, then drop pairs found by both rules.
     swap = course[i] > course[j]
     i, j = np.where(swap, j, i), np.where(swap, i, j)
-    code = np.unique(i * len(small) + j)
-    i, j = code // len(small), code % len(small)
+    code = np.unique(i * len(rows) + j)
+    i, j = code // len(rows), code % len(rows)
     distance = straight_line_m(x[i], y[i], x[j], y[j])
     minutes_apart = estimate_minutes(distance, assumptions)
     same_lcpa = (region[i] >= 0) & (region[i] == region[j])
     within = minutes_apart <= params.duplication_minutes
-    keep = same_lcpa | within
+    keep = np.flatnonzero(same_lcpa | within)
+    # Output order: level, offer key, then the two course ids.
+    keep = keep[np.lexsort((course[j[keep]], course[i[keep]], key_code[i[keep]],
+                            level_code[i[keep]]))]
     i, j = i[keep], j[keep]
-    route = small["tlevel_route"].fillna("").to_numpy()
-    subject = np.where(route != "", route, small["subject"].fillna("").to_numpy())
+    route = np.array(_text(offers["tlevel_route"]), dtype=object)[rows]
+    subject = np.where(route != "", route, np.array(_text(offers["subject"]), dtype=object)[rows])
     result = {
-        "level": small["level"].to_numpy()[i],
-        "qualification_type": small["qualification_type"].to_numpy()[i],
-        "offer_key": small["offer_key"].to_numpy()[i],
+        "level": level[i],
+        "qualification_type": column("qualification_type")[i],
+        "offer_key": offer_key[i],
         "subject": subject[i],
         "same_lcpa": same_lcpa[keep],
         "within_minutes": within[keep],
@@ -667,18 +680,16 @@ def duplication(
     site_ids = sites["site_id"].to_numpy()
     site_names = sites["site_name"].to_numpy()
     provider_names = sites["provider_name"].to_numpy()
-    for side, rows in (("a", i), ("b", j)):
-        pos = site_pos[rows]
-        result[f"course_id_{side}"] = course[rows]
-        result[f"provider_id_{side}"] = provider[rows]
+    for side, pick in (("a", i), ("b", j)):
+        pos = site_pos[pick]
+        result[f"course_id_{side}"] = course[pick]
+        result[f"provider_id_{side}"] = provider[pick]
         result[f"provider_name_{side}"] = provider_names[pos]
         result[f"site_id_{side}"] = site_ids[pos]
         result[f"site_name_{side}"] = site_names[pos]
         result[f"region_slug_{side}"] = region_slugs[pos]
-        result[f"learners_{side}"] = small["learners"].to_numpy(dtype=float)[rows]
-    frame = pd.DataFrame(result)[columns]
-    return frame.sort_values(["level", "offer_key", "course_id_a", "course_id_b"]).reset_index(
-        drop=True)
+        result[f"learners_{side}"] = learners[pick]
+    return pd.DataFrame(result)[columns]
 
 
 def small_sixth_forms(
@@ -856,8 +867,8 @@ def send_reach(
     s_minutes, s_site, s_within = _nearest_in(reach, specialist)
     a_minutes, a_site, a_within = _nearest_in(reach, ap)
     areas_out = pd.DataFrame({
-        "area_code": areas["area_code"].to_numpy(),
-        "region_slug": areas["region_slug"].to_numpy(),
+        "area_code": areas["area_code"].array,
+        "region_slug": areas["region_slug"].array,
         "ehcp": areas["ehcp_16_17"].to_numpy(dtype=float),
         "specialist_minutes": s_minutes,
         "specialist_site_id": site_ids_at(sites, s_site),

@@ -37,6 +37,7 @@ COMPONENT_LABELS = {
     "pathway_l1_entry": "A pathway at Level 1 or Entry",
 }
 MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
+STATUS_ARRAY = pd.array([MET, NOT_MET, NO_DATA], dtype="str")
 
 
 def component_masks(offers: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -120,8 +121,8 @@ def guarantee_by_area(
     n = reach.n_origins
     masks, recorded = component_sites(offers, len(sites), params)
     columns = {
-        "area_code": areas["area_code"].to_numpy(),
-        "region_slug": areas["region_slug"].to_numpy(),
+        "area_code": areas["area_code"].array,
+        "region_slug": areas["region_slug"].array,
         "cohort": guarantee_cohort(areas),
     }
     meets = np.ones(n, dtype=bool)
@@ -135,12 +136,12 @@ def guarantee_by_area(
             site[origin] = found_site
         met = minutes <= reach.limit
         if recorded[name]:
-            status = np.where(met, MET, NOT_MET)
+            status = np.where(met, 0, 1)
             meets &= met
             met_count += met
         else:
-            status = np.full(n, NO_DATA)
-        columns[name] = status.astype(object)
+            status = np.full(n, 2)
+        columns[name] = STATUS_ARRAY.take(status)
         columns[f"{name}_minutes"] = minutes
         columns[f"{name}_site_id"] = site_ids_at(sites, site)
     missing = [name for name in COMPONENTS if not recorded[name]]

@@ -117,9 +117,10 @@ def compute_from_inputs(
     area_level = analysis.mark_cold_spots(
         area_level, reference, in_kent, params.cold_share_of_median, params.cold_measure
     )
-    area_level["region_slug"] = np.repeat(areas["region_slug"].to_numpy(), len(levels))
+    each_level = np.repeat(np.arange(len(areas)), len(levels))
+    area_level["region_slug"] = areas["region_slug"].array.take(each_level)
     area_level["in_kent"] = in_kent
-    area_level["cohort"] = np.repeat(areas["cohort_16_17"].to_numpy(dtype=float), len(levels))
+    area_level["cohort"] = areas["cohort_16_17"].to_numpy(dtype=float)[each_level]
 
     region_level = analysis.summarise_regions(
         areas, inputs.regions, sites, area_level, chosen, levels
