@@ -184,8 +184,50 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
         both["region_slug_a"].to_numpy() == both["region_slug_b"].to_numpy())
     close = apart <= params.duplication_minutes
     duplication = both[same | close][["course_id_a", "course_id_b"]]
+
+    # Choice by qualification type.
+    area_type = within.groupby(["area_code", "level", "qualification_type"]).agg(
+        offers=("offer_key", "nunique"), providers=("site_provider", "nunique"))
+    type_nearest = joined.groupby(["area_code", "level", "qualification_type"])["minutes"].min()
+    area_type = type_nearest.rename("nearest_minutes").to_frame().join(area_type).fillna(
+        {"offers": 0, "providers": 0}).reset_index()
+
+    # Guarantee coverage per LCPA and Kent (components with data must all be met).
+    with_data = [name for name in kinds if (guarantee[name] != "no_data").any()]
+    guarantee["meets"] = (guarantee[with_data] == "met").all(axis=1)
+    guarantee = guarantee.merge(areas[["area_code", "region_slug", "in_kent", "cohort_16_17"]],
+                                on="area_code")
+    covered = {}
+    for slug, group in pd.concat([guarantee[guarantee["in_kent"]],
+                                  guarantee[guarantee["in_kent"]].assign(region_slug="kent")]
+                                 ).groupby("region_slug"):
+        weight = group["cohort_16_17"].fillna(0)
+        covered[slug] = weight[group["meets"]].sum() / weight.sum()
+
+    # Alternative provision within reach.
+    ap_sites = sites[sites["provider_open"] & (sites["provider_kind"] == "alternative_provision")]
+    ap = pairs[pairs["site_id"].isin(ap_sites["site_id"])].groupby("area_code")["minutes"].min()
+
+    # Small sixth forms: known learners summed per school sixth form.
+    sixth = offers[offers["provider_kind"] == "school_sixth_form"].groupby("provider_id")[
+        "learners"].sum(min_count=1)
+    small_sixth = sorted(sixth[sixth < params.small_sixth_form].index)
+
+    # Year-on-year offers and learners per LCPA and level.
+    years = sorted(y for y in inputs.offers["academic_year"].unique() if y < year)
+    yoy = {}
+    for label, each in (("from", years[-1] if years else None), ("to", year)):
+        rows = inputs.offers[(inputs.offers["academic_year"] == each)
+                             & ~inputs.offers["withdrawn"] & inputs.offers["provider_open"]]
+        rows = rows.merge(sites[["site_id", "region_slug"]], on="site_id")
+        rows = rows[rows["region_slug"].notna()]
+        both = pd.concat([rows, rows.assign(region_slug="kent")])
+        yoy[label] = both.groupby(["region_slug", "level"]).agg(
+            offers=("course_id", "count"),
+            learners=("learners", lambda v: v.sum(min_count=1)))  # unknown is not zero
     return {"area_level": area_level, "region_level": region_level, "guarantee": guarantee,
-            "send": send, "duplication": duplication}
+            "send": send, "duplication": duplication, "area_type": area_type,
+            "covered": covered, "ap": ap, "small_sixth": small_sixth, "yoy": yoy}
 
 
 def check_equal(ours, theirs) -> None:
@@ -218,6 +260,27 @@ def check_equal(ours, theirs) -> None:
     pairs_theirs = set(zip(theirs["duplication"]["course_id_a"],
                            theirs["duplication"]["course_id_b"], strict=True))
     assert pairs_ours == pairs_theirs
+    mine = ours.area_type.set_index(["area_code", "level", "qualification_type"]).sort_index()
+    other = theirs["area_type"].set_index(["area_code", "level", "qualification_type"])
+    other = other.sort_index()
+    assert mine.index.equals(other.index)
+    assert (mine["offers"].to_numpy(float) == other["offers"].to_numpy(float)).all()
+    assert (mine["providers"].to_numpy(float) == other["providers"].to_numpy(float)).all()
+    np.testing.assert_array_equal(mine["nearest_minutes"].to_numpy(float),
+                                  other["nearest_minutes"].to_numpy(float))
+    regions = ours.guarantee_regions.set_index("region_slug")["covered_share"]
+    for slug, share in theirs["covered"].items():
+        np.testing.assert_allclose(regions[slug], share, rtol=1e-12)
+    ap = ours.send_areas.set_index("area_code")["ap_minutes"]
+    np.testing.assert_array_equal(ap.sort_index().to_numpy(),
+                                  theirs["ap"].reindex(ap.index).sort_index().to_numpy())
+    assert sorted(ours.small_sixth_forms["provider_id"]) == theirs["small_sixth"]
+    yoy = ours.year_on_year.set_index(["region_slug", "level"])
+    for label in ("from", "to"):
+        for (slug, level), row in theirs["yoy"][label].iterrows():
+            assert yoy.loc[(slug, level), f"offers_{label}"] == row["offers"]
+            np.testing.assert_allclose(yoy.loc[(slug, level), f"learners_{label}"],
+                                       row["learners"], rtol=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,8 +391,9 @@ def main() -> None:
     ours = compute_from_inputs(inputs, params)
     theirs = geopandas_measures(inputs, params)
     check_equal(ours, theirs)
-    print("  geopandas output equals ours: area × level choice, cold spots, LCPA summaries, "
-          "guarantee, SEND minutes, duplication pairs")
+    print("  geopandas output equals ours: choice by level and by type, cold spots, LCPA "
+          "summaries, guarantee by area and LCPA, SEND and AP minutes, duplication pairs, small "
+          "sixth forms, year-on-year")
     ours_s = median_seconds(lambda: compute_from_inputs(inputs, params), args.repeats)
     base_s = median_seconds(lambda: geopandas_measures(inputs, params), args.baseline_repeats)
     print(f"  {'engine (full recompute, median of ' + str(args.repeats) + ')':<52}"
