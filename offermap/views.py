@@ -9,7 +9,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
-    QueryDict,
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from coldspots.guarantee import MET, NO_DATA, NOT_MET
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
 from coldspots.results import compute, guarantee_for_point, load_inputs
-from offermap import maps, presenters
+from offermap import links, maps, presenters
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS, read_options
 from offermap.presenters import LEVEL_LABELS
 from offermap.sources import SOURCES
@@ -138,16 +137,6 @@ def _analysis_request(query):
     return params, results, inputs, options, {**errors, **option_errors}
 
 
-def _query_string(query, **changes) -> str:
-    """The current GET data with some parameters changed ("" or None removes one)."""
-    updated = query.copy()
-    for key, value in changes.items():
-        updated.pop(key, None)
-        if value not in ("", None):
-            updated[key] = value
-    return updated.urlencode()
-
-
 def _map_parts(results, inputs, options, provider_markers, lcpa_table):
     """The folium map (html, script) and legend, cached on the data version and request."""
     key = ":".join((
@@ -185,22 +174,6 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
 
 def _provider_url(urn) -> str:
     return reverse("offermap:provider", args=[int(urn)])
-
-
-def _sort_links(query, current: str, names, param: str) -> dict[str, dict]:
-    """For each sortable column: the link that sorts by it (toggling direction) and aria-sort."""
-    links = {}
-    for name in names:
-        ascending_now = current == name
-        descending_now = current == f"-{name}"
-        target = f"-{name}" if ascending_now else name
-        links[name] = {
-            "query": _query_string(query, **{param: target, "page": None}),
-            "aria_sort": "ascending" if ascending_now else (
-                "descending" if descending_now else "none"
-            ),
-        }
-    return links
 
 
 def _map_context(request, params, results, inputs, options, errors) -> dict:
@@ -255,10 +228,10 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "cold_area_count": cold_area_count,
         "lcpa_table": presenters.sort_lcpa_rows(lcpa_table, options.lcpa_sort).to_dict("records"),
         "page": page,
-        "page_links": _page_links(query, page),
-        "provider_sort": _sort_links(query, options.sort, PROVIDER_SORTS, "sort"),
-        "lcpa_sort": _sort_links(query, options.lcpa_sort, LCPA_SORTS, "lcpa_sort"),
-        "download_query": _query_string(query, page=None, sort=None, lcpa_sort=None),
+        "page_links": links.page_links(query, page),
+        "provider_sort": links.sort_links(query, options.sort, PROVIDER_SORTS, "sort"),
+        "lcpa_sort": links.sort_links(query, options.lcpa_sort, LCPA_SORTS, "lcpa_sort"),
+        "download_query": links.query_string(query, page=None, sort=None, lcpa_sort=None),
         "choices": {
             "years": list(reversed(results.years_available)) or [results.year],
             "levels": Level.choices,
@@ -272,20 +245,6 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "selected_subject": params.subjects[0] if params.subjects else "",
         "view_title": _view_title(params, results, options, place),
         "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
-    }
-
-
-def _page_links(query, page) -> dict:
-    paginator = page.paginator
-    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    return {
-        "previous": _query_string(query, page=page.previous_page_number())
-        if page.has_previous() else None,
-        "next": _query_string(query, page=page.next_page_number()) if page.has_next() else None,
-        "numbers": [
-            {"number": n, "query": _query_string(query, page=n) if isinstance(n, int) else None}
-            for n in numbers
-        ],
     }
 
 
@@ -306,19 +265,9 @@ def map_view(request):
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "offermap/map_fragment.html", context)
         # The address bar gets the shareable link without the form's empty fields.
-        response["HX-Push-Url"] = _shareable_url(request)
+        response["HX-Push-Url"] = links.shareable_url(request.path, request.GET)
         return response
     return render(request, "offermap/map.html", context)
-
-
-def _shareable_url(request) -> str:
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        kept = [value for value in values if value.strip()]
-        if kept:
-            query.setlist(key, kept)
-    encoded = query.urlencode()
-    return request.path + (f"?{encoded}" if encoded else "")
 
 
 def _bad_request(errors: dict[str, str]) -> HttpResponseBadRequest:
