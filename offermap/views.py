@@ -232,6 +232,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "provider_sort": links.sort_links(query, options.sort, PROVIDER_SORTS, "sort"),
         "lcpa_sort": links.sort_links(query, options.lcpa_sort, LCPA_SORTS, "lcpa_sort"),
         "download_query": links.query_string(query, page=None, sort=None, lcpa_sort=None),
+        "share_url": links.shareable_url(request.path, query),
         "choices": {
             "years": list(reversed(results.years_available)) or [results.year],
             "levels": Level.choices,
