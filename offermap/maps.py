@@ -123,8 +123,18 @@ def format_value(value: float | None, measure: Measure) -> str:
     if measure.kind == "share":
         return format_share(value)
     if measure.kind == "change":
-        return f"{value * 100:+.0f}%"
+        return format_change(value)
     return f"{value:,.1f}"
+
+
+def format_change(value: float) -> str:
+    """-0.004 -> '-0.4%', 0 -> 'No change', 0.25 -> '+25%': a small change never reads as 0%."""
+    percent = value * 100
+    if percent == 0:
+        return "No change"
+    if abs(percent) < 1:
+        return f"{percent:+.1f}%"
+    return f"{percent:+.0f}%"
 
 
 def _edge_text(value: float, measure: Measure) -> str:
@@ -238,7 +248,8 @@ def region_values(
         after = totals["offers_to"].astype(float)
         change = (after - before) / before.where(before > 0)
         notes = [
-            f"{int(a) - int(b):+,} offers ({int(b):,} to {int(a):,})"
+            f"{int(a) - int(b):+,} offer{'' if abs(int(a) - int(b)) == 1 else 's'} "
+            f"({int(b):,} to {int(a):,})"
             for b, a in zip(before, after, strict=True)
         ]
         return pd.DataFrame(

@@ -56,6 +56,8 @@ def test_change_is_written_with_its_sign():
     """A fall reads as minus and a rise as plus, so the sign never depends on colour."""
     assert maps.format_value(-0.125, maps.MEASURES["change"]) == "-12%"
     assert maps.format_value(0.25, maps.MEASURES["change"]) == "+25%"
+    assert maps.format_value(-0.004, maps.MEASURES["change"]) == "-0.4%"
+    assert maps.format_value(0.0, maps.MEASURES["change"]) == "No change"
 
 
 def _region_level():
@@ -120,6 +122,7 @@ def test_change_is_the_change_in_offers_at_the_selected_levels():
     )
     assert values.loc["a", "value"] == pytest.approx(-0.25)
     assert values.loc["a", "note"] == "-5 offers (20 to 15)"
+    assert values.loc["b", "note"] == "+4 offers (0 to 4)"
     assert math.isnan(values.loc["b", "value"])  # no offers before: no percentage change
 
 
