@@ -194,7 +194,8 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
 
     # Guarantee coverage per LCPA and Kent (components with data must all be met).
     with_data = [name for name in kinds if (guarantee[name] != "no_data").any()]
-    guarantee["meets"] = (guarantee[with_data] == "met").all(axis=1)
+    guarantee["meets_checked_parts"] = (guarantee[with_data] == "met").all(axis=1)
+    guarantee["meets"] = (guarantee[list(kinds)] == "met").all(axis=1)
     guarantee = guarantee.merge(areas[["area_code", "region_slug", "in_kent", "cohort_16_17"]],
                                 on="area_code")
     covered = {}
@@ -202,7 +203,8 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
                                   guarantee[guarantee["in_kent"]].assign(region_slug="kent")]
                                  ).groupby("region_slug"):
         weight = group["cohort_16_17"].fillna(0)
-        covered[slug] = weight[group["meets"]].sum() / weight.sum()
+        covered[slug] = (weight[group["meets"]].sum() / weight.sum(),
+                         weight[group["meets_checked_parts"]].sum() / weight.sum())
 
     # Alternative provision within reach.
     ap_sites = sites[sites["provider_open"] & (sites["provider_kind"] == "alternative_provision")]
@@ -268,9 +270,11 @@ def check_equal(ours, theirs) -> None:
     assert (mine["providers"].to_numpy(float) == other["providers"].to_numpy(float)).all()
     np.testing.assert_array_equal(mine["nearest_minutes"].to_numpy(float),
                                   other["nearest_minutes"].to_numpy(float))
-    regions = ours.guarantee_regions.set_index("region_slug")["covered_share"]
-    for slug, share in theirs["covered"].items():
-        np.testing.assert_allclose(regions[slug], share, rtol=1e-12)
+    regions = ours.guarantee_regions.set_index("region_slug")
+    for slug, (whole, checked) in theirs["covered"].items():
+        np.testing.assert_allclose(regions.loc[slug, "covered_share"], whole, rtol=1e-12)
+        np.testing.assert_allclose(regions.loc[slug, "covered_share_checked_parts"], checked,
+                                   rtol=1e-12)
     ap = ours.send_areas.set_index("area_code")["ap_minutes"]
     np.testing.assert_array_equal(ap.sort_index().to_numpy(),
                                   theirs["ap"].reindex(ap.index).sort_index().to_numpy())

@@ -7,9 +7,12 @@ Level 2 course, and a pathway at Level 1 or Entry. For an origin each component 
   "no_data" — no offer of that kind is recorded at all in the year, so we cannot say (offers
               that require an EHCP count as data only for a learner with one: today Kent's
               only Entry-level records are specialist SEND programmes).
-An area meets the guarantee when every component that has data is met; the components without
-data are listed beside the result (today: apprenticeships), never silently counted as met or
-failed.
+An area meets the guarantee only when all five components are met. Its verdict is
+  "met"            — every component met;
+  "not_met"        — a component with data is not met;
+  "cannot_confirm" — every component with data is met but some have no data recorded.
+Coverage is reported both ways: the share meeting the whole guarantee (0 while any component has
+no data anywhere) and, clearly labelled, the share reaching every component that has data.
 
 The guarantee uses the year, mode and travel time of the request, not its level/type/subject
 filters: the components are fixed. The optional learner profile (GCSE English and maths grades,
@@ -38,6 +41,14 @@ COMPONENT_LABELS = {
 }
 MET, NOT_MET, NO_DATA = "met", "not_met", "no_data"
 STATUS_ARRAY = pd.array([MET, NOT_MET, NO_DATA], dtype="str")
+CANNOT_CONFIRM = "cannot_confirm"
+VERDICT_ARRAY = pd.array([MET, NOT_MET, CANNOT_CONFIRM], dtype="str")
+VERDICT_LABELS = {
+    MET: "The guarantee is met: every part is within reach.",
+    NOT_MET: "The guarantee is not met: at least one part with data is out of reach.",
+    CANNOT_CONFIRM: "Cannot be confirmed: the parts with data are within reach, but no data is "
+                    "recorded for the rest.",
+}
 
 
 def component_masks(offers: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -115,8 +126,9 @@ def guarantee_by_area(
     Columns: area_code, region_slug, cohort (16-year-olds if recorded for any area, else 16–17;
     missing = 0), then per component c: c (status "met" | "not_met" | "no_data"), c_minutes
     (minutes to the nearest eligible offer, within reach or not; NaN when none anywhere or no
-    data), c_site_id (Int64); then meets (every component with data met, and at least one has
-    data), components_met, no_data_components (comma-separated component names).
+    data), c_site_id (Int64); then meets (all five components met), meets_checked_parts (every
+    component with data met, and at least one has data), verdict ("met" | "not_met" |
+    "cannot_confirm"), components_met, no_data_components (comma-separated component names).
     """
     n = reach.n_origins
     masks, recorded = component_sites(offers, len(sites), params)
@@ -145,7 +157,11 @@ def guarantee_by_area(
         columns[f"{name}_minutes"] = minutes
         columns[f"{name}_site_id"] = site_ids_at(sites, site)
     missing = [name for name in COMPONENTS if not recorded[name]]
-    columns["meets"] = meets & (len(missing) < len(COMPONENTS))
+    checked = meets & (len(missing) < len(COMPONENTS))
+    columns["meets"] = checked & (not missing)
+    columns["meets_checked_parts"] = checked
+    # meets is all-True when no component has data: nothing failed, nothing can be confirmed.
+    columns["verdict"] = VERDICT_ARRAY.take(np.where(~meets, 1, 2 if missing else 0))
     columns["components_met"] = met_count
     columns["no_data_components"] = ",".join(missing)
     return pd.DataFrame(columns)
@@ -165,12 +181,16 @@ def guarantee_by_region(
     """Per LCPA, then "kent": the cohort-weighted share covered and the component failing most.
 
     Columns: region_slug, region_name, areas, cohort, covered_share (share of the cohort in
-    areas meeting the guarantee; NaN when the cohort is 0), c_share per component (share of the
-    cohort where it is met; NaN when no data), weakest_component (the component with the
-    lowest share among those with data, "" when none falls short), no_data_components.
+    areas meeting the whole guarantee: 0 while any component has no data; NaN when the cohort is
+    0), covered_share_checked_parts (share reaching every component that has data — a secondary
+    figure, to be labelled as such), c_share per component (share of the cohort where it is
+    met; NaN when no data), weakest_component (the component with the lowest share among those
+    with data, "" when none falls short), no_data_components, parts_without_data.
     """
     cohort = guarantee_areas["cohort"].to_numpy(dtype=float)
     covered = np.where(guarantee_areas["meets"].to_numpy(dtype=bool), cohort, 0.0)
+    covered_checked = np.where(guarantee_areas["meets_checked_parts"].to_numpy(dtype=bool),
+                               cohort, 0.0)
     statuses = {name: guarantee_areas[name].to_numpy() for name in COMPONENTS}
     no_data = [name for name in COMPONENTS if len(statuses[name]) and
                (statuses[name] == NO_DATA).all()]
@@ -183,7 +203,9 @@ def guarantee_by_region(
         record = {"region_slug": slug, "region_name": name, "areas": len(rows),
                   "cohort": total,
                   "covered_share": float(covered[rows].sum() / total) if total > 0
-                  else np.nan}
+                  else np.nan,
+                  "covered_share_checked_parts": float(covered_checked[rows].sum() / total)
+                  if total > 0 else np.nan}
         worst, worst_share = "", 1.0
         for component in COMPONENTS:
             if component in no_data or total <= 0:
@@ -195,6 +217,7 @@ def guarantee_by_region(
             record[f"{component}_share"] = share
         record["weakest_component"] = worst
         record["no_data_components"] = ",".join(no_data)
+        record["parts_without_data"] = len(no_data)
         records.append(record)
     return pd.DataFrame.from_records(records)
 
@@ -206,7 +229,9 @@ def point_guarantee(
     """The guarantee for one point (a postcode), by the distance estimate.
 
     offers: active offers in the year (site_pos). Returns a dict:
-      meets (bool), no_data_components (list), minutes, mode, travel_method ("estimate": imported
+      meets (all five components met), meets_checked_parts (every component with data met),
+      verdict ("met" | "not_met" | "cannot_confirm"), verdict_label (a sentence),
+      no_data_components (list), minutes, mode, travel_method ("estimate": imported
       journey times are per small area, not per postcode),
       components: list, in COMPONENTS order, of {component, label, status, nearest_minutes,
         options}, where options are up to `options_per_component` nearest sites with an
@@ -252,8 +277,13 @@ def point_guarantee(
         components.append({"component": name, "label": COMPONENT_LABELS[name],
                            "status": MET if met else NOT_MET,
                            "nearest_minutes": nearest_minutes, "options": options})
+    checked = bool(meets and len(missing) < len(COMPONENTS))
+    verdict = NOT_MET if not meets else (CANNOT_CONFIRM if missing else MET)
     return {
-        "meets": bool(meets and len(missing) < len(COMPONENTS)),
+        "meets": checked and not missing,
+        "meets_checked_parts": checked,
+        "verdict": verdict,
+        "verdict_label": VERDICT_LABELS[verdict],
         "no_data_components": missing,
         "minutes": params.minutes,
         "mode": params.mode,
@@ -263,6 +293,7 @@ def point_guarantee(
 
 
 __all__ = [
-    "COMPONENTS", "COMPONENT_LABELS", "KENT", "MET", "NOT_MET", "NO_DATA", "component_masks",
+    "CANNOT_CONFIRM", "COMPONENTS", "COMPONENT_LABELS", "KENT", "MET", "NOT_MET", "NO_DATA",
+    "VERDICT_LABELS", "component_masks",
     "component_sites", "eligible", "guarantee_by_area", "guarantee_by_region", "point_guarantee",
 ]

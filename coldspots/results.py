@@ -67,14 +67,15 @@ class Results:
     def report_table(self) -> pd.DataFrame:
         """The LCPA × level table of the coldspots_report command: region_slug, region_name,
         level, cohort, cold_share, options_per_1000, median_minutes, p90_minutes, no_data, and
-        the LCPA's guarantee covered_share, weakest_component and no_data_components (coverage
-        counts only the components with data)."""
+        the LCPA's guarantee covered_share (the whole guarantee), covered_share_checked_parts
+        (the parts with data), weakest_component and no_data_components."""
         table = self.region_level[[
             "region_slug", "region_name", "level", "cohort", "cold_share", "options_per_1000",
             "median_minutes", "p90_minutes", "no_data",
         ]]
         return table.merge(
-            self.guarantee_regions[["region_slug", "covered_share", "weakest_component",
+            self.guarantee_regions[["region_slug", "covered_share",
+                                    "covered_share_checked_parts", "weakest_component",
                                     "no_data_components"]],
             on="region_slug", how="left",
         )

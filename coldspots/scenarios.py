@@ -209,8 +209,9 @@ class ScenarioResult:
 
     by_region: region_slug, region_name, level, cold_share_before, cold_share_after,
         cold_share_change, cold_areas_before, cold_areas_after, covered_share_before,
-        covered_share_after, covered_share_change (the guarantee; same on every level row of an
-        LCPA) — one row per LCPA × level, then "kent".
+        covered_share_after, covered_share_change (the whole guarantee), and the same three for
+        covered_share_checked_parts (the parts with data) — the guarantee columns repeat on every
+        level row of an LCPA; one row per LCPA × level, then "kent".
     baseline, scenario: the full `results.Results` of each.
     """
 
@@ -232,10 +233,11 @@ def run_scenario(inputs: Inputs, params: AnalysisParams, changes: list) -> Scena
     after = scenario.region_level[[*keys, "cold_share", "cold_areas"]]
     table = before.merge(after, on=keys, suffixes=("_before", "_after"))
     table["cold_share_change"] = table["cold_share_after"] - table["cold_share_before"]
-    cover = baseline.guarantee_regions[["region_slug", "covered_share"]].merge(
-        scenario.guarantee_regions[["region_slug", "covered_share"]], on="region_slug",
-        suffixes=("_before", "_after"),
+    shares = ["region_slug", "covered_share", "covered_share_checked_parts"]
+    cover = baseline.guarantee_regions[shares].merge(
+        scenario.guarantee_regions[shares], on="region_slug", suffixes=("_before", "_after"),
     )
-    cover["covered_share_change"] = cover["covered_share_after"] - cover["covered_share_before"]
+    for share in ("covered_share", "covered_share_checked_parts"):
+        cover[f"{share}_change"] = cover[f"{share}_after"] - cover[f"{share}_before"]
     table = table.merge(cover, on="region_slug", how="left")
     return ScenarioResult(table, baseline, scenario, list(changes))

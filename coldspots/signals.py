@@ -4,7 +4,8 @@ Cached analysis results are keyed on `data_version()`. Saves and deletes through
 edits, imports that call save(), deletes) bump a counter in the database through the signals
 below, so every process sees the change. Bulk operations that bypass signals (bulk_create,
 QuerySet.update/delete) are caught for inserts and deletes by the row counts in the version;
-code that bulk-updates rows should call `bump_data_version()` itself.
+load_kent's `kent_data_loaded` signal bumps it too, and other code that bulk-updates rows should
+call `bump_data_version()` itself.
 """
 
 from django.db.models import F
@@ -12,6 +13,7 @@ from django.db.models.signals import post_delete, post_save
 
 from areas.models import Area, CohortFigure, District, Region
 from coldspots.models import DataVersion, TravelTime
+from providers.loading import kent_data_loaded
 from providers.models import Course, Provider, Site
 
 WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, TravelTime)
@@ -35,3 +37,5 @@ def connect() -> None:
         uid = f"coldspots-data-version-{model._meta.label_lower}"
         post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
+    # load_kent writes with bulk_create/bulk_update (no save signals) and says so with its own.
+    kent_data_loaded.connect(bump_data_version, dispatch_uid="coldspots-data-version-load-kent")

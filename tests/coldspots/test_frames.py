@@ -135,3 +135,5 @@ def test_guarantee_for_a_point(county):
     assert level2["nearest_minutes"] == pytest.approx(12 + 20_000 * 1.3 / (20_000 / 60))
     assert by_name["apprenticeship"]["status"] == "no_data"
     assert result["travel_method"] == "estimate" and result["year"] == "2016/17"
+    # Level 2 (20.5 km at 12 + 78 min) is out of reach, so the verdict is "not met".
+    assert (result["verdict"], result["meets"]) == ("not_met", False)

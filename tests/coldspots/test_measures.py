@@ -134,20 +134,41 @@ def test_guarantee_by_area_and_region(results):
     assert tuple(g.loc["A", ["a_level", "t_level", "level_2"]]) == ("met", "met", "met")
     assert g.loc["A", "apprenticeship"] == "no_data"
     assert g.loc["A", "pathway_l1_entry"] == "no_data"
-    assert g.loc["A", "meets"] and g.loc["D", "meets"]
+    # Every part with data is met at A and D, but two parts have no data: not confirmed.
+    assert g.loc["A", "meets_checked_parts"] and g.loc["D", "meets_checked_parts"]
+    assert not g.loc["A", "meets"]
+    assert (g.loc["A", "verdict"], g.loc["B", "verdict"]) == ("cannot_confirm", "not_met")
     assert g.loc["B", "level_2"] == "not_met" and g.loc["B", "level_2_minutes"] == 40.0
-    assert not g.loc["B", "meets"]
+    assert not g.loc["B", "meets_checked_parts"]
     assert (g.loc["C", "a_level"], g.loc["C", "a_level_minutes"]) == ("not_met", 40.0)
     assert g.loc["C", "t_level_minutes"] == 80.0
     assert g.loc["A", "no_data_components"] == "apprenticeship,pathway_l1_entry"
     east = region(results.guarantee_regions, "east")
-    assert east.covered_share == pytest.approx(120 / 170)
+    assert east.covered_share == 0  # the whole guarantee cannot be met with parts unrecorded
+    assert east.covered_share_checked_parts == pytest.approx(120 / 170)
+    assert east.parts_without_data == 2
     assert east.weakest_component == "level_2"
     assert east.level_2_share == pytest.approx(120 / 170)
     assert math.isnan(east.apprenticeship_share)
     west = region(results.guarantee_regions, "west")
-    assert west.covered_share == 0 and west.weakest_component == "a_level"
-    assert region(results.guarantee_regions, "kent").covered_share == pytest.approx(120 / 180)
+    assert west.covered_share_checked_parts == 0 and west.weakest_component == "a_level"
+    kent = region(results.guarantee_regions, "kent")
+    assert kent.covered_share_checked_parts == pytest.approx(120 / 180)
+
+
+def test_guarantee_met_when_all_five_parts_are_recorded_and_reached():
+    """With an apprenticeship and a Level 1 course at S1, A and D meet the whole guarantee."""
+    offers = [*OFFERS,
+              {"site_id": 1, "level": "3", "qualification_type": "apprenticeship_advanced"},
+              {"site_id": 2, "level": "1", "qualification_type": "study_programme_l1_entry"}]
+    results = compute_from_inputs(inputs(AREAS, SITES, offers), PARAMS)
+    g = results.guarantee_areas.set_index("area_code")
+    assert g.loc["A", "meets"] and g.loc["A", "verdict"] == "met"
+    assert g.loc["B", "verdict"] == "not_met"  # Level 2 (S1) is 40 minutes away
+    east = region(results.guarantee_regions, "east")
+    assert east.covered_share == pytest.approx(120 / 170)
+    assert east.covered_share == east.covered_share_checked_parts
+    assert east.no_data_components == "" and east.parts_without_data == 0
 
 
 def test_learner_profile_filters_by_entry_requirements():

@@ -76,10 +76,18 @@ def test_guarantee_matches_brute_force(case):
     results = compute_from_inputs(inputs, params)
     expected = reference.guarantee(inputs, params, YEAR)
     for row in results.guarantee_areas.to_dict("records"):
+        statuses = []
         for component, (status, best) in expected[row["area_code"]].items():
             assert row[component] == status
+            statuses.append(status)
             if status != "no_data":
                 assert same_minutes(row[f"{component}_minutes"], best)
+        if "not_met" in statuses:
+            verdict = "not_met"
+        else:
+            verdict = "cannot_confirm" if "no_data" in statuses else "met"
+        assert row["verdict"] == verdict
+        assert row["meets"] == (verdict == "met")
 
 
 @SETTINGS

@@ -35,14 +35,16 @@ def test_closing_a_site_makes_its_area_colder():
 
 
 def test_adding_an_offer_improves_guarantee_coverage():
-    """A Level 2 course at S2 puts B (30 min) in reach of Level 2: east coverage 120 → 170."""
+    """A Level 2 course at S2 puts B (30 min) in reach of Level 2: east's parts-with-data
+    coverage goes from 120 to all 170 of its cohort."""
     result = run_scenario(county(), PARAMS,
                           [AddOffer(site_id=2, level="2", qualification_type="l2_vocational",
                                     subject="Care")])
     east = row(result.by_region, "east", "2")
-    assert east.covered_share_before == pytest.approx(120 / 170)
-    assert east.covered_share_after == pytest.approx(1.0)
-    assert east.covered_share_change == pytest.approx(50 / 170)
+    assert east.covered_share_checked_parts_before == pytest.approx(120 / 170)
+    assert east.covered_share_checked_parts_after == pytest.approx(1.0)
+    assert east.covered_share_checked_parts_change == pytest.approx(50 / 170)
+    assert east.covered_share_after == 0  # apprenticeships and L1 still have no data
 
 
 def test_changing_travel_time_and_journey_times():

@@ -63,22 +63,24 @@ class Command(BaseCommand):
             f"Cohort figures {results.cohort_year}"
             + (" (estimates)." if results.cohort_is_estimate else ".")
         )
-        header = f"{'LCPA':<48} {'level':>5} {'cohort':>8} {'in cold spots':>13} " \
-                 f"{'options/1,000':>13} {'guarantee':>10}"
+        header = f"{'LCPA':<40} {'level':>5} {'cohort':>7} {'in cold spots':>13} " \
+                 f"{'options/1,000':>13} {'guarantee':>10} {'parts with data':>15}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for row in table.itertuples():
             self.stdout.write(
-                f"{row.region_name:<48} {row.level:>5} {row.cohort:>8.0f} "
+                f"{row.region_name[:40]:<40} {row.level:>5} {row.cohort:>7.0f} "
                 f"{_percent(row.cold_share):>13} {_number(row.options_per_1000):>13} "
-                f"{_percent(row.covered_share):>10}"
+                f"{_percent(row.covered_share):>10} "
+                f"{_percent(row.covered_share_checked_parts):>15}"
             )
         missing = table["no_data_components"].iloc[0] if len(table) else ""
         if missing:
             labels = ", ".join(COMPONENT_LABELS[name] for name in missing.split(","))
             self.stdout.write(
-                "Guarantee coverage counts only the components with data; no data recorded "
-                f"for: {labels}."
+                f"The guarantee cannot be confirmed anywhere: no data is recorded for {labels}. "
+                "'guarantee' is the share meeting all five parts; 'parts with data' is the share "
+                "reaching every part that has data."
             )
         if results.no_data_levels:
             self.stdout.write(
