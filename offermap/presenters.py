@@ -504,3 +504,26 @@ def send_summary(results, slug: str) -> dict:
         "no_data_specialist": bool(here.get("no_data_specialist", False)),
         "no_data_ap": bool(here.get("no_data_ap", False)),
     }
+
+
+def cold_area_table(results, areas: pd.DataFrame, lcpa: str = "") -> pd.DataFrame:
+    """One row per small area and level that is a cold spot (in Kent, or in the LCPA): area,
+    LCPA, level, the rule that made it cold, the choice within reach, the nearest minutes and
+    the cohort estimate."""
+    cold = results.area_level.loc[results.area_level["cold"].astype(bool)]
+    cold = cold.loc[cold["region_slug"] == lcpa] if lcpa else cold.loc[cold["in_kent"]]
+    names = areas.set_index("area_code")[["area_name", "region_name"]]
+    rules = {analysis.COLD_NONE: "nothing within reach",
+             analysis.COLD_BELOW: "below the share of the Kent median"}
+    table = pd.DataFrame({
+        "area_code": cold["area_code"].to_numpy(),
+        "area_name": names["area_name"].reindex(cold["area_code"]).to_numpy(),
+        "lcpa": names["region_name"].reindex(cold["area_code"]).to_numpy(),
+        "level": [LEVEL_LABELS[level] for level in cold["level"]],
+        "why": [rules.get(rule, rule) for rule in cold["cold_rule"]],
+        "offers_within_reach": cold["offers"].to_numpy(),
+        "providers_within_reach": cold["providers"].to_numpy(),
+        "nearest_minutes": cold["nearest_minutes"].astype(float).round(1).to_numpy(),
+        "cohort_16_17_estimate": cold["cohort"].astype(float).round(1).to_numpy(),
+    })
+    return table.sort_values(["lcpa", "area_name", "level"], kind="stable").reset_index(drop=True)

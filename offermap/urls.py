@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.map_view, name="map"),
     path("download/lcpas.csv", views.download_lcpas_csv, name="download_lcpas_csv"),
     path("download/providers.csv", views.download_providers_csv, name="download_providers_csv"),
+    path("download/cold-spots.csv", views.download_cold_areas_csv, name="download_cold_areas_csv"),
     path("download/map.geojson", views.download_geojson, name="download_geojson"),
     path("lcpa/<slug:slug>/", views.lcpa_profile, name="lcpa"),
     path("providers/<int:urn>/", views.provider_detail, name="provider"),

@@ -322,6 +322,23 @@ def download_providers_csv(request):
 
 
 @require_GET
+def download_cold_areas_csv(request):
+    """Every small area and level that is a cold spot in the current view, as CSV."""
+    params, results, inputs, options, errors = _analysis_request(request.GET)
+    if errors:
+        return _bad_request(errors)
+    table = presenters.cold_area_table(results, inputs.areas, options.lcpa)
+    table.insert(0, "academic_year", results.year)
+    table.insert(1, "travel", f"{params.minutes} minutes by {MODE_LABELS[params.mode]}")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(results, options, "cold-spots.csv")}"'
+    )
+    table.to_csv(response, index=False)
+    return response
+
+
+@require_GET
 def download_geojson(request):
     """The current view as GeoJSON: LCPAs with every measure, and provider sites as points."""
     params, results, inputs, options, errors = _analysis_request(request.GET)

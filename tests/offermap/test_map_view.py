@@ -223,7 +223,7 @@ def test_downloads_hold_the_current_view(client, kent):
 
 
 @pytest.mark.parametrize("name", ["download_providers_csv", "download_lcpas_csv",
-                                  "download_geojson"])
+                                  "download_cold_areas_csv", "download_geojson"])
 def test_downloads_refuse_bad_parameters_with_400(client, kent, name):
     """A download with a bad parameter is refused with 400 and says which one."""
     response = client.get(reverse(f"offermap:{name}") + "?minutes=abc")
@@ -257,3 +257,15 @@ def test_keeps_working_with_a_far_area_and_no_cohort(client, kent):
     make_area(kent.regions[1], 9, 0.4, 51.25).cohort_figures.all().delete()
     _, html = page(client, "year=2016/17")
     assert "West Kent" in html
+
+
+def test_cold_spot_download_lists_each_cold_area_and_level_with_the_reason(client, kent):
+    """The cold-spot CSV names each cold small area, its level and why it is cold."""
+    response = client.get(reverse("offermap:download_cold_areas_csv") + "?year=2016/17&level=1")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    west = [row for row in rows if row["lcpa"] == "West Kent"]
+    assert len(west) == 3  # no Level 1 offer reaches any West Kent area
+    assert {row["level"] for row in rows} == {"Level 1"}
+    assert {row["why"] for row in west} == {"nothing within reach"}
+    assert all(row["academic_year"] == "2016/17" for row in rows)
