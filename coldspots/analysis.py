@@ -65,12 +65,18 @@ class Inputs:
 
 
 def default_year(offers: pd.DataFrame) -> str:
-    """The year analysed when none is asked for: the one with the most offers recorded (the most
-    complete picture), the latest on a tie. Sources cover different years (e.g. performance
-    tables for 2016/17, a T Level register for 2021/22), so "latest" alone could pick a year
-    holding one kind of offer only."""
+    """The year analysed when none is asked for: the latest year with published A Level records
+    (the core of any year's offer), else the year with the most offers recorded (the latest on a
+    tie). Sources cover different years (e.g. performance tables for 2016/17, a T Level register
+    for 2021/22, SEND records for 2024/25), so "latest with any record" could pick a year holding
+    one kind of offer only."""
     if offers.empty:
         return ""
+    published_a_levels = offers[
+        (offers["qualification_type"] == "a_level") & (offers["record_label"] == "published")
+    ]
+    if len(published_a_levels):
+        return str(published_a_levels["academic_year"].max())
     counts = offers["academic_year"].value_counts()
     best = counts.max()
     return max(year for year, count in counts.items() if count == best)

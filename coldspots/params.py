@@ -88,8 +88,8 @@ class AnalysisParams:
 
     Fields
     ------
-    year: academic year of the offer ("2016/17"); None = the year with the most course records
-        (the most complete year; the latest on a tie), see analysis.default_year.
+    year: academic year of the offer ("2016/17"); None = the latest year with published A Level
+        records (else the year with the most records), see analysis.default_year.
     compare_year: the year to compare against for year-on-year; None = the year before `year`
         that has course data (none if there is no earlier year).
     minutes: travel time limit for "within reach" (default 60; the UI offers 30/45/60/75; any

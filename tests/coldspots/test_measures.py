@@ -304,3 +304,21 @@ def test_providers_measure_for_the_share_of_median_rule():
         county(), PARAMS.replace(cold_measure="providers", cold_share_of_median=0.5))
     assert not cell(lenient.area_level, "B", "3").cold
     assert cell(lenient.area_level, "C", "3").cold_rule == "none_within_reach"
+
+
+def test_default_year_is_the_latest_with_published_a_levels():
+    """Later years holding only T Level or derived SEND records do not become the default."""
+    from coldspots.analysis import default_year
+
+    offers = inputs(AREAS, SITES, [
+        *OFFERS,
+        {"site_id": 2, "level": "3", "qualification_type": "t_level", "academic_year": "2021/22"},
+        {"site_id": 1, "level": "E", "qualification_type": "send_post16",
+         "academic_year": "2024/25", "record_label": "derived", "ehcp_required": True},
+        {"site_id": 1, "level": "3", "qualification_type": "a_level", "academic_year": "2023/24",
+         "record_label": "illustrative"},
+    ]).offers
+    assert default_year(offers) == "2016/17"
+    assert compute_from_inputs(inputs(AREAS, SITES, OFFERS), KM_PARAMS).year == "2016/17"
+    without_a_levels = offers[offers["qualification_type"] != "a_level"]
+    assert default_year(without_a_levels) == "2016/17"  # most records
