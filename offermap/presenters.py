@@ -25,6 +25,13 @@ TYPE_LABELS = dict(Course.QualificationType.choices)
 OUTSIDE_KENT = "Outside Kent"
 
 
+def urn_list(urns: pd.Series) -> list[int | None]:
+    """URNs as Python ints, None where a provider has none (e.g. a training provider known only
+    by its UKPRN). A nullable integer column turns into floats on export, and 100.0 would make
+    a broken provider link."""
+    return [None if pd.isna(urn) else int(urn) for urn in urns]
+
+
 def region_names(regions: pd.DataFrame) -> dict[str, str]:
     return dict(zip(regions["region_slug"], regions["region_name"], strict=True))
 
@@ -138,7 +145,7 @@ def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
         {
             "site_id": grouped.index.to_numpy(),
             "provider_name": sites["provider_name"].to_numpy(),
-            "provider_urn": sites["provider_urn"].to_numpy(),
+            "provider_urn": pd.Series(urn_list(sites["provider_urn"]), dtype=object),
             "site_name": sites["site_name"].to_numpy(),
             "kind": [KIND_LABELS.get(kind, kind) for kind in sites["provider_kind"]],
             "lcpa": [names.get(slug, OUTSIDE_KENT) if slug else OUTSIDE_KENT
@@ -270,7 +277,7 @@ def marker_rows(rows: pd.DataFrame, provider_url) -> pd.DataFrame:
         provider if site == provider else f"{provider}: {site}"
         for provider, site in zip(rows["provider_name"], rows["site_name"], strict=True)
     ]
-    urls = [provider_url(urn) if not pd.isna(urn) else "" for urn in rows["provider_urn"]]
+    urls = [provider_url(urn) if urn is not None else "" for urn in urn_list(rows["provider_urn"])]
     descriptions = [
         f"{kind}. {offers} offer{'s' if offers != 1 else ''} in view ({levels})."
         for kind, offers, levels in zip(rows["kind"], rows["offers"], rows["levels"], strict=True)
@@ -438,7 +445,7 @@ def sites_in_region(inputs: Inputs, offers: pd.DataFrame, slug: str) -> pd.DataF
     per_site = offers.groupby("site_id").size()
     return pd.DataFrame({
         "provider_name": sites["provider_name"].to_numpy(),
-        "provider_urn": sites["provider_urn"].to_numpy(),
+        "provider_urn": pd.Series(urn_list(sites["provider_urn"]), dtype=object),
         "site_name": sites["site_name"].to_numpy(),
         "kind": [KIND_LABELS.get(kind, kind) for kind in sites["provider_kind"]],
         "offers": per_site.reindex(sites["site_id"]).fillna(0).astype(int).to_numpy(),

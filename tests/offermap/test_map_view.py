@@ -269,3 +269,23 @@ def test_cold_spot_download_lists_each_cold_area_and_level_with_the_reason(clien
     assert {row["level"] for row in rows} == {"Level 1"}
     assert {row["why"] for row in west} == {"nothing within reach"}
     assert all(row["academic_year"] == "2016/17" for row in rows)
+
+
+def test_provider_without_urn_is_listed_without_a_link(client, kent):
+    """A training provider known only by its UKPRN is listed and mapped, with no broken link."""
+    provider = make_provider("Skills Training Ltd", kent.areas[1],
+                             kind=Provider.Kind.INDEPENDENT_TRAINING_PROVIDER)
+    provider.urn, provider.ukprn = None, 10012345
+    provider.save()
+    _, html = page(client, "year=2016/17")
+    table = html.split('id="provider-table-heading"')[1]
+    assert "Skills Training Ltd" in table
+    assert "/providers/None/" not in html
+    assert not re.search(r"/providers/\d+\.0/", html)
+    response = client.get(reverse("offermap:lcpa", args=["east-kent"]) + "?year=2016/17")
+    assert response.status_code == 200 and "Skills Training Ltd" in response.content.decode()
+    response = client.get(reverse("offermap:download_geojson") + "?year=2016/17")
+    sites = [f["properties"] for f in json.loads(response.content)["features"]
+             if f["properties"]["feature_type"] == "site"]
+    assert {"provider": "Skills Training Ltd", "provider_urn": None}.items() <= next(
+        s for s in sites if s["provider"] == "Skills Training Ltd").items()
