@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from providers.models import Provider
 from tests.offermap.conftest import make_area, make_provider
@@ -289,3 +291,21 @@ def test_provider_without_urn_is_listed_without_a_link(client, kent):
              if f["properties"]["feature_type"] == "site"]
     assert {"provider": "Skills Training Ltd", "provider_urn": None}.items() <= next(
         s for s in sites if s["provider"] == "Skills Training Ltd").items()
+
+
+QUERY_KEYS = ["year", "level", "type", "subject", "provider_kind", "lcpa", "minutes", "mode",
+              "measure", "cold_areas", "sort", "lcpa_sort", "page", "english", "ehcp",
+              "compare_year", "cold_share"]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(QUERY_KEYS),
+                       st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12),
+                       max_size=6),
+       st.booleans())
+def test_no_query_makes_a_server_error(client, kent, query, htmx):
+    """Whatever the query string holds, the map page answers 200 (with a message if needed)."""
+    headers = HX if htmx else {}
+    response = client.get(MAP, query, **headers)
+    assert response.status_code == 200
