@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from areas.models import CohortFigure, Postcode
 from tests.factories import AreaFactory, CohortFigureFactory, DistrictFactory
@@ -146,3 +148,16 @@ def test_guarantee_learner_profile_errors_are_shown_beside_the_field(client, pos
 def test_guarantee_refuses_post(client, db):
     """The postcode check is a GET form: POST is not allowed."""
     assert client.post(GUARANTEE).status_code == 405
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(postcode=st.text(max_size=15),
+       extra=st.dictionaries(st.sampled_from(["english", "maths", "ehcp", "minutes", "mode",
+                                              "year"]),
+                             st.text(max_size=6), max_size=4))
+def test_no_postcode_or_profile_makes_a_server_error(client, postcodes, postcode, extra):
+    """Whatever is typed, the postcode check answers 200 with a result or a message."""
+    response = client.get(GUARANTEE, {"postcode": postcode, **extra})
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
