@@ -80,10 +80,22 @@ def offline_page(page, live_server):
     page.route("**/*", route)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+
+    def console(message):
+        # A refused script (Content-Security-Policy) or a failed load is logged as an error.
+        # The one expected error is the 404 page's own status.
+        if message.type == "error" and "status of 404" not in message.text:
+            errors.append(message.text)
+
+    page.on("console", console)
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.request.resource_type != "document" else None)
     page.set_default_timeout(10_000)
     yield page
     # Let in-flight requests finish before the database is flushed, so that a request still
     # holding a transaction cannot deadlock the flush.
     page.wait_for_load_state("networkidle")
     assert outside == [], f"the page asked another host for {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert errors == [], f"JavaScript or console errors: {errors}"
+    assert missing == [], f"resources that failed to load: {missing}"
