@@ -112,7 +112,10 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
         offers=("offer_key", "nunique"), providers=("site_provider", "nunique"))
     nearest = joined.groupby(["area_code", "level"])["minutes"].min().rename("nearest_minutes")
     area_level = pd.DataFrame(index=grid).join(counts).join(nearest).reset_index()
-    recorded = set(offers["level"])
+    # "No data" is judged on every record of the year (withdrawn or closed included).
+    records = inputs.offers[(inputs.offers["academic_year"] == year)
+                            & inputs.offers["site_id"].isin(sites["site_id"])]
+    recorded = set(records["level"])
     area_level["no_data"] = ~area_level["level"].isin(recorded)
     area_level[["offers", "providers"]] = area_level[["offers", "providers"]].fillna(0)
     area_level = area_level.merge(areas[["area_code", "in_kent", "region_slug", "cohort_16_17"]],
@@ -156,11 +159,20 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
         "pathway_l1_entry": joined["level"].isin(["1", "E"]),
     }
     usable = ~joined["ehcp_required"] if not params.has_ehcp else pd.Series(True, joined.index)
+    record_apprenticeship = records["qualification_type"].str.startswith("apprenticeship_")
+    record_kinds = {
+        "a_level": records["qualification_type"] == "a_level",
+        "t_level": records["qualification_type"] == "t_level",
+        "apprenticeship": record_apprenticeship,
+        "level_2": (records["level"] == "2") & ~record_apprenticeship,
+        "pathway_l1_entry": records["level"].isin(["1", "E"]),
+    }
+    record_usable = ~records["ehcp_required"] if not params.has_ehcp else True
     guarantee = areas[["area_code"]].copy()
     for name, is_kind in kinds.items():
         best = joined[is_kind & usable].groupby("area_code")["minutes"].min()
         minutes = guarantee["area_code"].map(best)
-        if not (is_kind & usable).any():
+        if not (record_kinds[name] & record_usable).any():
             guarantee[name] = "no_data"
         else:
             guarantee[name] = np.where(minutes <= params.minutes, "met", "not_met")

@@ -123,6 +123,26 @@ def active_offers(offers: pd.DataFrame, sites: pd.DataFrame, year: str) -> pd.Da
     return rows
 
 
+def year_records(offers: pd.DataFrame, sites: pd.DataFrame, year: str) -> pd.DataFrame:
+    """Every offer recorded for `year` at a known site, running or not (withdrawn offers and
+    closed providers included). "No data" is judged on these: a withdrawn offer is still a
+    record that the kind of offer is covered by the data, so its absence is "none", not
+    "unknown"."""
+    site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(offers["site_id"].to_numpy())
+    keep = np.flatnonzero((offers["academic_year"].to_numpy() == year) & (site_pos >= 0))
+    rows = offers.take(keep)
+    rows["site_pos"] = site_pos[keep]
+    return rows
+
+
+def recorded_levels(records: pd.DataFrame, levels: tuple[str, ...]) -> np.ndarray:
+    """Boolean per level: whether any record exists at that level."""
+    recorded = np.zeros(len(levels), dtype=bool)
+    codes = _codes(records["level"], levels)
+    recorded[codes[codes >= 0]] = True
+    return recorded
+
+
 def offer_keys(offers: pd.DataFrame) -> pd.Series:
     """"type|subject-or-route" per offer, case-folded (the T Level route when there is one)."""
     # A plain loop: for a few thousand rows it is several times quicker than pandas .str calls.
@@ -313,6 +333,7 @@ def provider_codes(sites: pd.DataFrame) -> np.ndarray:
 def choice_by_level(
     areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
     levels: tuple[str, ...] = LEVELS, with_nearest: bool = True,
+    records: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Choice within reach for every area × level.
 
@@ -322,6 +343,8 @@ def choice_by_level(
     within reach), providers (distinct providers within reach), nearest_minutes (to the nearest
     site offering that level, within reach or not; NaN when none anywhere), nearest_site_id
     (Int64), no_data (no offer at that level recorded at all; then offers and providers are NA).
+    records: the year's records that judge no_data (see `year_records`, after the request's
+    filters); default `offers`.
     """
     level_code = _codes(offers["level"], levels)
     keep = level_code >= 0
@@ -330,8 +353,7 @@ def choice_by_level(
         reach, offers["site_pos"].to_numpy()[keep].astype(np.int64), level_code[keep],
         key_code[keep], len(levels), provider_codes(sites), with_nearest=with_nearest,
     )
-    recorded = np.zeros(len(levels), dtype=bool)
-    recorded[np.unique(level_code[keep])] = True
+    recorded = recorded_levels(offers if records is None else records, levels)
     return _cells_frame(areas, sites, stats, pd.DataFrame({"level": list(levels)}), recorded)
 
 
@@ -396,7 +418,7 @@ def choice_by_type(
 
 def choice_by_level_and_type(
     areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
-    levels: tuple[str, ...] = LEVELS,
+    levels: tuple[str, ...] = LEVELS, records: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`choice_by_level` and `choice_by_type` together, sharing the work (what compute uses).
 
@@ -426,12 +448,11 @@ def choice_by_level_and_type(
     level_offers = np.zeros((n, n_levels), dtype=np.int64)
     level_best = np.full((n, n_levels), np.nan)
     level_site = np.full((n, n_levels), -1, dtype=np.int64)
-    recorded = np.zeros(n_levels, dtype=bool)
+    recorded = recorded_levels(offers if records is None else records, levels)
     for level in range(n_levels):
         columns = np.flatnonzero(combo_level == level)
         if len(columns) == 0:
             continue
-        recorded[level] = True
         level_offers[:, level] = by_type.offers[:, columns].sum(axis=1)
         minutes = by_type.nearest_minutes[:, columns]
         best = minutes.min(axis=1)
@@ -784,7 +805,10 @@ def year_on_year(
             known = offers["learners"].to_numpy(dtype=float)[running]
             keep = level >= 0
             level, region, known = level[keep], region[keep], known[keep]
-            no_data = np.bincount(level, minlength=n_levels) == 0
+            # No data: nothing recorded at the level in the year, running or not.
+            recorded = np.flatnonzero((offers["academic_year"].to_numpy() == year)
+                                      & (site_pos >= 0) & selected(offers, params))
+            no_data = ~recorded_levels(offers.take(recorded), levels)
             in_lcpa = region >= 0
             # Kent is every site in an LCPA: the last row.
             cells = np.concatenate([region[in_lcpa] * n_levels + level[in_lcpa],

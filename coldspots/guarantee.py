@@ -85,24 +85,29 @@ def eligible(offers: pd.DataFrame, params: AnalysisParams) -> np.ndarray:
 
 
 def component_sites(
-    offers: pd.DataFrame, n_sites: int, params: AnalysisParams
+    offers: pd.DataFrame, n_sites: int, params: AnalysisParams,
+    records: pd.DataFrame | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
     """Per component: a boolean mask over sites with an eligible offer, and whether any offer of
     that kind is recorded at all that is open to the learner's EHCP status (grade requirements
     are not applied to this test: an offer the learner's grades rule out is still data).
 
     offers: the active offers of the year, with site_pos (see analysis.active_offers).
+    records: the year's records, running or not (analysis.year_records), that judge whether a
+    component has data; default `offers`.
     """
     masks = component_masks(offers)
     ok = eligible(offers, params)
-    open_to = _open_to(offers, params)
     site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
+    records = offers if records is None else records
+    record_masks = component_masks(records)
+    open_to = _open_to(records, params)
     sites, recorded = {}, {}
     for name in COMPONENTS:
         mask = np.zeros(n_sites, dtype=bool)
         mask[site_pos[masks[name] & ok]] = True
         sites[name] = mask
-        recorded[name] = bool((masks[name] & open_to).any())
+        recorded[name] = bool((record_masks[name] & open_to).any())
     return sites, recorded
 
 
@@ -117,12 +122,13 @@ def _open_to(offers: pd.DataFrame, params: AnalysisParams) -> np.ndarray:
 
 def guarantee_by_area(
     areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
-    params: AnalysisParams,
+    params: AnalysisParams, records: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The guarantee for every area.
 
-    offers: active offers in the year (site_pos). reach: pairs from the areas (same order) to
-    `sites` within the request's travel time.
+    offers: active offers in the year (site_pos); records: the year's records, running or not,
+    that judge "no data" (default `offers`). reach: pairs from the areas (same order) to `sites`
+    within the request's travel time.
     Columns: area_code, region_slug, cohort (16-year-olds if recorded for any area, else 16–17;
     missing = 0), then per component c: c (status "met" | "not_met" | "no_data"), c_minutes
     (minutes to the nearest eligible offer, within reach or not; NaN when none anywhere or no
@@ -131,7 +137,7 @@ def guarantee_by_area(
     "cannot_confirm"), components_met, no_data_components (comma-separated component names).
     """
     n = reach.n_origins
-    masks, recorded = component_sites(offers, len(sites), params)
+    masks, recorded = component_sites(offers, len(sites), params, records)
     columns = {
         "area_code": areas["area_code"].array,
         "region_slug": areas["region_slug"].array,
@@ -225,6 +231,7 @@ def guarantee_by_region(
 def point_guarantee(
     easting: float, northing: float, sites: pd.DataFrame, offers: pd.DataFrame,
     params: AnalysisParams, options_per_component: int = 3,
+    records: pd.DataFrame | None = None,
 ) -> dict:
     """The guarantee for one point (a postcode), by the distance estimate.
 
@@ -241,12 +248,14 @@ def point_guarantee(
     minutes = minutes_from_point(easting, northing, sites, params.assumptions())
     masks = component_masks(offers)
     ok = eligible(offers, params)
-    open_to = _open_to(offers, params)
+    records = offers if records is None else records
+    record_masks = component_masks(records)
+    open_to = _open_to(records, params)
     site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
     components, missing = [], []
     meets = True
     for name in COMPONENTS:
-        if not (masks[name] & open_to).any():
+        if not (record_masks[name] & open_to).any():
             missing.append(name)
             components.append({"component": name, "label": COMPONENT_LABELS[name],
                                "status": NO_DATA, "nearest_minutes": None, "options": []})

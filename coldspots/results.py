@@ -98,6 +98,9 @@ def compute_from_inputs(
     all_offers = inputs.offers.assign(offer_key=analysis.offer_keys(inputs.offers))
     active = analysis.active_offers(all_offers, sites, year)
     chosen = analysis.select_offers(active, params)
+    # What "no data" is judged on: every record of the year, running or not.
+    records = analysis.year_records(all_offers, sites, year)
+    chosen_records = analysis.select_offers(records, params)
 
     widest = max(params.minutes, params.median_reference_minutes)
     reach_wide = analysis.reach_for(
@@ -105,14 +108,17 @@ def compute_from_inputs(
     )
     reach = reach_wide if params.minutes == widest else reach_wide.within(params.minutes)
 
-    area_level, area_type = analysis.choice_by_level_and_type(areas, sites, chosen, reach, levels)
+    area_level, area_type = analysis.choice_by_level_and_type(
+        areas, sites, chosen, reach, levels, chosen_records
+    )
     if params.median_reference_minutes == params.minutes:
         reference = area_level[params.cold_measure]
     else:
         reference_reach = (reach_wide if params.median_reference_minutes == widest
                            else reach_wide.within(params.median_reference_minutes))
         reference = analysis.choice_by_level(
-            areas, sites, chosen, reference_reach, levels, with_nearest=False
+            areas, sites, chosen, reference_reach, levels, with_nearest=False,
+            records=chosen_records,
         )[params.cold_measure]
     in_kent = np.repeat(areas["in_kent"].to_numpy(dtype=bool), len(levels))
     area_level = analysis.mark_cold_spots(
@@ -126,11 +132,12 @@ def compute_from_inputs(
     region_level = analysis.summarise_regions(
         areas, inputs.regions, sites, area_level, chosen, levels
     )
-    guarantee_areas = guarantee.guarantee_by_area(areas, sites, active, reach, params)
+    guarantee_areas = guarantee.guarantee_by_area(areas, sites, active, reach, params, records)
     guarantee_regions = guarantee.guarantee_by_region(guarantee_areas, areas, inputs.regions)
     send_areas, send_regions = analysis.send_reach(areas, sites, inputs.regions, reach)
     no_data_levels = tuple(
-        level for level in levels if not (chosen["level"] == level).any()
+        level for level, known in zip(
+            levels, analysis.recorded_levels(chosen_records, levels), strict=True) if not known
     )
     return Results(
         params=params,
@@ -203,7 +210,8 @@ def guarantee_for_point(
     year, _ = analysis.resolve_years(inputs.offers, params)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
     active = analysis.active_offers(inputs.offers, sites, year)
-    result = guarantee.point_guarantee(easting, northing, sites, active, params)
+    records = analysis.year_records(inputs.offers, sites, year)
+    result = guarantee.point_guarantee(easting, northing, sites, active, params, records=records)
     result["year"] = year
     return result
 

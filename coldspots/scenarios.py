@@ -5,7 +5,7 @@ Nothing is written to the database: `apply_changes` returns new frames and param
 change in cold spots and guarantee coverage per LCPA.
 
 Changes (plain dataclasses; `parse_changes` builds them from dicts such as a form or JSON):
-  CloseOffer(course_id)            — the offer stops running.
+  CloseOffer(course_id)            — the offer stops running (it is marked withdrawn).
   CloseSite(site_id)               — every offer at the site stops; the site is no longer reachable
                                      provision (specialist/AP reach included).
   CloseProvider(provider_id)       — every site and offer of the provider closes.
@@ -146,16 +146,19 @@ def apply_changes(
     next_course_id = int(offers["course_id"].max()) + 1 if len(offers) else 1
     added = []
     for change in changes:
+        # Closing withdraws offers rather than deleting them: the data still covers that kind
+        # of offer, so where it disappears the result is "not met", not "no data".
         if isinstance(change, CloseOffer):
-            offers = offers[offers["course_id"] != change.course_id]
+            _require(offers, "course_id", change.course_id, change)
+            offers = _withdraw(offers, offers["course_id"] == change.course_id)
         elif isinstance(change, CloseSite):
             _require(sites, "site_id", change.site_id, change)
-            offers = offers[offers["site_id"] != change.site_id]
+            offers = _withdraw(offers, offers["site_id"] == change.site_id)
             sites = sites.assign(provider_open=sites["provider_open"].to_numpy(bool)
                                  & (sites["site_id"] != change.site_id).to_numpy())
         elif isinstance(change, CloseProvider):
             _require(sites, "provider_id", change.provider_id, change)
-            offers = offers[offers["provider_id"] != change.provider_id]
+            offers = _withdraw(offers, offers["provider_id"] == change.provider_id)
             sites = sites.assign(provider_open=sites["provider_open"].to_numpy(bool)
                                  & (sites["provider_id"] != change.provider_id).to_numpy())
         elif isinstance(change, AddOffer):
@@ -196,6 +199,10 @@ def apply_changes(
     if added:
         offers = pd.concat([offers, pd.DataFrame.from_records(added)], ignore_index=True)
     return Inputs(inputs.areas, sites, offers, inputs.regions, matrix), params
+
+
+def _withdraw(offers: pd.DataFrame, which: pd.Series) -> pd.DataFrame:
+    return offers.assign(withdrawn=offers["withdrawn"].to_numpy(dtype=bool) | which.to_numpy())
 
 
 def _require(frame: pd.DataFrame, column: str, value, change) -> None:

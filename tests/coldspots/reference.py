@@ -60,6 +60,13 @@ def running_offers(inputs, params, year):
     return rows
 
 
+def year_records(inputs, year):
+    """Every record of the year at a known site, running or not (what "no data" is judged on)."""
+    site_ids = set(inputs.sites["site_id"])
+    return [o for o in inputs.offers.to_dict("records")
+            if o["academic_year"] == year and o["site_id"] in site_ids]
+
+
 def _key(offer):
     route = (offer["tlevel_route"] or "").strip()
     subject = route if route else (offer["subject"] or "").strip()
@@ -93,12 +100,12 @@ def cold_spots(inputs, params, year):
     """{(area_code, level): (cold, rule)} by the documented rules."""
     now = choice(inputs, params, year, params.minutes)
     ref = choice(inputs, params, year, params.median_reference_minutes)
-    offers = running_offers(inputs, params, year)
+    records = year_records(inputs, year)
     kent = [a for a, k in zip(inputs.areas["area_code"], inputs.areas["in_kent"], strict=True)
             if k] or list(inputs.areas["area_code"])
     out = {}
     for level in params.levels or ("E", "1", "2", "3"):
-        recorded = any(o["level"] == level for o in offers)
+        recorded = any(o["level"] == level for o in records)
         which = 0 if params.cold_measure == "offers" else 1
         median = statistics.median([ref[(a, level)][which] for a in kent])
         for area in inputs.areas["area_code"]:
@@ -119,16 +126,18 @@ def guarantee(inputs, params, year):
     """{area_code: {component: (status, nearest minutes or None)}}."""
     minutes = all_minutes(inputs, params)
     offers = running_offers(inputs, params, year)
+    records = year_records(inputs, year)
     out = {}
     for area in inputs.areas["area_code"]:
         result = {}
         for name, test in GUARANTEE_TESTS.items():
-            kind = [o for o in offers if test(o) and (params.has_ehcp or not o["ehcp_required"])]
-            if not kind:
+            if not any(test(o) and (params.has_ehcp or not o["ehcp_required"]) for o in records):
                 result[name] = ("no_data", None)
                 continue
             usable = []
-            for o in kind:
+            for o in offers:
+                if not test(o):
+                    continue
                 if o["ehcp_required"] and not params.has_ehcp:
                     continue
                 if params.english_grade is not None and not math.isnan(

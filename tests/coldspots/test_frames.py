@@ -137,3 +137,19 @@ def test_guarantee_for_a_point(county):
     assert result["travel_method"] == "estimate" and result["year"] == "2016/17"
     # Level 2 (20.5 km at 12 + 78 min) is out of reach, so the verdict is "not met".
     assert (result["verdict"], result["meets"]) == ("not_met", False)
+
+
+def test_scenario_on_the_database_writes_nothing(county):
+    """Closing the school in a what-if leaves the near area without A Levels, and the database
+    (and the data version) unchanged."""
+    from coldspots.results import run_scenario
+    from coldspots.scenarios import CloseSite
+    from providers.models import Course
+
+    before = (data_version(), Course.objects.count())
+    result = run_scenario(AnalysisParams(year="2016/17"), [CloseSite(county["school"].id)])
+    near = result.scenario.guarantee_areas.set_index("area_code").loc["E01000001"]
+    assert near["a_level"] == "not_met"  # the college's A Levels are 2015/16 only
+    assert result.baseline.guarantee_areas.set_index("area_code").loc[
+        "E01000001", "a_level"] == "met"
+    assert (data_version(), Course.objects.count()) == before

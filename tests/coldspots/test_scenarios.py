@@ -1,5 +1,6 @@
 """What-if scenarios on the hand-built county of test_measures (nothing touches a database)."""
 
+import pandas as pd
 import pytest
 
 from coldspots.scenarios import (
@@ -31,7 +32,10 @@ def test_closing_a_site_makes_its_area_colder():
     b = result.scenario.area_level.query("area_code == 'B' and level == '3'").iloc[0]
     assert b.cold_rule == "none_within_reach"
     g = result.scenario.guarantee_areas.set_index("area_code")
-    assert g.loc["A", "t_level"] == "no_data"  # the only T Level was at S2
+    # The only T Level was at S2: closed, so "not met" (the data covers T Levels), with no
+    # T Level left anywhere to name as the nearest.
+    assert g.loc["A", "t_level"] == "not_met"
+    assert pd.isna(g.loc["A", "t_level_minutes"])
 
 
 def test_adding_an_offer_improves_guarantee_coverage():
@@ -67,8 +71,10 @@ def test_closing_an_offer_or_provider_and_the_baseline_is_untouched():
     data = county()
     before = data.offers.copy()
     changed, params = apply_changes(data, PARAMS, [CloseOffer(1), CloseProvider(3)])
-    assert 1 not in set(changed.offers["course_id"])
-    assert 3 not in set(changed.offers["provider_id"])
+    withdrawn = changed.offers.set_index("course_id")["withdrawn"]
+    assert withdrawn[1]
+    assert changed.offers.loc[changed.offers["provider_id"] == 3, "withdrawn"].all()
+    assert withdrawn.sum() == 2  # course 1 and provider 3's one course
     assert not changed.sites.set_index("site_id").loc[3, "provider_open"]
     assert data.offers.equals(before) and params == PARAMS
 
