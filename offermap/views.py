@@ -264,7 +264,7 @@ def map_view(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
     context = _map_context(request, params, results, inputs, options, errors)
     if request.htmx and not request.htmx.history_restore_request:
-        response = render(request, "offermap/map_fragment.html", context)
+        response = render(request, "offermap/map.html#fragment", context)
         # The address bar gets the shareable link without the form's empty fields.
         response["HX-Push-Url"] = links.shareable_url(request.path, request.GET)
         return response

@@ -43,6 +43,8 @@ def test_htmx_request_gets_only_the_results_fragment(client, kent):
     assert "<html" not in html and 'id="filters"' not in html
     assert html.count('id="results"') == 1
     assert 'id="results-status"' in html and 'hx-swap-oob="true"' in html
+    assert '<div id="table-state" hx-swap-oob="true">' in html
+    assert "<title>Map: Kent, Level 3, 2016/17" in html
     assert 'class="folium-map"' in html
     assert response["HX-Push-Url"] == f"{MAP}?year=2016%2F17&level=3"
     assert "HX-Request" in response["Vary"]
