@@ -466,7 +466,7 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
     if record.area is None or not record.area.district.in_kent or record.area.region is None:
         where = f"is in {record.area.district.name}, " if record.area else "is "
         return None, normalised, (
-            f"{normalised} {where}outside Kent's LCPAs. This check is for young people who live "
+            f"{normalised} {where}outside Kent’s LCPAs. This check is for young people who live "
             "in Kent; try a Kent postcode."
         )
     return record, normalised, ""

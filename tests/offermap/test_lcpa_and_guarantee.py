@@ -143,6 +143,7 @@ def test_guarantee_learner_profile_errors_are_shown_beside_the_field(client, pos
     assert "Enter a GCSE grade from 1 to 9" in html
     assert html.count("Enter a GCSE grade from 1 to 9") == 2
     assert "<title>Error:" in html
+    assert '<details class="govuk-details" open>' in html  # the field is visible to fix
 
 
 def test_guarantee_refuses_post(client, db):
