@@ -320,8 +320,16 @@ def nearest_arrays(
     parts_origin, parts_site, parts_minutes = [], [], []
     # Origins with c imported candidates need k + c estimated neighbours to be sure of k
     # estimated ones that the matrix does not replace.
-    needed = np.minimum(len(candidates), k + covered_per_origin[origins])
+    # One query for the origins with no imported candidates and one, as deep as the deepest
+    # need, for the rest (fewer, larger queries beat many small ones).
+    covered = covered_per_origin[origins]
+    needed = np.where(covered == 0, min(len(candidates), k),
+                      min(len(candidates), k + int(covered.max())))
+    # An origin whose every candidate is imported needs no estimate at all.
+    needed = np.where(covered >= len(candidates), 0, needed)
     for count in np.unique(needed):
+        if count == 0:
+            continue
         group = origins[needed == count]
         _, idx = tree.query(reach.origin_xy[group], k=int(count))
         idx = np.asarray(idx).reshape(len(group), int(count))
@@ -346,6 +354,16 @@ def nearest_arrays(
     origin = np.concatenate(parts_origin)
     site = np.concatenate(parts_site)
     minutes = np.concatenate(parts_minutes)
+    if k == 1:
+        # The least minutes per origin (lowest site position on a tie) without a full sort.
+        best = np.full(reach.n_origins, np.inf)
+        np.minimum.at(best, origin, minutes)
+        at_best = minutes == best[origin]
+        best_site = np.full(reach.n_origins, np.iinfo(np.int64).max)
+        np.minimum.at(best_site, origin[at_best], site[at_best])
+        found = np.flatnonzero(np.isfinite(best))
+        found = found[np.isin(found, origins)]
+        return (found, best_site[found], best[found], np.zeros(len(found), dtype=np.int64))
     order = np.lexsort((site, minutes, origin))
     origin, site, minutes = origin[order], site[order], minutes[order]
     starts = np.r_[0, np.flatnonzero(origin[1:] != origin[:-1]) + 1] if len(origin) else (
