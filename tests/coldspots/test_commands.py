@@ -23,7 +23,7 @@ def test_report_prints_and_writes_csv(data, tmp_path, capsys):
     out = tmp_path / "report.csv"
     call_command("coldspots_report", "--year", "2016/17", "--minutes", "45", "--csv", str(out))
     printed = capsys.readouterr().out
-    assert "within 45 minutes by pt" in printed
+    assert "within 45 minutes by public transport" in printed
     assert "Kent" in printed and "no data" in printed  # levels without records
     lines = out.read_text().splitlines()
     assert lines[0].startswith("region_slug,region_name,level,cohort,cold_share")

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from coldspots.guarantee import COMPONENT_LABELS
-from coldspots.params import MINUTES_RANGE, MODES, AnalysisParams, validate
+from coldspots.params import MINUTES_RANGE, MODE_LABELS, MODES, AnalysisParams, validate
 from coldspots.results import compute
 
 
@@ -59,7 +59,8 @@ class Command(BaseCommand):
         table = results.report_table()
         self.stdout.write(
             f"Cold spots and the Young Person's Guarantee, {results.year}, within "
-            f"{params.minutes} minutes by {params.mode} ({results.travel_method_label}). "
+            f"{params.minutes} minutes by {MODE_LABELS[params.mode]} "
+            f"(travel times {results.travel_method_label}). "
             f"Cohort figures {results.cohort_year}"
             + (" (estimates)." if results.cohort_is_estimate else ".")
         )
