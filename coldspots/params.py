@@ -13,18 +13,21 @@ minutes = fixed_minutes + straight-line metres × detour_factor ÷ (speed km/h �
 * detour_factor ("circuity"): road and path networks are longer than the crow flies. Published
   studies of road circuity put the ratio of network to straight-line distance at about 1.2–1.4
   in Britain and western Europe (Ballou, Rahardja and Sakai 2002, "Selected country circuity
-  factors for road travel distance estimation"); we use 1.3 for roads (car, bus) and 1.25 for
-  walking, which can use paths that cut corners.
-* walk: 4.8 km/h, the walking speed assumed by the Department for Transport's Journey Time
-  Statistics (JTS) and TfL's planning guidance (3 mph).
-* car: 40 km/h average door-to-door road speed for mixed urban and rural A-road/B-road trips
-  (an assumption of the order of DfT's average-speed-on-local-A-roads statistics, CGN0501),
-  plus 3 minutes fixed to park and walk in.
-* public transport ("pt", the default mode): 20 km/h average in-vehicle bus speed (an assumption
-  of the order of DfT bus statistics for non-metropolitan areas), plus 12 fixed minutes for the
-  walk to and from stops and the wait (half of a typical 20–30 minute rural/suburban headway).
-  A young person who lives closer than the bus is worth walks instead, so pt minutes are the
-  smaller of the bus estimate and the walking estimate.
+  factors for road travel distance estimation"); accessibility studies for English councils use
+  1.2 for the off-network part of a trip (e.g. Thurrock Council's "Study of travel access").
+  We use 1.3 for roads (car, bus) and 1.25 for walking, which can use paths that cut corners.
+* walk: 4.8 km/h (80 m a minute, 3 mph), the speed English accessibility studies accept as the
+  pace people choose in normal conditions (e.g. Thurrock Council's study above).
+* car: 40 km/h average door-to-door road speed for mixed urban and rural trips, plus 3 minutes to
+  park and walk in — between the urban (20 mph, 6 min) and suburban (30 mph, 3 min) figures of
+  Falcocchio and Levinson, "Road Traffic Congestion: A Concise Guide" (2015), tables 10.2–10.3,
+  allowing for Kent's rural A and B roads.
+* public transport ("pt", the default mode): 20 km/h average in-vehicle bus speed plus 12 fixed
+  minutes for the walk to and from stops and the wait — between the same source's urban bus
+  (12 mph, 13 min of walking and waiting) and suburban bus (15 mph, 18 min) figures. A young
+  person who lives closer than the bus is worth walks instead, so pt minutes are the smaller of
+  the bus estimate and the walking estimate. Rail is not modelled: where a train makes a trip
+  much quicker (e.g. Ashford–Canterbury), import journey times.
 
 These figures are assumptions, not measurements: they are exposed here so they can be changed,
 and an imported travel-time matrix (`coldspots.models.TravelTime`, see `import_travel_times`)
@@ -32,8 +35,9 @@ replaces the estimate for every pair it covers. Results say which method was use
 
 Why the cold-spot median is taken at a fixed reference travel time
 ------------------------------------------------------------------
-A small area is a cold spot at a level when no offer is within reach, or when the number of
-distinct offers within reach is below `cold_share_of_median` × Kent's median. The median is taken
+A small area is a cold spot at a level when no offer is within reach, or when its choice (the
+count named by `cold_measure`: providers, or distinct offers) is below `cold_share_of_median` ×
+Kent's median of that count. The median is taken
 at `median_reference_minutes` (60, the default travel time) rather than at the selected travel
 time, so that the bar does not move when a user widens the travel time: a larger travel time can
 then never create a cold spot, and changes between travel times reflect reach, not a moving bar.
