@@ -30,6 +30,15 @@ from offermap.sources import SOURCES
 from providers.models import Course, Level, Provider, RecordLabel, Site
 
 MAP_CACHE_SECONDS = 60 * 60
+# Where each map-page parameter is set, so that an error message can link to it.
+FIELD_ANCHORS = {
+    "year": "filter-year", "level": "filter-level-E", "type": "filter-type-a_level",
+    "subject": "filter-subject", "provider_kind": "filter-kind-school_sixth_form",
+    "lcpa": "filter-lcpa", "minutes": "filter-minutes-30", "mode": "filter-mode-pt",
+    "measure": "filter-measure-cold_share", "cold_areas": "filter-cold-areas",
+    "sort": "provider-table-heading", "page": "provider-table-heading",
+    "lcpa_sort": "lcpa-table-heading",
+}
 
 
 @require_GET
@@ -215,6 +224,10 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "results": results,
         "options": options,
         "errors": errors,
+        "error_links": [
+            {"message": message, "anchor": FIELD_ANCHORS.get(name, "results-heading")}
+            for name, message in errors.items()
+        ],
         "notices": notices,
         "place": place,
         "measure": measure,

@@ -132,6 +132,15 @@ def test_bad_parameters_give_a_message_not_an_error(client, kent, query, message
         assert message in html
 
 
+def test_error_messages_link_to_the_field_that_sets_the_value(client, kent):
+    """Each error in the summary links to its filter, and a hidden filter group is opened."""
+    _, html = page(client, "minutes=abc&type=bogus")
+    assert '<a href="#filter-minutes-30">Enter a number.</a>' in html
+    assert 'href="#filter-type-a_level"' in html
+    assert 'id="filter-type-a_level"' in html
+    assert html.count("<details class=\"govuk-details\" open>") == 1
+
+
 def test_page_past_the_end_shows_the_last_page_with_a_message(client, kent):
     """Asking for page 50 of one page shows the page there is and says so."""
     _, html = page(client, "year=2016/17&page=50")
