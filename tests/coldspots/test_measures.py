@@ -322,3 +322,12 @@ def test_default_year_is_the_latest_with_published_a_levels():
     assert compute_from_inputs(inputs(AREAS, SITES, OFFERS), KM_PARAMS).year == "2016/17"
     without_a_levels = offers[offers["qualification_type"] != "a_level"]
     assert default_year(without_a_levels) == "2016/17"  # most records
+
+
+def test_no_offers_at_all_is_no_data_everywhere():
+    """With no course records every level and every guarantee part is "no data", nothing cold."""
+    results = compute_from_inputs(inputs(AREAS, SITES, []), KM_PARAMS)
+    assert results.area_level["no_data"].all() and not results.area_level["cold"].any()
+    assert set(results.guarantee_areas["verdict"]) == {"cannot_confirm"}
+    assert results.region_level["cold_share"].isna().all()
+    assert results.duplication.empty and results.small_sixth_forms.empty
