@@ -5,7 +5,7 @@ from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Region
-from providers.models import Course, Provider, Site
+from providers.models import Course, Enrolment, Provider, Site
 from providers.resources import CourseResource, ProviderResource, SiteResource
 
 
@@ -34,6 +34,12 @@ class CourseInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class EnrolmentInline(admin.TabularInline):
+    model = Enrolment
+    extra = 0
+    fields = ["academic_year", "students_16_18", "source"]
+
+
 class RegionOfSiteFilter(admin.SimpleListFilter):
     """Filter by LCPA through the small area a provider's sites fall in."""
 
@@ -50,6 +56,7 @@ class RegionOfSiteFilter(admin.SimpleListFilter):
             Provider: "sites__area__region__slug",
             Site: "area__region__slug",
             Course: "site__area__region__slug",
+            Enrolment: "provider__sites__area__region__slug",
         }[queryset.model]
         return queryset.filter(**{path: self.value()}).distinct()
 
@@ -73,7 +80,7 @@ class ProviderAdmin(CsvImportExportAdmin):
         "specialist_send",
     ]
     search_fields = ["name", "urn", "ukprn"]
-    inlines = [SiteInline, CourseInline]
+    inlines = [SiteInline, CourseInline, EnrolmentInline]
 
     def get_queryset(self, request):
         return (
@@ -127,3 +134,12 @@ class CourseAdmin(CsvImportExportAdmin):
         ]}),
         ("Where the record comes from", {"fields": ["source", "record_label", "last_confirmed"]}),
     ]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(SimpleHistoryAdmin):
+    list_display = ["provider", "academic_year", "students_16_18", "source"]
+    list_filter = ["academic_year", RegionOfSiteFilter, "provider__kind", "provider__status"]
+    list_select_related = ["provider"]
+    search_fields = ["provider__name", "provider__urn"]
+    raw_id_fields = ["provider"]

@@ -24,7 +24,13 @@ from areas.importers.geography import (
 from areas.importers.postcodes import POSTCODES_FILE, load_postcodes
 from areas.importers.upsert import LoadSummary
 from areas.importers.validation import ImportFileError, RowProblem
-from providers.importers.load import COURSES_FILE, PROVIDERS_FILE, SITES_FILE, load_providers
+from providers.importers.load import (
+    COURSES_FILE,
+    ENROLMENTS_FILE,
+    PROVIDERS_FILE,
+    SITES_FILE,
+    load_providers,
+)
 
 # Sent (inside the load's transaction, with summary=LoadSummary) after a load that changed rows.
 # Bulk writes send no post_save, so apps that track data changes (e.g. a data version for cached
@@ -33,7 +39,7 @@ kent_data_loaded = Signal()
 
 FIXTURE_FILES = (
     DISTRICTS_FILE, REGIONS_FILE, AREAS_FILE, AREA_BOUNDARIES_FILE, COHORTS_FILE, POSTCODES_FILE,
-    PROVIDERS_FILE, SITES_FILE, COURSES_FILE,
+    PROVIDERS_FILE, SITES_FILE, COURSES_FILE, ENROLMENTS_FILE,
 )
 
 
@@ -65,7 +71,7 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummar
         summary.counts["postcodes"] = load_postcodes(fixtures_dir, progress_file=stdout)
         say("  cohorts and postcodes done")
         summary.counts.update(load_providers(fixtures_dir, progress_file=stdout))
-        say("  providers, sites and courses done")
+        say("  providers, sites, courses and enrolments done")
         if summary.changed:
             kent_data_loaded.send(sender=load_kent, summary=summary)
     if summary.changed:

@@ -180,6 +180,7 @@ class Course(models.Model):
         APPRENTICESHIP_ADVANCED = "apprenticeship_advanced", "Advanced apprenticeship"
         SEND_POST16 = "send_post16", "SEND post-16 programme"
         ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+        OTHER_ACADEMIC = "other_academic", "Other academic (e.g. IB, Pre-U)"
 
     # The levels each qualification type may be offered at; a type missing here has no rule.
     ALLOWED_LEVELS = {
@@ -195,6 +196,7 @@ class Course(models.Model):
         QualificationType.APPRENTICESHIP_INTERMEDIATE: {Level.TWO},
         QualificationType.APPRENTICESHIP_ADVANCED: {Level.THREE},
         QualificationType.SEND_POST16: {Level.ENTRY, Level.ONE},
+        QualificationType.OTHER_ACADEMIC: {Level.THREE},
     }
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="courses")
@@ -264,3 +266,41 @@ class Course(models.Model):
             errors["site"] = "The site belongs to another provider."
         if errors:
             raise ValidationError(errors)
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def in_year(self, academic_year: str):
+        return self.filter(academic_year=academic_year)
+
+
+class Enrolment(models.Model):
+    """How many 16–18 students an institution has in an academic year (DfE TPUP1618).
+
+    This is the institution's 16–18 headcount, the figure the DfE's reference of about 200
+    students for a viable sixth form is about. It is not the sum of its courses' learners: those
+    count only students at the end of 16–18 study in each qualification family, so they
+    undercount a sixth form (and miss families the tables do not split out, such as the IB).
+    """
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="enrolments")
+    academic_year = models.CharField(
+        max_length=7, validators=[validate_academic_year], help_text="e.g. 2016/17."
+    )
+    students_16_18 = models.PositiveIntegerField(
+        "16–18 students", help_text="Number of 16–18 students at the institution (DfE TPUP1618)."
+    )
+    source = models.CharField(max_length=200, help_text="Where this figure comes from.")
+    history = HistoricalRecords()
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["academic_year", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "academic_year"], name="one_enrolment_per_provider_and_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: {self.students_16_18} students aged 16–18 ({self.academic_year})"

@@ -11,6 +11,9 @@ Rules (each documented in fixtures/README.md):
 - Courses: one offer per institution, qualification family and year from the performance tables
   ("NE" makes no record, "SUPP" an offer with unknown learners); T Levels from the ESFA register;
   a derived "SEND post-16 programme" for special schools and specialist post-16 institutions.
+  Academic students without A Levels (e.g. the IB) make an "other academic" Level 3 offer.
+- Enrolments: the number of 16–18 students (TPUP1618) per institution and year, attached to
+  today's provider like its courses; merged records in one year are added up.
 """
 
 from __future__ import annotations
@@ -94,6 +97,13 @@ KS5_FAMILY_COLUMNS = {
     "2015/16": ["TALLPUP_ALEV_1618", "TALLPUP_AGEN", "TALLPUP_TLEV"],
     "2016/17": list(KS5_FAMILIES),
 }
+# Students of academic qualifications (A Levels, AS, IB, Pre-U...). Where an institution has A
+# Level students this mostly counts the same students again, so it makes an offer of its own only
+# where A Levels are "NE": those students take academic qualifications other than A Level.
+KS5_ACADEMIC_COLUMN = "TALLPUP_ACAD_1618"
+OTHER_ACADEMIC = ("other_academic", "3", "Academic qualifications other than A Level (e.g. IB)")
+# Number of 16–18 students at the institution (its sixth-form headcount).
+KS5_STUDENTS_COLUMN = "TPUP1618"
 # Published T Level → route (IfATE occupational routes).
 TLEVEL_ROUTES = {
     "Building Services Engineering for Construction": "Construction",
@@ -132,6 +142,7 @@ COURSE_COLUMNS = [
     "provider_urn", "site_name", "academic_year", "title", "level", "qualification_type",
     "subject", "tlevel_route", "learners", "ehcp_required", "source", "record_label",
 ]
+ENROLMENT_COLUMNS = ["provider_urn", "academic_year", "students_16_18", "source"]
 
 
 @dataclass
@@ -140,6 +151,7 @@ class ProviderExtract:
     sites: pd.DataFrame
     courses: pd.DataFrame
     notes: dict
+    enrolments: pd.DataFrame
 
 
 def _distance_m(e1, n1, e2, n2) -> float:
@@ -287,7 +299,7 @@ def build_providers(
     links = sources.read_links(source / sources.LINKS_FILE)
     spine = sources.read_spine(source / sources.SPINE_FILE)
     ks5 = {
-        year: sources.read_ks5(source / path, KS5_FAMILY_COLUMNS[year])
+        year: sources.read_ks5(source / path, [*KS5_FAMILY_COLUMNS[year], KS5_ACADEMIC_COLUMN])
         for year, path in sources.KS5_FILES.items()
     }
     ks5_1819 = sources.read_ks5_2018_19(source / sources.KS5_2018_19_FILE)
@@ -543,11 +555,10 @@ def build_providers(
                     f"Campus of {row['SCHNAME']} (URN {row['URN']}, merged), located by its "
                     "performance-table postcode with OS Code-Point Open",
                 )
-            for column in KS5_FAMILY_COLUMNS[year]:
+            for column, (qualification_type, level, title) in _ks5_families(year, row):
                 offered, learners = _learners(row.get(column))
                 if not offered:
                     continue
-                qualification_type, level, title = KS5_FAMILIES[column]
                 key = (urn, site["name"], year, qualification_type)
                 source_text = KS5_SOURCE.format(year=year, urn=row["URN"], column=column)
                 if key in offers:  # two old records now at one site: add up, unknown wins
@@ -566,6 +577,36 @@ def build_providers(
                     "ehcp_required": False, "source": source_text, "record_label": "published",
                 }
     courses.extend(offers.values())
+
+    # 16–18 students per provider and year, added up over the old records that reach the
+    # provider. A converting school's new record says "NEW" or is blank while its predecessor
+    # carries the students, so a record with no figure adds nothing; but "SUPP" hides a real
+    # number, so it leaves the provider's year with no figure (a partial sum would undercount).
+    students_by_key: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for urn, records in ks5_by_today.items():
+        if urn not in provider_urns:
+            continue
+        for year, row, _ in records:
+            students_by_key[(urn, year)].append(
+                (row["URN"], str(row.get(KS5_STUDENTS_COLUMN) or "").strip())
+            )
+    enrolments = []
+    for (urn, year), figures in sorted(students_by_key.items()):
+        counted = [(old, int(value)) for old, value in figures if value.isdigit()]
+        if not counted or any(value == "SUPP" for _, value in figures):
+            continue
+        if len(counted) > 1:
+            notes["two records combined into one enrolment"].append(f"{urn} {year}")
+        enrolments.append(
+            {
+                "provider_urn": urn, "academic_year": year,
+                "students_16_18": sum(n for _, n in counted),
+                "source": KS5_SOURCE.format(
+                    year=year, urn=" and ".join(old for old, _ in counted),
+                    column=KS5_STUDENTS_COLUMN,
+                ),
+            }
+        )
 
     # T Levels at the register's locations in Kent and Medway.
     providers_by_name = {_name_key(p["name"]): p for p in providers if p["status"] == "open"}
@@ -638,12 +679,26 @@ def build_providers(
     courses_frame["learners"] = courses_frame["learners"].astype("Int64")
     for column in ("age_low", "age_high"):
         providers_frame[column] = providers_frame[column].astype("Int64")
+    enrolments_frame = pd.DataFrame(enrolments, columns=ENROLMENT_COLUMNS).sort_values(
+        ["provider_urn", "academic_year"]
+    )
+    enrolments_frame["students_16_18"] = enrolments_frame["students_16_18"].astype("Int64")
     return ProviderExtract(
         providers_frame.reset_index(drop=True),
         sites_frame.reset_index(drop=True),
         courses_frame.reset_index(drop=True),
         dict(notes),
+        enrolments_frame.reset_index(drop=True),
     )
+
+
+def _ks5_families(year: str, row: dict) -> list[tuple[str, tuple[str, str, str]]]:
+    """(column, (qualification type, level, title)) of each family to read from a row: the
+    year's published families, plus other academic qualifications where A Levels are NE."""
+    families = [(column, KS5_FAMILIES[column]) for column in KS5_FAMILY_COLUMNS[year]]
+    if str(row.get("TALLPUP_ALEV_1618") or "").strip() == "NE":
+        families.append((KS5_ACADEMIC_COLUMN, OTHER_ACADEMIC))
+    return families
 
 
 def _open_by_2016(spine_row: dict) -> bool:

@@ -24,7 +24,12 @@ from areas.importers.geography import (
 from areas.importers.geometry import easting_northing_to_lon_lat
 from areas.importers.postcodes import build_postcodes, write_postcodes
 from providers.importers.build import AreaLocator, build_providers
-from providers.importers.load import COURSES_FILE, PROVIDERS_FILE, SITES_FILE
+from providers.importers.load import (
+    COURSES_FILE,
+    ENROLMENTS_FILE,
+    PROVIDERS_FILE,
+    SITES_FILE,
+)
 
 # A postcode just outside the generalised LSOA outlines (e.g. reclaimed harbour land) takes the
 # nearest LSOA within about 300 m.
@@ -79,7 +84,9 @@ def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildRepor
         providers.providers.to_csv(tmp_dir / PROVIDERS_FILE, index=False)
         providers.sites.to_csv(tmp_dir / SITES_FILE, index=False)
         providers.courses.to_csv(tmp_dir / COURSES_FILE, index=False)
-        written += [tmp_dir / PROVIDERS_FILE, tmp_dir / SITES_FILE, tmp_dir / COURSES_FILE]
+        providers.enrolments.to_csv(tmp_dir / ENROLMENTS_FILE, index=False)
+        written += [tmp_dir / PROVIDERS_FILE, tmp_dir / SITES_FILE, tmp_dir / COURSES_FILE,
+                    tmp_dir / ENROLMENTS_FILE]
         report.counts.update(_counts(geography, cohorts, postcodes, providers))
         report.notes = providers.notes
         readme = tmp_dir / "README.md"
@@ -96,6 +103,7 @@ def _counts(geography, cohorts, postcodes, providers) -> dict[str, object]:
     areas = geography.areas
     kent = areas["district_code"].isin(KENT_DISTRICT_CODES)
     p, s, c = providers.providers, providers.sites, providers.courses
+    e = providers.enrolments
     return {
         "districts": len(geography.districts),
         "Kent LSOAs": int(kent.sum()),
@@ -118,6 +126,7 @@ def _counts(geography, cohorts, postcodes, providers) -> dict[str, object]:
             for (year, qtype), n in c.groupby(["academic_year", "qualification_type"]).size()
             .items()
         },
+        "enrolments (16–18 students) by year": e.groupby("academic_year").size().to_dict(),
     }
 
 

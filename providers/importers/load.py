@@ -1,4 +1,5 @@
-"""Providers, sites and courses from the fixture into the database (idempotent upserts)."""
+"""Providers, sites, courses and enrolments from the fixture into the database (idempotent
+upserts)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,17 @@ from areas.importers.validation import (
     raise_if_problems,
     read_csv_checked,
 )
-from providers.importers.build import COURSE_COLUMNS, PROVIDER_COLUMNS, SITE_COLUMNS
+from providers.importers.build import (
+    COURSE_COLUMNS,
+    ENROLMENT_COLUMNS,
+    PROVIDER_COLUMNS,
+    SITE_COLUMNS,
+)
 
 PROVIDERS_FILE = "providers.csv"
 SITES_FILE = "sites.csv"
 COURSES_FILE = "courses.csv"
+ENROLMENTS_FILE = "enrolments.csv"
 BOOLEAN_TEXT = ["True", "False"]
 
 
@@ -108,10 +115,26 @@ def read_fixture_courses(fixtures_dir: Path, site_keys: set[tuple[str, str]]) ->
     return frame
 
 
+def read_fixture_enrolments(fixtures_dir: Path, provider_urns) -> pd.DataFrame:
+    from providers.models import Enrolment
+
+    frame, check = read_csv_checked(Path(fixtures_dir) / ENROLMENTS_FILE, ENROLMENT_COLUMNS)
+    raise_if_problems(check)
+    check.references("provider_urn", provider_urns, "provider URN")
+    check.matches("academic_year", ACADEMIC_YEAR_RE, what="an academic year such as 2016/17")
+    check.matches("students_16_18", r"^\d+$", what="a whole number of students (0 or more)")
+    check.required("source")
+    check.fits(Enrolment)
+    check.unique("provider_urn", "academic_year")
+    raise_if_problems(check)
+    return frame
+
+
 def load_providers(fixtures_dir: Path, *, progress_file=None) -> dict[str, UpsertCount]:
-    """Upsert providers, sites and courses. Call inside a transaction, after the small areas."""
+    """Upsert providers, sites, courses and enrolments. Call inside a transaction, after the
+    small areas."""
     from areas.models import Area
-    from providers.models import Course, Provider, Site
+    from providers.models import Course, Enrolment, Provider, Site
 
     area_ids = dict(Area.objects.values_list("code", "pk"))
     providers = read_fixture_providers(fixtures_dir)
@@ -119,6 +142,7 @@ def load_providers(fixtures_dir: Path, *, progress_file=None) -> dict[str, Upser
     courses = read_fixture_courses(
         fixtures_dir, set(zip(sites["provider_urn"], sites["name"], strict=True))
     )
+    enrolments = read_fixture_enrolments(fixtures_dir, set(providers["urn"]))
     counts: dict[str, UpsertCount] = {}
 
     rows = [
@@ -199,5 +223,21 @@ def load_providers(fixtures_dir: Path, *, progress_file=None) -> dict[str, Upser
         existing_key=lambda c: (c.provider_id, c.site_id, c.academic_year,
                                 c.qualification_type, c.level, c.subject),
         label="courses", progress_file=progress_file,
+    )
+
+    rows = [
+        {
+            "provider_id": provider_id[int(r.provider_urn)],
+            "academic_year": r.academic_year,
+            "students_16_18": int(r.students_16_18),
+            "source": _text(r.source),
+        }
+        for r in enrolments.itertuples()
+    ]
+    counts["enrolments"], _ = upsert(
+        Enrolment, rows, key=lambda r: (r["provider_id"], r["academic_year"]),
+        existing=Enrolment.objects.filter(provider_id__in=provider_id.values()),
+        existing_key=lambda e: (e.provider_id, e.academic_year), label="enrolments",
+        progress_file=progress_file,
     )
     return counts

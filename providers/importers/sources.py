@@ -38,7 +38,9 @@ SPINE_COLUMNS = [
     "URN", "LA", "SCHNAME", "POSTCODE", "ICLOSE", "OPENDATE", "CLOSEDATE", "MINORGROUP",
     "NFTYPE", "ISPOST16", "AGEL", "AGEH", "ADMPOL",
 ]
-KS5_COLUMNS = ["RECTYPE", "LEA", "URN", "SCHNAME", "PCODE", "NFTYPE/FESITYPE", "ADMPOL"]
+KS5_COLUMNS = [
+    "RECTYPE", "LEA", "URN", "SCHNAME", "PCODE", "NFTYPE/FESITYPE", "ADMPOL", "TPUP1618",
+]
 KS5_2018_19_COLUMNS = ["URN", "SCHNAME", "PCODE", "GRAMMAR", "SCHTYPE"]
 
 
@@ -98,6 +100,11 @@ def read_ks5(path: Path, family_columns) -> pd.DataFrame:
             column, r"^(\d+|NE|SUPP|NP|NA)$", allow_blank=True,
             what='a count of students, "NE" or "SUPP"',
         )
+    # Number of 16–18 students; "NEW" marks an institution too new to have a figure.
+    check.matches(
+        "TPUP1618", r"^(\d+|NE|SUPP|NEW|NP|NA)$", allow_blank=True,
+        what='a count of students, "NE", "SUPP" or "NEW"',
+    )
     check.unique("URN")
     raise_if_problems(check)
     return frame

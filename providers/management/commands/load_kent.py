@@ -12,7 +12,7 @@ from providers.loading import load_kent
 class Command(BaseCommand):
     help = (
         "Load the Kent extract in fixtures/ (areas, LCPAs, cohorts, postcodes, providers, sites, "
-        "courses). All-or-nothing; running it again changes nothing."
+        "courses, enrolments). All-or-nothing; running it again changes nothing."
     )
 
     def add_arguments(self, parser):
