@@ -223,9 +223,15 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
     ap_sites = sites[sites["provider_open"] & (sites["provider_kind"] == "alternative_provision")]
     ap = pairs[pairs["site_id"].isin(ap_sites["site_id"])].groupby("area_code")["minutes"].min()
 
-    # Small sixth forms: known learners summed per school sixth form.
-    sixth = offers[offers["provider_kind"] == "school_sixth_form"].groupby("provider_id")[
+    # Small sixth forms: the 16–18 headcount where recorded, else known learners summed.
+    schools = sites[(sites["provider_kind"] == "school_sixth_form") & sites["provider_open"]]
+    sixth = offers[offers["provider_id"].isin(schools["provider_id"])].groupby("provider_id")[
         "learners"].sum(min_count=1)
+    if inputs.enrolments is not None and len(inputs.enrolments):
+        headcount = inputs.enrolments[inputs.enrolments["academic_year"] == year].set_index(
+            "provider_id")["students_16_18"]
+        headcount = headcount[headcount.index.isin(schools["provider_id"])]
+        sixth = headcount.combine_first(sixth)
     small_sixth = sorted(sixth[sixth < params.small_sixth_form].index)
 
     # Year-on-year offers and learners per LCPA and level.
@@ -400,7 +406,7 @@ def main() -> None:
         print("note: imported journey times are ignored by the geopandas baseline; "
               "comparing on the estimate only")
         inputs = Inputs(inputs.areas, inputs.sites, inputs.offers, inputs.regions,
-                        inputs.matrix.iloc[0:0])
+                        inputs.matrix.iloc[0:0], inputs.enrolments)
     year = default_year(inputs.offers)
     running = active_offers(inputs.offers, inputs.sites, year)
     print(f"Kent real data: {len(inputs.areas):,} areas, {len(inputs.sites):,} sites, "

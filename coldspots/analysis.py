@@ -40,8 +40,9 @@ TABLE_LIMIT = 16_000_000
 class Inputs:
     """The frames one analysis reads (see coldspots.frames for their columns).
 
-    areas, sites, offers (all years), regions, and matrix (imported journey times, all modes:
-    area_code, site_id, mode, minutes; may be empty).
+    areas, sites, offers (all years), regions, matrix (imported journey times, all modes:
+    area_code, site_id, mode, minutes; may be empty) and enrolments (16–18 headcounts:
+    provider_id, academic_year, students_16_18; None or empty when not recorded).
     """
 
     areas: pd.DataFrame
@@ -49,6 +50,7 @@ class Inputs:
     offers: pd.DataFrame
     regions: pd.DataFrame
     matrix: pd.DataFrame
+    enrolments: pd.DataFrame | None = None
 
     def matrix_for(self, mode: str) -> pd.DataFrame:
         """Imported journey times for one mode: area_code, site_id, minutes."""
@@ -720,42 +722,61 @@ def duplication(
 
 
 def small_sixth_forms(
-    offers: pd.DataFrame, sites: pd.DataFrame, params: AnalysisParams
+    offers: pd.DataFrame, sites: pd.DataFrame, params: AnalysisParams,
+    enrolments: pd.DataFrame | None = None, year: str | None = None,
 ) -> pd.DataFrame:
-    """School sixth forms with fewer learners than params.small_sixth_form (the DfE's ~200).
+    """School sixth forms with fewer students than params.small_sixth_form (the DfE's ~200).
 
-    offers: active offers in the year (unfiltered by the request's level/type filters, so the
-    size is the whole sixth form). A provider's size is the sum of the known learners on its
-    offers; sources that count students per qualification family count a student taking two
-    families twice, so this is an upper bound and a flagged sixth form is small for certain.
-    Providers with no known learner figure are not flagged (unknown is not small).
-    Columns: provider_id, provider_name, provider_urn, region_slug, learners, offers.
+    A sixth form's size is its 16–18 headcount for the year where one is recorded (`enrolments`,
+    DfE TPUP1618: size_source "headcount"); otherwise the sum of the known learners on its
+    offers (size_source "courses"), which counts students per qualification family and misses
+    families the tables do not split out, so it is only a rough guide. Providers with neither
+    figure are not flagged (unknown is not small), nor are closed ones.
+    offers: active offers in the year (unfiltered by the request's level/type filters).
+    Columns: provider_id, provider_name, provider_urn, region_slug, learners (the size used),
+    size_source, offers (running offers in the year).
     """
-    columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "learners", "offers"]
-    rows = offers[offers["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    provider, providers = pd.factorize(rows["provider_id"].to_numpy())
+    columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "learners",
+               "size_source", "offers"]
+    school = (sites["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()
+              & sites["provider_open"].to_numpy(dtype=bool))
+    school_providers = np.unique(sites["provider_id"].to_numpy()[school])
+    rows = offers[offers["provider_id"].isin(school_providers).to_numpy()]
+    ids = np.asarray(school_providers)
     learners = rows["learners"].to_numpy(dtype=float)
+    position = np.searchsorted(ids, rows["provider_id"].to_numpy())
     known = ~np.isnan(learners)
-    total = np.bincount(provider[known], weights=learners[known], minlength=len(providers))
-    any_known = np.bincount(provider[known], minlength=len(providers)) > 0
-    count = np.bincount(provider, minlength=len(providers))
-    flagged = any_known & (total < params.small_sixth_form)
-    ids = np.asarray(providers)[flagged]
+    by_courses = np.bincount(position[known], weights=learners[known], minlength=len(ids))
+    any_known = np.bincount(position[known], minlength=len(ids)) > 0
+    count = np.bincount(position, minlength=len(ids))
+    size = np.where(any_known, by_courses, np.nan)
+    source = np.where(any_known, "courses", "")
+    if enrolments is not None and len(enrolments) and year is not None:
+        this_year = enrolments[enrolments["academic_year"].to_numpy() == year]
+        headcount = pd.Series(this_year["students_16_18"].to_numpy(dtype=float),
+                              index=this_year["provider_id"].to_numpy())
+        headcount = headcount[~headcount.index.duplicated()].reindex(ids).to_numpy()
+        has_headcount = ~np.isnan(headcount)
+        size = np.where(has_headcount, headcount, size)
+        source = np.where(has_headcount, "headcount", source)
+    flagged = ~np.isnan(size) & (size < params.small_sixth_form)
+    flagged_ids = ids[flagged]
     # Each provider is described by its main site (the first site when none is marked main).
     site_provider = sites["provider_id"].to_numpy()
     order = np.lexsort((~sites["is_main"].to_numpy(dtype=bool), site_provider))
-    first = order[np.r_[True, site_provider[order][1:] != site_provider[order][:-1]]]
-    main = first[np.searchsorted(site_provider[first], ids)] if len(ids) else first[:0]
+    first = order[np.r_[True, site_provider[order][1:] != site_provider[order][:-1]]] if len(
+        order) else order
+    main = first[np.searchsorted(site_provider[first], flagged_ids)] if len(flagged_ids) else (
+        first[:0])
     result = pd.DataFrame({
-        "provider_id": ids,
+        "provider_id": flagged_ids,
         "provider_name": sites["provider_name"].to_numpy()[main],
         "provider_urn": sites["provider_urn"].to_numpy()[main],
         "region_slug": sites["region_slug"].to_numpy()[main],
-        "learners": total[flagged],
+        "learners": size[flagged],
+        "size_source": source[flagged],
         "offers": count[flagged],
-    })
+    }, columns=columns)
     return result.sort_values(["learners", "provider_name"], kind="stable").reset_index(drop=True)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from areas.models import Area, CohortFigure, Region
 from coldspots.analysis import Inputs
 from coldspots.models import TravelTime
-from providers.models import Course, Site
+from providers.models import Course, Enrolment, Site
 
 AREA_COLUMNS = [
     "area_code", "area_name", "district_code", "district_name", "in_kent", "region_slug",
@@ -175,13 +175,23 @@ def travel_matrix_frame(mode: str | None = None) -> pd.DataFrame:
     return frame.astype({"site_id": np.int64, "minutes": float})
 
 
+def enrolments_frame() -> pd.DataFrame:
+    """16–18 headcounts (DfE TPUP1618): provider_id, academic_year, students_16_18 (float)."""
+    frame = pd.DataFrame.from_records(
+        list(Enrolment.objects.values_list("provider_id", "academic_year", "students_16_18")),
+        columns=["provider_id", "academic_year", "students_16_18"],
+    )
+    return frame.astype({"provider_id": np.int64, "students_16_18": float})
+
+
 def load_inputs() -> Inputs:
-    """Every frame the analysis needs, read once: areas, sites, offers (all years), regions and
-    the imported travel-time matrix (all modes)."""
+    """Every frame the analysis needs, read once: areas, sites, offers (all years), regions, the
+    imported travel-time matrix (all modes) and the 16–18 headcounts."""
     return Inputs(
         areas=areas_frame(),
         sites=sites_frame(),
         offers=offers_frame(),
         regions=regions_frame(),
         matrix=travel_matrix_frame(),
+        enrolments=enrolments_frame(),
     )

@@ -159,7 +159,8 @@ def compute_from_inputs(
         guarantee_areas=guarantee_areas,
         guarantee_regions=guarantee_regions,
         duplication=analysis.duplication(chosen, sites, params),
-        small_sixth_forms=analysis.small_sixth_forms(active, sites, params),
+        small_sixth_forms=analysis.small_sixth_forms(active, sites, params,
+                                                     inputs.enrolments, year),
         year_on_year=analysis.year_on_year(
             all_offers, sites, inputs.regions, compare_year, year, params
         ),

@@ -198,7 +198,7 @@ def apply_changes(
             raise ValueError(f"Unknown change {change!r}.")
     if added:
         offers = pd.concat([offers, pd.DataFrame.from_records(added)], ignore_index=True)
-    return Inputs(inputs.areas, sites, offers, inputs.regions, matrix), params
+    return Inputs(inputs.areas, sites, offers, inputs.regions, matrix, inputs.enrolments), params
 
 
 def _withdraw(offers: pd.DataFrame, which: pd.Series) -> pd.DataFrame:

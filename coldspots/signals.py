@@ -14,9 +14,10 @@ from django.db.models.signals import post_delete, post_save
 from areas.models import Area, CohortFigure, District, Region
 from coldspots.models import DataVersion, TravelTime
 from providers.loading import kent_data_loaded
-from providers.models import Course, Provider, Site
+from providers.models import Course, Enrolment, Provider, Site
 
-WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, TravelTime)
+WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, Enrolment,
+                  TravelTime)
 
 
 def bump_data_version(**_ignored) -> None:

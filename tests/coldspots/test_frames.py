@@ -153,3 +153,17 @@ def test_scenario_on_the_database_writes_nothing(county):
     assert result.baseline.guarantee_areas.set_index("area_code").loc[
         "E01000001", "a_level"] == "met"
     assert (data_version(), Course.objects.count()) == before
+
+
+def test_enrolments_frame_and_small_sixth_forms(county):
+    """A recorded 16–18 headcount reaches the analysis and sizes the school's sixth form."""
+    from providers.models import Enrolment
+
+    Enrolment.objects.create(provider=county["school"].provider, academic_year="2016/17",
+                             students_16_18=150, source="test")
+    frame = frames.enrolments_frame()
+    assert frame.to_dict("records") == [{"provider_id": county["school"].provider.id,
+                                         "academic_year": "2016/17", "students_16_18": 150.0}]
+    small = compute(AnalysisParams(year="2016/17")).small_sixth_forms
+    assert small.to_dict("records")[0]["size_source"] == "headcount"
+    assert small.to_dict("records")[0]["learners"] == 150

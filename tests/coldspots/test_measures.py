@@ -13,8 +13,10 @@ Offers 2016/17: S1 A Level maths (10 learners), physics (30), chemistry, L2 cons
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from coldspots.analysis import Inputs
 from coldspots.results import compute_from_inputs
 from tests.coldspots.builders import KM_PARAMS, inputs
 
@@ -228,6 +230,21 @@ def test_small_sixth_forms_sum_known_learners():
     results = compute_from_inputs(county(), PARAMS.replace(small_sixth_form=30))
     flagged = results.small_sixth_forms.set_index("provider_id")["learners"].to_dict()
     assert flagged == {2: 12.0, 3: 5.0}
+    assert set(results.small_sixth_forms["size_source"]) == {"courses"}
+
+
+def test_small_sixth_forms_use_the_headcount_where_recorded():
+    """A recorded 16–18 headcount replaces the course sum: provider 2 has 250 students (not
+    small), provider 1 has 25 (small although its courses sum to 40); 2015/16 figures are
+    ignored for 2016/17."""
+    data = county()
+    enrolments = pd.DataFrame({"provider_id": [1, 2, 2], "students_16_18": [25.0, 250.0, 10.0],
+                               "academic_year": ["2016/17", "2016/17", "2015/16"]})
+    data = Inputs(data.areas, data.sites, data.offers, data.regions, data.matrix, enrolments)
+    results = compute_from_inputs(data, PARAMS.replace(small_sixth_form=30))
+    flagged = results.small_sixth_forms.set_index("provider_id")
+    assert flagged["learners"].to_dict() == {1: 25.0, 3: 5.0}
+    assert flagged["size_source"].to_dict() == {1: "headcount", 3: "courses"}
 
 
 def test_year_on_year_change_and_no_data(results):
