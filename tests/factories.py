@@ -92,3 +92,16 @@ class CourseFactory(factory.django.DjangoModelFactory):
     qualification_type = Course.QualificationType.A_LEVEL
     learners = 120
     source = "Test"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    """A provider's 16–18 headcount for one year (the DfE's TPUP1618)."""
+
+    class Meta:
+        model = "providers.Enrolment"  # by label: this file is only appended to
+        django_get_or_create = ("provider", "academic_year")
+
+    provider = factory.SubFactory(ProviderFactory)
+    academic_year = "2016/17"
+    students_16_18 = 250
+    source = "Test"

@@ -37,6 +37,7 @@ URNS = {
     "130430",  # London South East Colleges (Bromley): neighbour FE near Kent
     "130825",  # Brooklands College (Surrey): neighbour FE far from Kent, left out
     "148712",  # The North School: 142053 reaches it by name and place (no GIAS link)
+    "136417",  # Tonbridge Grammar School: IB, no A Levels (other academic offer, enrolment)
 }
 OLD_URNS = {"118910", "136300", "144497", "135721", "130730", "130733", "118930", "118832",
             "142053"}

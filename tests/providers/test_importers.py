@@ -1,4 +1,5 @@
-"""Provider, site and course importers on slices of the real files, and the all-or-nothing load."""
+"""Provider, site, course and enrolment importers on slices of the real files, and the
+all-or-nothing load."""
 
 import json
 import shutil
@@ -7,8 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 
 from areas.importers.validation import ImportFileError
 from areas.models import Area, CohortFigure, District, Postcode, Region
@@ -16,7 +19,8 @@ from providers.importers import sources
 from providers.importers.build import Successors, _learners
 from providers.importers.fixture import build_kent_fixtures
 from providers.loading import load_kent
-from providers.models import Course, Provider, Site
+from providers.models import Course, Enrolment, Provider, Site
+from tests.factories import CourseFactory, EnrolmentFactory
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "source"
 KS5_2015 = SOURCE / sources.KS5_FILES["2015/16"]
@@ -44,6 +48,11 @@ def sites(built):
 @pytest.fixture(scope="module")
 def courses(built):
     return pd.read_csv(built[0] / "courses.csv", dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def enrolments(built):
+    return pd.read_csv(built[0] / "enrolments.csv", dtype=str, keep_default_na=False)
 
 
 def ks5_row(path: Path, urn: str) -> pd.Series:
@@ -109,6 +118,98 @@ def test_each_family_is_an_offer_only_where_the_tables_show_entries(courses, yea
             assert int(found.loc[qualification_type, "learners"]) == int(value)
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("year", ["2015/16", "2016/17"])
+def test_academic_students_without_a_levels_make_an_other_academic_offer(courses, year):
+    """Tonbridge Grammar (IB, A Levels NE) gets one L3 other_academic offer of its ACAD count."""
+    row = ks5_row(KS5_2015 if year == "2015/16" else KS5_2016, "136417")
+    assert row["TALLPUP_ALEV_1618"] == "NE" and row["TALLPUP_ACAD_1618"].isdigit()
+    found = offers(courses, "136417", year)
+    other = found[found["qualification_type"] == "other_academic"]
+    assert len(other) == 1
+    assert other.iloc[0]["level"] == "3"
+    assert int(other.iloc[0]["learners"]) == int(row["TALLPUP_ACAD_1618"])
+    assert "TALLPUP_ACAD_1618" in other.iloc[0]["source"]
+    assert "a_level" not in set(found["qualification_type"])
+
+
+def test_academic_students_alongside_a_levels_make_no_separate_offer(courses):
+    """Where A Levels have entries, the ACAD count is the same students: no other_academic."""
+    row = ks5_row(KS5_2016, "118789")
+    assert row["TALLPUP_ALEV_1618"].isdigit() and row["TALLPUP_ACAD_1618"].isdigit()
+    assert "other_academic" not in set(courses["qualification_type"][
+        courses["provider_urn"] != "136417"
+    ])
+
+
+@pytest.mark.parametrize(
+    ("a_levels", "academic", "expected"),
+    [("NE", "139", [("other_academic", 139)]), ("NE", "SUPP", [("other_academic", None)]),
+     ("NE", "NE", []), ("45", "50", [("a_level", 45)])],
+)
+def test_other_academic_offer_rule_on_one_row(tmp_path, a_levels, academic, expected):
+    """A Levels NE + ACAD number/SUPP → other_academic (SUPP unknown); otherwise none."""
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    path = source / sources.KS5_FILES["2016/17"]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    tgs = frame["URN"] == "136417"
+    frame.loc[tgs, ["TALLPUP_ALEV_1618", "TALLPUP_ACAD_1618"]] = [a_levels, academic]
+    frame.loc[tgs, ["TALLPUP_AGEN", "TALLPUP_TLEV", "TALLPUP_TechCert", "TALLPUP_L2VOC"]] = "NE"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out"
+    build_kent_fixtures(source, out, say=lambda _text: None)
+    built_courses = pd.read_csv(out / "courses.csv", dtype=str, keep_default_na=False)
+    found = offers(built_courses, "136417", "2016/17")
+    assert [
+        (t, int(n) if n else None) for t, n in zip(found["qualification_type"],
+                                                    found["learners"], strict=True)
+    ] == expected
+
+
+def test_enrolment_is_the_published_16_18_headcount(enrolments):
+    """Tonbridge Grammar's enrolment each year is its TPUP1618, not the sum of course learners."""
+    tgs = enrolments[enrolments["provider_urn"] == "136417"].set_index("academic_year")
+    assert set(tgs.index) == {"2015/16", "2016/17"}
+    for year, path in (("2015/16", KS5_2015), ("2016/17", KS5_2016)):
+        assert int(tgs.loc[year, "students_16_18"]) == int(ks5_row(path, "136417")["TPUP1618"])
+        assert "TPUP1618" in tgs.loc[year, "source"]
+
+
+def test_enrolment_of_a_converted_school_comes_from_its_predecessor(enrolments):
+    """The Charles Dickens academy's 2016/17 record says NEW: its predecessor's figure counts."""
+    assert ks5_row(KS5_2016, "144015")["TPUP1618"] == "NEW"
+    published = int(ks5_row(KS5_2016, "118910")["TPUP1618"])
+    found = enrolments[enrolments["provider_urn"] == "144015"].set_index("academic_year")
+    assert int(found.loc["2016/17", "students_16_18"]) == published
+    assert "118910" not in set(enrolments["provider_urn"])
+
+
+def test_merged_colleges_enrolments_are_added_up(enrolments):
+    """EKC Group's year is East Kent College's plus Canterbury College's 16–18 students."""
+    found = enrolments[enrolments["provider_urn"] == "130728"].set_index("academic_year")
+    for year, path in (("2015/16", KS5_2015), ("2016/17", KS5_2016)):
+        expected = int(ks5_row(path, "130728")["TPUP1618"]) + int(
+            ks5_row(path, "130730")["TPUP1618"]
+        )
+        assert int(found.loc[year, "students_16_18"]) == expected
+    assert not enrolments.duplicated(["provider_urn", "academic_year"]).any()
+
+
+@pytest.mark.parametrize("value", ["SUPP", "NE", ""])
+def test_no_published_headcount_makes_no_enrolment(tmp_path, value):
+    """SUPP, NE or blank TPUP1618 gives no enrolment row for that year (no data, not zero)."""
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE, source)
+    path = source / sources.KS5_FILES["2016/17"]
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[frame["URN"] == "136417", "TPUP1618"] = value
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out"
+    build_kent_fixtures(source, out, say=lambda _text: None)
+    built = pd.read_csv(out / "enrolments.csv", dtype=str, keep_default_na=False)
+    assert list(built.loc[built["provider_urn"] == "136417", "academic_year"]) == ["2015/16"]
 
 
 def test_a_split_school_goes_to_the_successor_nearest_its_old_postcode(courses):
@@ -217,7 +318,7 @@ def test_malformed_performance_table_count_is_rejected(tmp_path):
 
 def _all_counts():
     return [m.objects.count() for m in (District, Region, Area, CohortFigure, Postcode,
-                                        Provider, Site, Course)]
+                                        Provider, Site, Course, Enrolment)]
 
 
 @pytest.mark.django_db
@@ -239,7 +340,48 @@ def test_a_bad_row_in_the_last_file_leaves_the_database_unchanged(built, tmp_pat
         ("courses.csv", 2, "site_name"), ("courses.csv", 3, "level"),
         ("courses.csv", 4, "learners"), ("courses.csv", 5, "academic_year"),
     }
-    assert _all_counts() == [0] * 8
+    assert _all_counts() == [0] * 9
+
+
+@pytest.mark.django_db
+def test_bad_enrolment_rows_are_named_by_file_line_and_field_and_nothing_loads(built, tmp_path):
+    """Unknown URN, bad year, negative or non-numeric count, duplicate key: each named; no rows."""
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    path = folder / "enrolments.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert len(frame) >= 6
+    frame.loc[0, "provider_urn"] = "999999"
+    frame.loc[1, "academic_year"] = "2016-17"
+    frame.loc[2, "students_16_18"] = "-5"
+    frame.loc[3, "students_16_18"] = "lots"
+    frame = pd.concat([frame, frame.iloc[[5]]], ignore_index=True)  # same provider and year
+    frame.to_csv(path, index=False)
+    with pytest.raises(ImportFileError) as error:
+        load_kent(folder)
+    found = {(p.file, p.line, p.field) for p in error.value.problems}
+    assert found == {
+        ("enrolments.csv", 2, "provider_urn"), ("enrolments.csv", 3, "academic_year"),
+        ("enrolments.csv", 4, "students_16_18"), ("enrolments.csv", 5, "students_16_18"),
+        ("enrolments.csv", len(frame) + 1, "provider_urn"),
+    }
+    assert _all_counts() == [0] * 9
+
+
+@pytest.mark.django_db
+def test_an_enrolments_file_without_its_count_column_is_rejected(built, tmp_path):
+    """A header missing students_16_18 is named (line 1) and nothing is loaded."""
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    path = folder / "enrolments.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.drop(columns="students_16_18").to_csv(path, index=False)
+    with pytest.raises(ImportFileError) as error:
+        load_kent(folder)
+    assert [(p.file, p.line, p.field) for p in error.value.problems] == [
+        ("enrolments.csv", 1, "students_16_18")
+    ]
+    assert _all_counts() == [0] * 9
 
 
 @pytest.mark.django_db
@@ -250,7 +392,7 @@ def test_a_missing_fixture_file_is_named_and_nothing_loads(built, tmp_path):
     (folder / "sites.csv").unlink()
     with pytest.raises(ImportFileError, match=r"sites\.csv"):
         load_kent(folder)
-    assert _all_counts() == [0] * 8
+    assert _all_counts() == [0] * 9
 
 
 @pytest.mark.django_db
@@ -258,6 +400,7 @@ def test_loading_twice_changes_nothing_and_a_fixture_edit_updates_one_row(built,
     """The load is an upsert: same fixture → no changes; one renamed provider → one update."""
     first = load_kent(built[0])
     assert first.counts["providers"].created == Provider.objects.count() > 0
+    assert first.counts["enrolments"].created == Enrolment.objects.count() > 0
     again = load_kent(built[0])
     assert not again.changed
     folder = tmp_path / "fixture"
@@ -266,8 +409,18 @@ def test_loading_twice_changes_nothing_and_a_fixture_edit_updates_one_row(built,
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[frame["urn"] == "118789", "name"] = "Tunbridge Wells Girls' Grammar (renamed)"
     frame.to_csv(path, index=False)
+    enrolments_path = folder / "enrolments.csv"
+    frame = pd.read_csv(enrolments_path, dtype=str, keep_default_na=False)
+    tgs_2016 = (frame["provider_urn"] == "136417") & (frame["academic_year"] == "2016/17")
+    frame.loc[tgs_2016, "students_16_18"] = "300"
+    frame.to_csv(enrolments_path, index=False)
     third = load_kent(folder)
     assert (third.counts["providers"].updated, third.counts["providers"].created) == (1, 0)
+    assert (third.counts["enrolments"].updated, third.counts["enrolments"].created) == (1, 0)
+    assert third.counts["enrolments"].unchanged == Enrolment.objects.count() - 1
+    assert Enrolment.objects.get(
+        provider__urn=136417, academic_year="2016/17"
+    ).students_16_18 == 300
     assert third.counts["courses"].unchanged == Course.objects.count()
     assert Provider.objects.get(urn=118789).name.endswith("(renamed)")
 
@@ -277,8 +430,8 @@ def test_build_command_writes_the_extract_and_a_bad_source_changes_no_file(tmp_p
     out = tmp_path / "out"
     call_command("build_kent_fixtures", source=SOURCE, out=out, stdout=StringIO())
     written = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert {"README.md", "providers.csv", "sites.csv", "courses.csv", "areas.csv",
-            "postcodes.csv", "cohorts.csv", "regions.geojson"} <= set(written)
+    assert {"README.md", "providers.csv", "sites.csv", "courses.csv", "enrolments.csv",
+            "areas.csv", "postcodes.csv", "cohorts.csv", "regions.geojson"} <= set(written)
     assert "Open Government Licence v3.0" in written["README.md"].decode()
 
     broken = tmp_path / "source"
@@ -304,4 +457,29 @@ def test_load_command_reports_bad_rows_as_a_command_error(built, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("load_kent", fixtures=folder, stdout=StringIO())
     assert "area_boundaries.geojson, feature 2, field 'code'" in str(error.value)
-    assert _all_counts() == [0] * 8
+    assert _all_counts() == [0] * 9
+
+
+@pytest.mark.django_db
+def test_an_enrolment_is_one_per_provider_and_year_with_a_valid_year():
+    """The factory's enrolment is valid; a second for the same year or a bad year is refused."""
+    from django.core.exceptions import ValidationError
+    enrolment = EnrolmentFactory()
+    enrolment.full_clean()
+    assert enrolment.provider.enrolments.get().students_16_18 == 250
+    with pytest.raises(ValidationError):
+        Enrolment(provider=enrolment.provider, academic_year="2016-17", students_16_18=1,
+                  source="Test").full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Enrolment.objects.create(provider=enrolment.provider, academic_year="2016/17",
+                                 students_16_18=1, source="Test")
+
+
+@pytest.mark.django_db
+def test_other_academic_offers_are_level_3_only():
+    """An other_academic (e.g. IB) offer validates at Level 3 and is refused at Level 2."""
+    course = CourseFactory(qualification_type=Course.QualificationType.OTHER_ACADEMIC)
+    course.full_clean()
+    course.level = "2"
+    with pytest.raises(ValidationError, match="Level 3"):
+        course.full_clean()

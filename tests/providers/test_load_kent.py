@@ -10,7 +10,7 @@ from django.db.models import Count, F, Sum
 
 from areas.models import Area, CohortFigure, District, Postcode, Region
 from providers.loading import load_kent
-from providers.models import Course, Provider, Site
+from providers.models import Course, Enrolment, Provider, Site
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,7 @@ def test_the_first_load_creates_every_row_it_reports(kent):
     assert kent.counts["small areas"].created == Area.objects.count()
     assert kent.counts["postcodes"].created == Postcode.objects.count() > 50_000
     assert kent.counts["courses"].created == Course.objects.count()
+    assert kent.counts["enrolments"].created == Enrolment.objects.count() > 200
 
 
 @pytest.mark.django_db
@@ -165,3 +166,28 @@ def test_lcpa_outline_covers_its_small_areas():
         centroids = region.areas.values_list("longitude", "latitude")
         inside = sum(outline.buffer(0.001).contains(Point(lon, lat)) for lon, lat in centroids)
         assert inside == len(centroids), region.name
+
+
+@pytest.mark.django_db
+def test_tonbridge_grammar_has_its_headcount_and_its_ib_offer():
+    """URN 136417 (IB, no A Levels): 272 students aged 16–18 and 139 other-academic learners
+    in 2016/17, as the DfE's 2016/17 tables publish (TPUP1618, TALLPUP_ACAD_1618)."""
+    tgs = Provider.objects.get(urn=136417)
+    assert tgs.enrolments.get(academic_year="2016/17").students_16_18 == 272
+    other = tgs.courses.in_year("2016/17").of_type("other_academic").get()
+    assert (other.level, other.learners) == ("3", 139)
+    assert not tgs.courses.in_year("2016/17").of_type("a_level").exists()
+
+
+@pytest.mark.django_db
+def test_enrolments_cover_both_years_once_per_provider_and_pass_validation():
+    """Enrolments exist for 2015/16 and 2016/17 only, one per provider and year, all valid."""
+    years = set(Enrolment.objects.values_list("academic_year", flat=True))
+    assert years == {"2015/16", "2016/17"}
+    duplicates = (
+        Enrolment.objects.values("provider", "academic_year").annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not duplicates.exists()
+    for enrolment in Enrolment.objects.select_related("provider"):
+        enrolment.full_clean()
