@@ -32,8 +32,9 @@ COLD_BELOW = "below_share_of_median"
 SPECIALIST_KINDS = ("special_school", "specialist_post16")
 AP_KINDS = ("alternative_provision",)
 SIXTH_FORM_KINDS = ("school_sixth_form",)
-# Largest scratch table (slots) for distinct counting: 16 million int64 = 128 MB.
-TABLE_LIMIT = 16_000_000
+# Largest scratch table (slots) for distinct counting: 4 million int32 = 16 MB, small enough to
+# stay in cache; bigger inputs are done in more blocks.
+TABLE_LIMIT = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,7 @@ def _distinct_count(
     n_items = max(n_items, 1)
     per_origin = n_groups * n_items
     block = max(1, TABLE_LIMIT // per_origin)
-    table = np.empty(min(n_origins, block) * per_origin, dtype=np.int64)
+    table = np.empty(min(n_origins, block) * per_origin, dtype=np.int32)
     bounds = np.searchsorted(origin, np.arange(0, n_origins + block, block))
     for number, (lo, hi) in enumerate(itertools.pairwise(bounds)):
         if lo == hi:
@@ -238,7 +239,7 @@ def _distinct_count(
         first_origin = number * block
         cell = (origin[lo:hi] - first_origin) * n_groups + group[lo:hi]
         slot = cell * n_items + items[lo:hi]
-        rows = np.arange(hi - lo)
+        rows = np.arange(hi - lo, dtype=np.int32)
         table[slot] = rows
         winners = table[slot] == rows
         width = min(block, n_origins - first_origin) * n_groups
