@@ -32,8 +32,8 @@ COLD_BELOW = "below_share_of_median"
 SPECIALIST_KINDS = ("special_school", "specialist_post16")
 AP_KINDS = ("alternative_provision",)
 SIXTH_FORM_KINDS = ("school_sixth_form",)
-# Largest scratch table (slots) for distinct counting: 4 million int32 = 16 MB, small enough to
-# stay in cache; bigger inputs are done in more blocks.
+# Largest scratch table (slots) for distinct counting: 4 million int32 = 16 MB, so memory stays
+# flat however large the input: bigger inputs are done in more blocks.
 TABLE_LIMIT = 4_000_000
 
 
