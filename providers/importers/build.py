@@ -102,6 +102,9 @@ KS5_FAMILY_COLUMNS = {
 # where A Levels are "NE": those students take academic qualifications other than A Level.
 KS5_ACADEMIC_COLUMN = "TALLPUP_ACAD_1618"
 OTHER_ACADEMIC = ("other_academic", "3", "Academic qualifications other than A Level (e.g. IB)")
+# The rule above understates an IB school that also has a few A Level students; the build notes
+# institutions with at least this many more academic than A Level students so that it is visible.
+ACADEMIC_BEYOND_A_LEVEL_NOTE = 50
 # Number of 16–18 students at the institution (its sixth-form headcount).
 KS5_STUDENTS_COLUMN = "TPUP1618"
 # Published T Level → route (IfATE occupational routes).
@@ -555,6 +558,15 @@ def build_providers(
                     f"Campus of {row['SCHNAME']} (URN {row['URN']}, merged), located by its "
                     "performance-table postcode with OS Code-Point Open",
                 )
+            a_levels = str(row.get("TALLPUP_ALEV_1618") or "")
+            academic = str(row.get(KS5_ACADEMIC_COLUMN) or "")
+            if a_levels.isdigit() and academic.isdigit() and (
+                int(academic) - int(a_levels) >= ACADEMIC_BEYOND_A_LEVEL_NOTE
+            ):
+                notes[
+                    "A Levels recorded, but many more academic students (e.g. IB): no "
+                    "other-academic offer made (URN name year: A Level students, academic students)"
+                ].append(f"{row['URN']} {row['SCHNAME']} {year}: {a_levels}, {academic}")
             for column, (qualification_type, level, title) in _ks5_families(year, row):
                 offered, learners = _learners(row.get(column))
                 if not offered:
