@@ -185,16 +185,39 @@ def _provider_url(urn) -> str:
     return reverse("offermap:provider", args=[int(urn)])
 
 
+def _view_tables(results, inputs, params, options, place: str) -> dict:
+    """The map page's figures and tables for one view, cached like the analysis they come from
+    (on the data version, the analysis parameters and the LCPA in view)."""
+    key = ":".join((
+        "offermap:tables", results.data_version, params.cache_key(), options.lcpa,
+    ))
+    tables = cache.get(key)
+    if tables is None:
+        offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+        providers = presenters.provider_rows(inputs, offers)
+        tables = {
+            "lcpa_table": presenters.lcpa_rows(results, analysis.measured_levels(params)),
+            "providers": providers,
+            "markers": presenters.marker_rows(providers, _provider_url),
+            "headline": presenters.headline(results, offers, options.lcpa, place),
+            "sites_without_offers": presenters.sites_without_offers(
+                inputs, results.year, options.lcpa
+            ),
+            "subjects": presenters.subject_choices(inputs, results.year),
+        }
+        cache.set(key, tables, MAP_CACHE_SECONDS)
+    return tables
+
+
 def _map_context(request, params, results, inputs, options, errors) -> dict:
     query = request.GET
     names = presenters.region_names(inputs.regions)
     place = names.get(options.lcpa, "Kent")
-    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
-    levels = analysis.measured_levels(params)
-    lcpa_table = presenters.lcpa_rows(results, levels)
-    providers = presenters.provider_rows(inputs, offers)
-    markers = presenters.marker_rows(providers, _provider_url)
-    map_parts, bands, cold_area_count = _map_parts(results, inputs, options, markers, lcpa_table)
+    tables = _view_tables(results, inputs, params, options, place)
+    lcpa_table, providers = tables["lcpa_table"], tables["providers"]
+    map_parts, bands, cold_area_count = _map_parts(
+        results, inputs, options, tables["markers"], lcpa_table
+    )
 
     providers = presenters.sort_frame(providers, options.sort, presenters.PROVIDER_SORT_COLUMNS)
     paginator = Paginator(providers.to_dict("records"), PAGE_SIZE)
@@ -213,7 +236,6 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
             f"No {LEVEL_LABELS[level]} offer is recorded in {results.year} for these filters: "
             "that level shows “no data recorded”, which is not the same as no provision."
         )
-    subjects = presenters.subject_choices(inputs, results.year)
     selected_minutes = params.minutes
     minutes_choices = list(MINUTES_CHOICES)
     if selected_minutes not in minutes_choices:
@@ -232,10 +254,8 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "place": place,
         "measure": measure,
         "measures": maps.MEASURES.values(),
-        "headline": presenters.headline(results, offers, options.lcpa, place),
-        "sites_without_offers": presenters.sites_without_offers(
-            inputs, results.year, options.lcpa
-        ),
+        "headline": tables["headline"],
+        "sites_without_offers": tables["sites_without_offers"],
         "map": map_parts,
         "bands": bands,
         "cold_area_count": cold_area_count,
@@ -251,7 +271,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
             "levels": Level.choices,
             "types": Course.QualificationType.choices,
             "kinds": Provider.Kind.choices,
-            "subjects": subjects,
+            "subjects": tables["subjects"],
             "lcpas": list(names.items()),
             "minutes": minutes_choices,
             "modes": list(MODE_LABELS.items()),
@@ -371,12 +391,8 @@ def download_geojson(request):
     return response
 
 
-def _lcpa_map(results, inputs, slug: str, markers, table):
-    """A small map of one LCPA among its neighbours, shaded by cold-spot share (cached)."""
-    key = ":".join(("offermap:lcpa-map", results.data_version, results.params.cache_key(), slug))
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+def _lcpa_map(inputs, slug: str, markers, table):
+    """A small map of one LCPA among its neighbours, shaded by cold-spot share."""
     regions, bands = presenters.shaded_regions(inputs.regions, table, "cold_share")
     features = maps.region_features(regions, focus=slug)
     focus = [f for f in features if f["properties"]["focus"]]
@@ -385,9 +401,7 @@ def _lcpa_map(results, inputs, slug: str, markers, table):
         tiles_url=settings.MAP_TILES_URL, tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
     )
-    value = (maps.map_parts(fmap), bands)
-    cache.set(key, value, MAP_CACHE_SECONDS)
-    return value
+    return maps.map_parts(fmap), bands
 
 
 def _cohort_figures(slug: str) -> list[dict]:
@@ -410,27 +424,18 @@ def _cohort_figures(slug: str) -> list[dict]:
     ]
 
 
-@require_GET
-def lcpa_profile(request, slug):
-    params, errors = AnalysisParams.from_query(request.GET)
-    results = compute(params)
-    inputs = load_inputs(results.data_version)
-    regions = inputs.regions.set_index("region_slug")
-    if slug not in regions.index:
-        raise Http404("No LCPA has that name.")
-    region = regions.loc[slug]
-    levels = analysis.measured_levels(params)
-    table = presenters.lcpa_rows(results, levels)
+def _lcpa_sections(results, inputs, params, slug: str) -> dict:
+    """Every section of an LCPA profile, cached on the data version, parameters and LCPA."""
+    key = ":".join(("offermap:lcpa", results.data_version, params.cache_key(), slug))
+    sections = cache.get(key)
+    if sections is not None:
+        return sections
+    table = presenters.lcpa_rows(results, analysis.measured_levels(params))
     offers = presenters.offers_in_view(inputs, results.year, params, slug)
-    providers = presenters.provider_rows(inputs, offers)
-    markers = presenters.marker_rows(providers, _provider_url)
-    map_parts, bands = _lcpa_map(results, inputs, slug, markers, table)
-    context = {
-        "slug": slug,
-        "region": region,
-        "params": params,
-        "results": results,
-        "errors": errors,
+    markers = presenters.marker_rows(presenters.provider_rows(inputs, offers), _provider_url)
+    map_parts, bands = _lcpa_map(inputs, slug, markers, table)
+    small = results.small_sixth_forms
+    sections = {
         "summary": presenters.lcpa_summary_row(table, slug),
         "kent": presenters.lcpa_summary_row(table, KENT),
         "compare": presenters.sort_lcpa_rows(table, "lcpa").to_dict("records"),
@@ -441,13 +446,32 @@ def lcpa_profile(request, slug):
         "sites": presenters.sites_in_region(inputs, offers, slug).to_dict("records"),
         "guarantee": presenters.guarantee_components(results, slug),
         "duplication": presenters.duplication_in_region(results, slug),
-        "small_sixth_forms": results.small_sixth_forms.loc[
-            results.small_sixth_forms["region_slug"] == slug
-        ].to_dict("records") if len(results.small_sixth_forms) else [],
+        "small_sixth_forms": small.loc[small["region_slug"] == slug].to_dict("records")
+        if len(small) else [],
         "send": presenters.send_summary(results, slug),
         "cohort_figures": _cohort_figures(slug),
         "map": map_parts,
         "bands": bands,
+    }
+    cache.set(key, sections, MAP_CACHE_SECONDS)
+    return sections
+
+
+@require_GET
+def lcpa_profile(request, slug):
+    params, errors = AnalysisParams.from_query(request.GET)
+    results = compute(params)
+    inputs = load_inputs(results.data_version)
+    regions = inputs.regions.set_index("region_slug")
+    if slug not in regions.index:
+        raise Http404("No LCPA has that name.")
+    context = {
+        **_lcpa_sections(results, inputs, params, slug),
+        "slug": slug,
+        "region": regions.loc[slug],
+        "params": params,
+        "results": results,
+        "errors": errors,
         "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
         "choices": {
             "years": list(reversed(results.years_available)) or [results.year],

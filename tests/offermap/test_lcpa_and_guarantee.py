@@ -162,3 +162,20 @@ def test_no_postcode_or_profile_makes_a_server_error(client, postcodes, postcode
     response = client.get(GUARANTEE, {"postcode": postcode, **extra})
     assert response.status_code == 200
     assert "\x00" not in response.content.decode()
+
+
+def test_lcpa_page_is_cached_and_follows_the_data(client, kent):
+    """A repeat visit reads only the data version; a new site shows on the next visit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.offermap.conftest import make_provider
+
+    lcpa(client, "east-kent", "?year=2016/17")
+    with CaptureQueriesContext(connection) as queries:
+        lcpa(client, "east-kent", "?year=2016/17")
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert all("coldspots_dataversion" in sql or "COUNT(*)" in sql for sql in reads), reads
+    make_provider("Brand New Sixth Form", kent.areas[2])
+    _, html = lcpa(client, "east-kent", "?year=2016/17")
+    assert "Brand New Sixth Form" in html
