@@ -381,20 +381,45 @@ def region_features(regions: pd.DataFrame, focus: str = "") -> list[dict]:
     return features
 
 
-def area_features(areas: pd.DataFrame) -> list[dict]:
-    """GeoJSON features for small-area cold spots: area_code, area_name, boundary, description."""
-    return [
-        {
+# Small areas are drawn simplified by about 50–90 m (invisible at county zoom) and, when there
+# are many, merged by description, so that the page stays light (issue 5: ≤ 800 KB).
+SMALL_AREA_TOLERANCE = 0.0008
+MAX_SEPARATE_AREAS = 200
+
+
+def area_features(areas: pd.DataFrame, max_separate: int = MAX_SEPARATE_AREAS) -> list[dict]:
+    """GeoJSON features for small-area cold spots from area_code, area_name, boundary (GeoJSON,
+    may be None) and description (the levels and why, in words).
+
+    Up to `max_separate` areas each get their own shape, named in its tooltip. Beyond that the
+    areas with the same description are merged into one shape, whose tooltip says how many
+    small areas it covers (the download lists them by name).
+    """
+    areas = areas.loc[[bool(b) for b in areas["boundary"]]] if len(areas) else areas
+    if len(areas) <= max_separate:
+        return [
+            {
+                "type": "Feature",
+                "geometry": simplify_geometry(row.boundary, SMALL_AREA_TOLERANCE),
+                "properties": {
+                    "name": html.escape(f"{row.area_name} ({row.area_code})"),
+                    "value": html.escape(str(row.description)),
+                },
+            }
+            for row in areas.itertuples(index=False)
+        ]
+    features = []
+    for description, group in areas.groupby("description", sort=True):
+        merged = shapely.union_all([shape(boundary) for boundary in group["boundary"]])
+        features.append({
             "type": "Feature",
-            "geometry": row.boundary,
+            "geometry": simplify_geometry(mapping(merged), SMALL_AREA_TOLERANCE),
             "properties": {
-                "name": html.escape(f"{row.area_name} ({row.area_code})"),
-                "value": html.escape(str(row.description)),
+                "name": f"{len(group)} small areas (listed in the cold-spot download)",
+                "value": html.escape(str(description)),
             },
-        }
-        for row in areas.itertuples(index=False)
-        if row.boundary
-    ]
+        })
+    return features
 
 
 def _region_style(feature: dict) -> dict:

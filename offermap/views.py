@@ -157,16 +157,15 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
     regions, bands = presenters.shaded_regions(inputs.regions, lcpa_table, options.measure)
     features = maps.region_features(regions, focus=options.lcpa)
     focus = [f for f in features if f["properties"]["focus"]] or None
-    cold_features = None
+    cold_features, cold_area_count = None, 0
     if options.cold_areas:
         cold = presenters.cold_area_rows(results, inputs.areas, options.lcpa)
         boundaries = dict(
             Area.objects.filter(code__in=list(cold["area_code"])).values_list("code", "boundary")
         )
-        cold = cold.assign(
-            boundary=[maps.simplify_geometry(boundaries.get(code)) for code in cold["area_code"]]
-        )
+        cold = cold.assign(boundary=[boundaries.get(code) for code in cold["area_code"]])
         cold_features = maps.area_features(cold)
+        cold_area_count = len(cold)
     fmap = maps.build_map(
         features,
         provider_markers,
@@ -176,7 +175,7 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
     )
-    value = (maps.map_parts(fmap), bands, len(cold_features or []))
+    value = (maps.map_parts(fmap), bands, cold_area_count)
     cache.set(key, value, MAP_CACHE_SECONDS)
     return value
 

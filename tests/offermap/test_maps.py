@@ -218,3 +218,32 @@ def test_no_data_regions_are_dashed():
     assert not maps._region_style({"properties": {"colour": "#fff", "no_data": False}})[
         "dashArray"
     ]
+
+
+def _cold_areas(count):
+    return pd.DataFrame({
+        "area_code": [f"E0{i:07d}" for i in range(count)],
+        "area_name": [f"Area <{i}>" for i in range(count)],
+        "boundary": [{"type": "Polygon", "coordinates": [[[i * 0.01, 51.0], [i * 0.01 + 0.01, 51.0],
+                      [i * 0.01 + 0.01, 51.01], [i * 0.01, 51.01], [i * 0.01, 51.0]]]}
+                     for i in range(count)],
+        "description": ["Level 3 (nothing within reach)" if i % 2 else "Level 2 (below)"
+                        for i in range(count)],
+    })
+
+
+def test_few_cold_areas_are_drawn_one_by_one_with_escaped_names():
+    """A handful of cold spots each get a shape named (as text) in its tooltip."""
+    features = maps.area_features(_cold_areas(3))
+    assert len(features) == 3
+    assert features[0]["properties"]["name"] == "Area &lt;0&gt; (E00000000)"
+
+
+def test_many_cold_areas_are_merged_by_description():
+    """Past the limit, areas with the same reason become one shape that says how many it holds."""
+    features = maps.area_features(_cold_areas(10), max_separate=4)
+    assert len(features) == 2
+    names = sorted(f["properties"]["name"] for f in features)
+    assert names == ["5 small areas (listed in the cold-spot download)"] * 2
+    merged = next(f for f in features if "Level 3" in f["properties"]["value"])
+    assert shape(merged["geometry"]).area == pytest.approx(5 * 0.0001, rel=0.05)
