@@ -321,7 +321,16 @@ def group_reach(
 
 
 def _codes(values: pd.Series | np.ndarray, categories) -> np.ndarray:
-    return pd.Index(list(categories)).get_indexer(np.asarray(values))
+    """Position of each value in `categories` (-1 when absent)."""
+    values = np.asarray(values, dtype=object)
+    categories = list(categories)
+    if len(categories) > 8:
+        return pd.Index(categories).get_indexer(values)
+    # A few comparisons beat building a hash index for the handful of levels.
+    codes = np.full(len(values), -1, dtype=np.int64)
+    for position, category in enumerate(categories):
+        codes[values == category] = position
+    return codes
 
 
 def provider_codes(sites: pd.DataFrame) -> np.ndarray:
@@ -741,22 +750,28 @@ def small_sixth_forms(
                "size_source", "offers"]
     school = (sites["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()
               & sites["provider_open"].to_numpy(dtype=bool))
-    school_providers = np.unique(sites["provider_id"].to_numpy()[school])
-    rows = offers[offers["provider_id"].isin(school_providers).to_numpy()]
-    ids = np.asarray(school_providers)
-    learners = rows["learners"].to_numpy(dtype=float)
-    position = np.searchsorted(ids, rows["provider_id"].to_numpy())
+    ids = np.unique(sites["provider_id"].to_numpy()[school])
+    offer_provider = offers["provider_id"].to_numpy()
+    position = np.searchsorted(ids, offer_provider)
+    at_school = (position < len(ids)) & (ids[np.minimum(position, max(len(ids) - 1, 0))]
+                                         == offer_provider) if len(ids) else (
+        np.zeros(len(offers), dtype=bool))
+    position = position[at_school]
+    learners = offers["learners"].to_numpy(dtype=float)[at_school]
     known = ~np.isnan(learners)
     by_courses = np.bincount(position[known], weights=learners[known], minlength=len(ids))
     any_known = np.bincount(position[known], minlength=len(ids)) > 0
     count = np.bincount(position, minlength=len(ids))
     size = np.where(any_known, by_courses, np.nan)
     source = np.where(any_known, "courses", "")
-    if enrolments is not None and len(enrolments) and year is not None:
-        this_year = enrolments[enrolments["academic_year"].to_numpy() == year]
-        headcount = pd.Series(this_year["students_16_18"].to_numpy(dtype=float),
-                              index=this_year["provider_id"].to_numpy())
-        headcount = headcount[~headcount.index.duplicated()].reindex(ids).to_numpy()
+    if enrolments is not None and len(enrolments) and year is not None and len(ids):
+        this_year = enrolments["academic_year"].to_numpy() == year
+        enrolled = enrolments["provider_id"].to_numpy()[this_year]
+        students = enrolments["students_16_18"].to_numpy(dtype=float)[this_year]
+        where = np.searchsorted(ids, enrolled)
+        match = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == enrolled)
+        headcount = np.full(len(ids), np.nan)
+        headcount[where[match]] = students[match]
         has_headcount = ~np.isnan(headcount)
         size = np.where(has_headcount, headcount, size)
         source = np.where(has_headcount, "headcount", source)
@@ -769,16 +784,18 @@ def small_sixth_forms(
         order) else order
     main = first[np.searchsorted(site_provider[first], flagged_ids)] if len(flagged_ids) else (
         first[:0])
-    result = pd.DataFrame({
-        "provider_id": flagged_ids,
-        "provider_name": sites["provider_name"].to_numpy()[main],
-        "provider_urn": sites["provider_urn"].to_numpy()[main],
-        "region_slug": sites["region_slug"].to_numpy()[main],
-        "learners": size[flagged],
-        "size_source": source[flagged],
-        "offers": count[flagged],
+    names = sites["provider_name"].to_numpy()[main]
+    order = np.lexsort((names.astype(str), size[flagged])) if len(main) else main
+    main = main[order]
+    return pd.DataFrame({
+        "provider_id": flagged_ids[order],
+        "provider_name": sites["provider_name"].array.take(main),
+        "provider_urn": sites["provider_urn"].array.take(main),
+        "region_slug": sites["region_slug"].array.take(main),
+        "learners": size[flagged][order],
+        "size_source": source[flagged][order],
+        "offers": count[flagged][order],
     }, columns=columns)
-    return result.sort_values(["learners", "provider_name"], kind="stable").reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -808,29 +825,29 @@ def year_on_year(
     site_region = pd.Index(list(regions["region_slug"])).get_indexer(
         sites["region_slug"].to_numpy())
     counted: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    # Masks on the whole frame, not filtered copies: this runs on every request.
+    site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(offers["site_id"].to_numpy())
+    all_levels = _codes(offers["level"].to_numpy(), levels)
+    all_years = offers["academic_year"].to_numpy()
+    wanted = (site_pos >= 0) & selected(offers, params)
+    is_running = (~offers["withdrawn"].to_numpy(dtype=bool)
+                  & offers["provider_open"].to_numpy(dtype=bool))
+    all_learners = offers["learners"].to_numpy(dtype=float)
     for suffix, year in (("from", year_from), ("to", year_to)):
         offers_n = np.full((n_regions, n_levels), np.nan)
         learners = np.full((n_regions, n_levels), np.nan)
         no_data = np.ones(n_levels, dtype=bool)
         if year is not None:
-            # Masks on the whole frame, not filtered copies: this runs on every request.
-            site_pos = pd.Index(sites["site_id"].to_numpy()).get_indexer(
-                offers["site_id"].to_numpy())
-            running = np.flatnonzero(
-                (offers["academic_year"].to_numpy() == year)
-                & ~offers["withdrawn"].to_numpy(dtype=bool)
-                & offers["provider_open"].to_numpy(dtype=bool) & (site_pos >= 0)
-                & selected(offers, params)
-            )
-            level = _codes(offers["level"].to_numpy()[running], levels)
+            in_year = (all_years == year) & wanted
+            running = np.flatnonzero(in_year & is_running)
+            level = all_levels[running]
             region = site_region[site_pos[running]]
-            known = offers["learners"].to_numpy(dtype=float)[running]
+            known = all_learners[running]
             keep = level >= 0
             level, region, known = level[keep], region[keep], known[keep]
             # No data: nothing recorded at the level in the year, running or not.
-            recorded = np.flatnonzero((offers["academic_year"].to_numpy() == year)
-                                      & (site_pos >= 0) & selected(offers, params))
-            no_data = ~recorded_levels(offers.take(recorded), levels)
+            recorded = all_levels[in_year]
+            no_data = np.bincount(recorded[recorded >= 0], minlength=n_levels) == 0
             in_lcpa = region >= 0
             # Kent is every site in an LCPA: the last row.
             cells = np.concatenate([region[in_lcpa] * n_levels + level[in_lcpa],
