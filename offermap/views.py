@@ -126,10 +126,12 @@ def provider_detail(request, urn: int):
         year["courses"].append(course)
         label = level_labels[course.level]
         year["by_level"][label] = year["by_level"].get(label, 0) + 1
+    enrolments = list(provider.enrolments.order_by("-academic_year"))
     return render(
         request,
         "offermap/provider.html",
-        {"provider": provider, "sites": sites, "years": list(years.values())},
+        {"provider": provider, "sites": sites, "years": list(years.values()),
+         "enrolments": enrolments},
     )
 
 

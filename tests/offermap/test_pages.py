@@ -75,6 +75,17 @@ def test_provider_page_lists_sites_and_offers_by_year(client):
     assert site.area.region.name in html
 
 
+def test_provider_page_shows_16_to_18_students_by_year_with_source(client):
+    """The institution's 16–18 headcount is shown for each year it is recorded, with its source."""
+    from providers.models import Enrolment
+
+    provider = ProviderFactory()
+    Enrolment.objects.create(provider=provider, academic_year="2016/17", students_16_18=1234,
+                             source="DfE 16-18 performance tables 2016/17")
+    html = client.get(reverse("offermap:provider", args=[provider.urn])).content.decode()
+    assert "2016/17: 1,234" in html and "DfE 16-18 performance tables 2016/17" in html
+
+
 def test_provider_page_without_offers_says_no_data_recorded(client):
     """A provider with no course records says no data is recorded, not that it offers nothing."""
     provider = ProviderFactory()
