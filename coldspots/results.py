@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from coldspots import analysis, guarantee
 from coldspots.analysis import Inputs
-from coldspots.params import AnalysisParams
+from coldspots.params import QUALIFICATION_TYPES, AnalysisParams
 from coldspots.travel import METHOD_LABELS
 
 CACHE_SECONDS = 60 * 60
@@ -40,6 +40,9 @@ class Results:
     year_on_year (analysis.year_on_year), send_areas and send_reach (analysis.send_reach).
     travel_method: "estimate" | "matrix" | "mixed"; travel_method_label: a sentence for pages.
     no_data_levels: levels with no offer recorded in the year (after the request's filters).
+    recorded_types / unrecorded_types: qualification types with / without any record in the
+    year (running or not, before the request's filters), in the model's order — for pages to say
+    plainly which kinds of offer the year's data covers.
     """
 
     params: AnalysisParams
@@ -63,6 +66,8 @@ class Results:
     send_areas: pd.DataFrame
     send_reach: pd.DataFrame
     no_data_levels: tuple[str, ...] = field(default=())
+    recorded_types: tuple[str, ...] = field(default=())
+    unrecorded_types: tuple[str, ...] = field(default=())
 
     def report_table(self) -> pd.DataFrame:
         """The LCPA × level table of the coldspots_report command: region_slug, region_name,
@@ -135,6 +140,7 @@ def compute_from_inputs(
     guarantee_areas = guarantee.guarantee_by_area(areas, sites, active, reach, params, records)
     guarantee_regions = guarantee.guarantee_by_region(guarantee_areas, areas, inputs.regions)
     send_areas, send_regions = analysis.send_reach(areas, sites, inputs.regions, reach)
+    present_types = set(records["qualification_type"].unique())
     no_data_levels = tuple(
         level for level, known in zip(
             levels, analysis.recorded_levels(chosen_records, levels), strict=True) if not known
@@ -167,6 +173,8 @@ def compute_from_inputs(
         send_areas=send_areas,
         send_reach=send_regions,
         no_data_levels=no_data_levels,
+        recorded_types=tuple(t for t in QUALIFICATION_TYPES if t in present_types),
+        unrecorded_types=tuple(t for t in QUALIFICATION_TYPES if t not in present_types),
     )
 
 

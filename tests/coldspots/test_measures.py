@@ -103,6 +103,8 @@ def test_level_without_any_record_is_no_data_not_zero(results):
     assert rows["offers"].isna().all() and rows["providers"].isna().all()
     assert not rows["cold"].any()
     assert set(results.no_data_levels) == {"E", "1"}
+    assert results.recorded_types == ("a_level", "t_level", "l2_vocational")
+    assert "apprenticeship_advanced" in results.unrecorded_types
     assert region(results.region_level, "east", "1").no_data
     assert math.isnan(region(results.region_level, "east", "1").cold_share)
 
