@@ -140,8 +140,7 @@ def test_guarantee_for_a_point(county):
 
 
 def test_scenario_on_the_database_writes_nothing(county):
-    """Closing the school in a what-if leaves the near area without A Levels, and the database
-    (and the data version) unchanged."""
+    """A what-if closing the school takes A Levels from the near area and writes nothing."""
     from coldspots.results import run_scenario
     from coldspots.scenarios import CloseSite
     from providers.models import Course

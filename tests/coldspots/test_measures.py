@@ -236,9 +236,9 @@ def test_small_sixth_forms_sum_known_learners():
 
 
 def test_small_sixth_forms_use_the_headcount_where_recorded():
-    """A recorded 16–18 headcount replaces the course sum: provider 2 has 250 students (not
-    small), provider 1 has 25 (small although its courses sum to 40); 2015/16 figures are
-    ignored for 2016/17."""
+    """A recorded 16–18 headcount for the year replaces the sum of course learners."""
+    # Provider 2 has 250 students (not small); provider 1 has 25 (small, though its courses sum
+    # to 40); provider 2's 2015/16 figure is ignored for 2016/17.
     data = county()
     enrolments = pd.DataFrame({"provider_id": [1, 2, 2], "students_16_18": [25.0, 250.0, 10.0],
                                "academic_year": ["2016/17", "2016/17", "2015/16"]})

@@ -39,8 +39,7 @@ def test_closing_a_site_makes_its_area_colder():
 
 
 def test_adding_an_offer_improves_guarantee_coverage():
-    """A Level 2 course at S2 puts B (30 min) in reach of Level 2: east's parts-with-data
-    coverage goes from 120 to all 170 of its cohort."""
+    """A Level 2 course at S2 (30 min from B) lifts east's parts-with-data coverage to 100%."""
     result = run_scenario(county(), PARAMS,
                           [AddOffer(site_id=2, level="2", qualification_type="l2_vocational",
                                     subject="Care")])
@@ -52,8 +51,9 @@ def test_adding_an_offer_improves_guarantee_coverage():
 
 
 def test_changing_travel_time_and_journey_times():
-    """At 45 minutes C reaches S3 (40): one option, so still cold but now by the share rule; a
-    new 20-minute route C→S2 gives it two options, above half of Kent's median (3)."""
+    """A wider travel time or a new journey time changes C's cold-spot rule or lifts it out."""
+    # At 45 minutes C reaches S3 (40): one option, still cold but by the share rule. A new
+    # 20-minute route C→S2 gives it two options, above half of Kent's median (3).
     wider = run_scenario(county(), PARAMS, [ChangeTravelLimit(45)])
     c = wider.scenario.area_level.query("area_code == 'C' and level == '3'").iloc[0]
     assert (c.offers, c.cold_rule) == (1, "below_share_of_median")
