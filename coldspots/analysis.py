@@ -192,6 +192,7 @@ def selected(offers: pd.DataFrame, params: AnalysisParams) -> np.ndarray:
 
 
 def measured_levels(params: AnalysisParams) -> tuple[str, ...]:
+    """The levels a request measures, in order: its `levels` filter, or all four."""
     return tuple(level for level in LEVELS if not params.levels or level in params.levels)
 
 

@@ -31,21 +31,29 @@ from coldspots.params import LEVELS, MINUTES_RANGE, QUALIFICATION_TYPES, Analysi
 
 @dataclass(frozen=True)
 class CloseOffer:
+    """One offer stops running."""
+
     course_id: int
 
 
 @dataclass(frozen=True)
 class CloseSite:
+    """Every offer at a site stops; the site is no longer provision."""
+
     site_id: int
 
 
 @dataclass(frozen=True)
 class CloseProvider:
+    """Every site and offer of a provider closes."""
+
     provider_id: int
 
 
 @dataclass(frozen=True)
 class AddOffer:
+    """A new offer at an existing site, in the analysed year (marked illustrative)."""
+
     site_id: int
     level: str
     qualification_type: str
@@ -60,11 +68,15 @@ class AddOffer:
 
 @dataclass(frozen=True)
 class ChangeTravelLimit:
+    """Analyse with a different travel-time limit."""
+
     minutes: int
 
 
 @dataclass(frozen=True)
 class SetJourneyTime:
+    """A journey time for one area → site pair by the request's mode."""
+
     area_code: str
     site_id: int
     minutes: float

@@ -34,6 +34,7 @@ def data_version() -> str:
 
 
 def connect() -> None:
+    """Connect the data-version bump to every watched model (called from the app's ready())."""
     for model in WATCHED_MODELS:
         uid = f"coldspots-data-version-{model._meta.label_lower}"
         post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")

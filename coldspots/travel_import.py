@@ -34,6 +34,8 @@ class TravelTimeImportError(Exception):
 
 @dataclass
 class ImportSummary:
+    """How many journey times an import created and updated."""
+
     created: int
     updated: int
 
