@@ -196,8 +196,11 @@ def apply_changes(
             next_course_id += 1
         elif isinstance(change, ChangeTravelLimit):
             lo, hi = MINUTES_RANGE
-            if not lo <= change.minutes <= hi:
-                raise ValueError(f"{change}: the travel time must be from {lo} to {hi} minutes.")
+            if not lo <= change.minutes <= hi or change.minutes != int(change.minutes):
+                raise ValueError(
+                    f"{change}: the travel time must be a whole number of minutes from {lo} to "
+                    f"{hi}."
+                )
             params = params.replace(minutes=int(change.minutes))
         elif isinstance(change, SetJourneyTime):
             _require(sites, "site_id", change.site_id, change)

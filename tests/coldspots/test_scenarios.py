@@ -85,6 +85,10 @@ def test_unknown_ids_are_refused_with_a_message():
         apply_changes(county(), PARAMS, [CloseSite(99)])
     with pytest.raises(ValueError, match="no area code"):
         apply_changes(county(), PARAMS, [SetJourneyTime("Z", 1, 5)])
+    with pytest.raises(ValueError, match="whole number of minutes"):
+        apply_changes(county(), PARAMS, [ChangeTravelLimit(45.5)])
+    with pytest.raises(ValueError, match="no course id 999"):
+        apply_changes(county(), PARAMS, [CloseOffer(999)])
 
 
 def test_parse_changes_builds_changes_and_reports_bad_items():
