@@ -80,7 +80,7 @@ def test_closing_an_offer_or_provider_and_the_baseline_is_untouched():
 
 
 def test_unknown_ids_are_refused_with_a_message():
-    """A change naming a site that does not exist raises ValueError naming it."""
+    """Changes naming unknown ids, or fractional minutes, raise ValueError saying what is wrong."""
     with pytest.raises(ValueError, match="no site id 99"):
         apply_changes(county(), PARAMS, [CloseSite(99)])
     with pytest.raises(ValueError, match="no area code"):
