@@ -377,6 +377,13 @@ def synthetic_england(seed: int = 2016, n_areas: int = 33_000, n_sites: int = 6_
     return Inputs(areas, sites, offers, regions, matrix)
 
 
+def pairs_within(inputs: Inputs, params: AnalysisParams) -> int:
+    """How many (area, site) pairs the engine generates: those within the travel time."""
+    from coldspots.analysis import reach_for
+
+    return len(reach_for(inputs, params).origin)
+
+
 def spot_check(inputs: Inputs, params: AnalysisParams, results, sample: int = 60) -> None:
     """Stop unless options, providers and nearest minutes of a random sample of areas equal a
     plain all-sites computation (the England case is too big for the geopandas baseline)."""
@@ -434,6 +441,8 @@ def main() -> None:
     print(f"Kent real data: {len(inputs.areas):,} areas, {len(inputs.sites):,} sites, "
           f"{len(running):,} running offers in {year} ({len(inputs.offers):,} in all years); "
           f"{params.minutes} min by {params.mode}")
+    print(f"  pairs within reach: {pairs_within(inputs, params):,} of "
+          f"{len(inputs.areas) * len(inputs.sites):,} area × site pairs")
     ours = compute_from_inputs(inputs, params)
     theirs = geopandas_measures(inputs, params)
     check_equal(ours, theirs)
@@ -455,6 +464,8 @@ def main() -> None:
     england = synthetic_england()
     print(f"Synthetic England: {len(england.areas):,} areas, {len(england.sites):,} sites, "
           f"{len(england.offers):,} offers (two years); {params.minutes} min by {params.mode}")
+    print(f"  pairs within reach: {pairs_within(england, params):,} of "
+          f"{len(england.areas) * len(england.sites):,} area × site pairs")
     tracemalloc.start()
     england_results = compute_from_inputs(england, params)
     _, peak = tracemalloc.get_traced_memory()
