@@ -45,6 +45,8 @@ class Measure:
     kind: str  # "share", "rate" or "change": how values are written
     # Band labels for fixed edges (one per colour); None = written from the edges.
     labels: tuple[str, ...] | None = None
+    # What a missing value means for this measure.
+    no_data_label: str = "No data recorded"
 
 
 MEASURES = {
@@ -73,6 +75,7 @@ MEASURES = {
         (0.50, 0.75, 0.90, 0.9999),
         "share",
         ("Under 50%", "50% to under 75%", "75% to under 90%", "90% to under 100%", "100%"),
+        "Cannot be confirmed: some parts have no data recorded",
     ),
     "change": Measure(
         "change",
@@ -119,7 +122,7 @@ def format_share(value: float) -> str:
 def format_value(value: float | None, measure: Measure) -> str:
     """The value as words and figures, so that it never depends on colour."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA_LABEL
+        return measure.no_data_label
     if measure.kind == "share":
         return format_share(value)
     if measure.kind == "change":
@@ -171,7 +174,7 @@ def legend_bands(edges: Sequence[float], measure: Measure) -> list[Band]:
             lower = _edge_text(edges[index - 1], measure)
             label = f"{lower} to under {_edge_text(edges[index], measure)}"
         bands.append(Band(colour, label))
-    bands.append(Band(NO_DATA_COLOUR, NO_DATA_LABEL, hatched=True))
+    bands.append(Band(NO_DATA_COLOUR, measure.no_data_label, hatched=True))
     return bands
 
 
@@ -231,14 +234,7 @@ def region_values(
     """
     levels = tuple(levels)
     if measure_key == "guarantee":
-        frame = guarantee_regions
-        return pd.DataFrame(
-            {
-                "region_slug": frame["region_slug"].to_numpy(),
-                "value": frame["covered_share"].astype(float).to_numpy(),
-                "note": "",
-            }
-        )
+        return _guarantee_values(guarantee_regions)
     if measure_key == "change":
         frame = year_on_year.dropna(subset=["offers_from", "offers_to"])
         if levels:
@@ -285,6 +281,32 @@ def region_values(
             "note": notes,
         }
     )
+
+
+GUARANTEE_PARTS = 5
+
+
+def _guarantee_values(guarantee_regions: pd.DataFrame) -> pd.DataFrame:
+    """The share meeting the WHOLE guarantee. Where some parts have no data recorded it cannot
+    be confirmed: the value is missing (never shown as a plain 0%) and the note says how many
+    parts have no data and what share reaches the parts that have data."""
+    frame = guarantee_regions
+    missing = (frame["parts_without_data"] if "parts_without_data" in frame
+               else pd.Series(0, index=frame.index)).fillna(0).astype(int)
+    covered = frame["covered_share"].astype(float)
+    checked = (frame["covered_share_checked_parts"].astype(float)
+               if "covered_share_checked_parts" in frame else covered)
+    notes = [
+        f"{n} of {GUARANTEE_PARTS} parts have no data recorded; "
+        f"{format_share(share) if not math.isnan(share) else 'no share'} reach the parts "
+        "that have data" if n else ""
+        for n, share in zip(missing, checked, strict=True)
+    ]
+    return pd.DataFrame({
+        "region_slug": frame["region_slug"].to_numpy(),
+        "value": covered.where(missing == 0).to_numpy(),
+        "note": notes,
+    })
 
 
 LEVEL_LABELS = {"E": "Entry level", "1": "Level 1", "2": "Level 2", "3": "Level 3"}

@@ -64,9 +64,7 @@ def sites_without_offers(inputs: Inputs, year: str, lcpa: str = "") -> int:
 class Headline:
     total_offers: int
     by_level: list[dict]  # {label, offers (int or None = no data recorded)}
-    guarantee_text: str
-    guarantee_weakest: str
-    guarantee_no_data: str  # components not checked because none is recorded, in words
+    guarantee: dict  # see guarantee_summary
     cold_areas: int
     areas: int
     cold_levels_text: str
@@ -86,30 +84,44 @@ def headline(
         }
         for level in levels
     ]
-    slug = lcpa or KENT
-    guarantee = results.guarantee_regions.loc[results.guarantee_regions["region_slug"] == slug]
-    share = float(guarantee["covered_share"].iloc[0]) if len(guarantee) else math.nan
-    weakest = str(guarantee["weakest_component"].iloc[0]) if len(guarantee) else ""
-    no_data = ""
-    if len(guarantee) and "no_data_components" in guarantee:
-        no_data = ", ".join(
-            COMPONENT_LABELS.get(name, name)
-            for name in str(guarantee["no_data_components"].iloc[0] or "").split(",") if name
-        )
     area_level = results.area_level
     in_view = (area_level["region_slug"] == lcpa) if lcpa else area_level["in_kent"].astype(bool)
     per_area = area_level.loc[in_view].groupby("area_code")["cold"].any()
     return Headline(
         total_offers=len(offers),
         by_level=by_level,
-        guarantee_text=maps.NO_DATA_LABEL if math.isnan(share) else maps.format_share(share),
-        guarantee_weakest=COMPONENT_LABELS.get(weakest, ""),
-        guarantee_no_data=no_data,
+        guarantee=guarantee_summary(results.guarantee_regions, lcpa or KENT),
         cold_areas=int(per_area.sum()),
         areas=len(per_area),
         cold_levels_text=_levels_text(levels),
         place=place,
     )
+
+
+def guarantee_summary(guarantee_regions: pd.DataFrame, slug: str) -> dict:
+    """The guarantee for an LCPA (or "kent"), led by the share meeting the WHOLE guarantee.
+
+    covered: that share as text; parts_without_data: how many of the five parts have no data
+    recorded (then the guarantee cannot be confirmed anywhere), no_data: those parts in words;
+    checked: the secondary share reaching every part that has data; weakest: the part reached by
+    the smallest share.
+    """
+    rows = guarantee_regions.loc[guarantee_regions["region_slug"] == slug]
+    if rows.empty:
+        return {"covered": maps.NO_DATA_LABEL, "checked": "", "parts_without_data": 0,
+                "no_data": "", "weakest": "", "parts": maps.GUARANTEE_PARTS}
+    row = rows.iloc[0]
+    checked = row.get("covered_share_checked_parts", row["covered_share"])
+    no_data = [name for name in str(row.get("no_data_components", "") or "").split(",") if name]
+    missing = row.get("parts_without_data")
+    return {
+        "covered": _share_text(row["covered_share"]),
+        "checked": _share_text(checked),
+        "parts_without_data": len(no_data) if _is_missing(missing) else int(missing),
+        "no_data": ", ".join(COMPONENT_LABELS.get(name, name) for name in no_data),
+        "weakest": COMPONENT_LABELS.get(str(row["weakest_component"]), ""),
+        "parts": maps.GUARANTEE_PARTS,
+    }
 
 
 def _levels_text(levels: tuple[str, ...]) -> str:
@@ -453,26 +465,22 @@ def sites_in_region(inputs: Inputs, offers: pd.DataFrame, slug: str) -> pd.DataF
 
 
 def guarantee_components(results, slug: str) -> dict:
-    """The LCPA's guarantee coverage and each component's share, beside Kent's."""
+    """The LCPA's guarantee (see guarantee_summary) beside Kent's, and each part's share."""
     frame = results.guarantee_regions.set_index("region_slug")
-    if slug not in frame.index:
-        return {"covered": maps.NO_DATA_LABEL, "kent_covered": "", "weakest": "", "components": []}
-    here = frame.loc[slug]
-    kent = frame.loc[KENT] if KENT in frame.index else None
+    summary = guarantee_summary(results.guarantee_regions, slug)
+    kent = guarantee_summary(results.guarantee_regions, KENT)
+    here = frame.loc[slug] if slug in frame.index else None
+    kent_row = frame.loc[KENT] if KENT in frame.index else None
     components = [
         {
             "label": label,
-            "share": _share_text(here.get(f"{name}_share")),
-            "kent_share": _share_text(kent.get(f"{name}_share")) if kent is not None else "",
+            "share": _share_text(here.get(f"{name}_share")) if here is not None else "",
+            "kent_share": _share_text(kent_row.get(f"{name}_share"))
+            if kent_row is not None else "",
         }
         for name, label in COMPONENT_LABELS.items()
     ]
-    return {
-        "covered": _share_text(here["covered_share"]),
-        "kent_covered": _share_text(kent["covered_share"]) if kent is not None else "",
-        "weakest": COMPONENT_LABELS.get(str(here["weakest_component"]), ""),
-        "components": components,
-    }
+    return {**summary, "kent": kent, "components": components}
 
 
 def duplication_in_region(results, slug: str) -> list[dict]:

@@ -19,7 +19,7 @@ from areas.models import Area, CohortFigure, Postcode
 from areas.validators import POSTCODE_RE, normalise_postcode
 from coldspots import analysis
 from coldspots.analysis import KENT
-from coldspots.guarantee import MET, NO_DATA, NOT_MET
+from coldspots.guarantee import CANNOT_CONFIRM, COMPONENT_LABELS, MET, NO_DATA, NOT_MET
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
 from coldspots.results import compute, guarantee_for_point, load_inputs
@@ -513,7 +513,8 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
 @require_GET
 def guarantee_check(request):
     params, errors = AnalysisParams.from_query(request.GET)
-    years = load_inputs().years()
+    inputs = load_inputs()
+    years = inputs.years()
     # Control characters (e.g. NUL) can never be in a postcode and must not be echoed back.
     raw = "".join(ch for ch in request.GET.get("postcode", "") if ch.isprintable()).strip()
     checked = "postcode" in request.GET
@@ -524,10 +525,19 @@ def guarantee_check(request):
         for component in outcome["components"]:
             for option in component["options"]:
                 option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])
+    no_data_labels = ", ".join(
+        COMPONENT_LABELS[name] for name in (outcome or {}).get("no_data_components", [])
+    )
     context = {
         "params": params,
         "errors": errors,
         "checked": checked,
+        # The form shows the year the result is for: the one asked for, or the default.
+        "year_used": outcome["year"] if outcome else (
+            params.year or analysis.default_year(inputs.offers)
+        ),
+        "no_data_labels": no_data_labels,
+        "verdicts": {"met": MET, "not_met": NOT_MET, "cannot_confirm": CANNOT_CONFIRM},
         "postcode": raw[:20],
         "normalised": normalised,
         "postcode_error": postcode_error,

@@ -179,3 +179,38 @@ def test_lcpa_page_is_cached_and_follows_the_data(client, kent):
     make_provider("Brand New Sixth Form", kent.areas[2])
     _, html = lcpa(client, "east-kent", "?year=2016/17")
     assert "Brand New Sixth Form" in html
+
+
+def test_guarantee_verdict_cannot_be_confirmed_when_parts_have_no_data(client, postcodes):
+    """With no T Level or apprenticeship recorded the verdict is 'cannot be confirmed', not met."""
+    html = check(client, "postcode=CT1+1QU&year=2016/17")
+    assert "CT1 1QU: the guarantee cannot be confirmed" in html
+    assert "the guarantee is met" not in html
+    assert "parts have no data recorded in 2016/17" in html
+    assert "T Levels" in html and "Apprenticeships" in html
+
+
+def test_guarantee_form_shows_the_year_the_result_is_for(client, postcodes, kent):
+    """The year select shows the year actually used, not simply the latest year held."""
+    from providers.models import Course, RecordLabel
+    from tests.factories import CourseFactory
+
+    school = kent.providers[1]
+    CourseFactory(provider=school, site=school.sites.first(), academic_year="2024/25",
+                  level="E", qualification_type=Course.QualificationType.SEND_POST16,
+                  record_label=RecordLabel.DERIVED)
+    for query in ("", "postcode=CT1+1QU"):
+        html = check(client, query)
+        assert '<option value="2016/17" selected>' in html, query
+        assert '<option value="2024/25" selected>' not in html
+    html = check(client, "postcode=CT1+1QU&year=2015/16")
+    assert '<option value="2015/16" selected>' in html
+    assert "Offers in 2015/16" in html
+
+
+def test_lcpa_guarantee_is_led_by_the_whole_guarantee(client, kent):
+    """The profile leads with the whole-guarantee share and says why it cannot be confirmed."""
+    _, html = lcpa(client, "east-kent", "?year=2016/17")
+    assert "Cannot be confirmed:" in html
+    assert "parts have no data recorded" in html
+    assert "Parts with data only" in html

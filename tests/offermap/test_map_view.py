@@ -320,3 +320,15 @@ def test_no_query_makes_a_server_error(client, kent, query, htmx):
     headers = HX if htmx else {}
     response = client.get(MAP, query, **headers)
     assert response.status_code == 200
+
+
+def test_headline_leads_with_the_whole_guarantee_and_says_why_unconfirmed(client, kent):
+    """The guarantee figure is the whole guarantee; missing parts are named, the parts-with-data
+    share is secondary; the LCPA table says 'cannot be confirmed' rather than 0%."""
+    _, html = page(client, "year=2016/17")
+    headline = html.split('class="app-headline"')[1].split("Map: LCPAs")[0]
+    assert "confirmed to reach the whole Young Person’s Guarantee" in headline
+    assert "Cannot be confirmed:</strong> 2 of 5 parts have no data recorded" in headline
+    assert "Parts with data only:" in headline
+    table = html.split('id="lcpa-table-heading"')[1].split("</table>")[0]
+    assert "Cannot be confirmed" in table and "reach the parts that have data" in table

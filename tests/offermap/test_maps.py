@@ -49,7 +49,7 @@ def test_quintile_bands_with_one_distinct_value_still_label_it():
 )
 def test_shares_near_the_ends_keep_a_decimal(value, text):
     """A share that is nearly 0 or nearly 100 is not rounded to look like 0% or 100%."""
-    assert maps.format_value(value, maps.MEASURES["guarantee"]) == text
+    assert maps.format_value(value, maps.MEASURES["cold_share"]) == text
 
 
 def test_change_is_written_with_its_sign():
@@ -105,6 +105,26 @@ def test_guarantee_is_the_covered_share():
     )
     values = maps.region_values("guarantee", pd.DataFrame(), guarantee, pd.DataFrame())
     assert values.set_index("region_slug")["value"].to_dict() == {"a": 0.8, "kent": 0.9}
+
+
+def test_guarantee_with_parts_without_data_cannot_be_confirmed():
+    """Where parts have no data the whole-guarantee share is not shown as 0% but as 'cannot be
+    confirmed', with how many parts lack data and the share reaching the parts with data."""
+    guarantee = pd.DataFrame({
+        "region_slug": ["a", "b"], "cohort": [1.0, 1.0], "covered_share": [0.0, 0.85],
+        "covered_share_checked_parts": [0.97, 0.85], "parts_without_data": [3, 0],
+        "weakest_component": ["", "a_level"],
+    })
+    values = maps.region_values("guarantee", pd.DataFrame(), guarantee, pd.DataFrame())
+    by_slug = values.set_index("region_slug")
+    assert math.isnan(by_slug.loc["a", "value"])
+    assert by_slug.loc["a", "note"] == (
+        "3 of 5 parts have no data recorded; 97% reach the parts that have data"
+    )
+    assert by_slug.loc["b", "value"] == pytest.approx(0.85) and by_slug.loc["b", "note"] == ""
+    frame, bands = maps.shade(values["value"], maps.MEASURES["guarantee"])
+    assert frame["value_text"].iloc[0].startswith("Cannot be confirmed")
+    assert bands[-1].label.startswith("Cannot be confirmed")
 
 
 def test_change_is_the_change_in_offers_at_the_selected_levels():
