@@ -350,3 +350,20 @@ def test_no_offers_at_all_is_no_data_everywhere():
     assert set(results.guarantee_areas["verdict"]) == {"cannot_confirm"}
     assert results.region_level["cold_share"].isna().all()
     assert results.duplication.empty and results.small_sixth_forms.empty
+
+
+def test_standalone_choice_functions_agree_with_the_combined_pass(results):
+    """choice_by_level and choice_by_type on their own give what compute's shared pass gives."""
+    from coldspots import analysis
+
+    data = county()
+    sites = data.sites.sort_values("site_id").reset_index(drop=True)
+    areas = data.areas.sort_values("area_code").reset_index(drop=True)
+    offers = analysis.active_offers(data.offers, sites, "2016/17")
+    reach = analysis.reach_for(analysis.Inputs(areas, sites, data.offers, data.regions,
+                                               data.matrix), PARAMS)
+    by_level = analysis.choice_by_level(areas, sites, offers, reach)
+    by_type = analysis.choice_by_type(areas, sites, offers, reach)
+    columns = ["area_code", "level", "offers", "providers", "nearest_minutes", "no_data"]
+    pd.testing.assert_frame_equal(by_level[columns], results.area_level[columns])
+    pd.testing.assert_frame_equal(by_type, results.area_type)
