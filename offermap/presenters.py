@@ -200,7 +200,7 @@ LCPA_SORT_COLUMNS = {
     "guarantee": ["guarantee", "region_name"],
     "change": ["change", "region_name"],
 }
-MEASURE_COLUMNS = ("cold_share", "options_per_1000", "guarantee", "change")
+MEASURE_COLUMNS = ("cold_share", "options_per_1000", "guarantee", "guarantee_checked", "change")
 
 
 def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:

@@ -94,6 +94,7 @@ def test_each_measure_shades_the_map_with_its_legend(client, kent):
     for key, title in [("cold_share", "living in a cold spot"),
                        ("options_per_1000", "per 1,000"),
                        ("guarantee", "Young Person’s Guarantee"),
+                       ("guarantee_checked", "so this is not the whole guarantee"),
                        ("change", "since the previous year")]:
         _, html = page(client, f"year=2016/17&measure={key}")
         assert title in html, key

@@ -125,6 +125,10 @@ def test_guarantee_with_parts_without_data_cannot_be_confirmed():
     frame, bands = maps.shade(values["value"], maps.MEASURES["guarantee"])
     assert frame["value_text"].iloc[0].startswith("Cannot be confirmed")
     assert bands[-1].label.startswith("Cannot be confirmed")
+    checked = maps.region_values("guarantee_checked", pd.DataFrame(), guarantee, pd.DataFrame())
+    checked = checked.set_index("region_slug")
+    assert checked.loc["a", "value"] == pytest.approx(0.97)
+    assert checked.loc["a", "note"] == "leaves out 3 of 5 parts with no data"
 
 
 def test_change_is_the_change_in_offers_at_the_selected_levels():
