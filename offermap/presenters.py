@@ -542,3 +542,14 @@ def cold_area_table(results, areas: pd.DataFrame, lcpa: str = "") -> pd.DataFram
         "cohort_16_17_estimate": cold["cohort"].astype(float).round(1).to_numpy(),
     })
     return table.sort_values(["lcpa", "area_name", "level"], kind="stable").reset_index(drop=True)
+
+
+def recorded_types_text(results) -> dict[str, str]:
+    """Which kinds of offer have records in the year used, and which have none, in words."""
+    recorded = getattr(results, "recorded_types", ())
+    unrecorded = getattr(results, "unrecorded_types", ())
+    return {
+        "recorded": ", ".join(TYPE_LABELS.get(t, t) for t in recorded),
+        "unrecorded": ", ".join(TYPE_LABELS.get(t, t) for t in unrecorded),
+    }
+

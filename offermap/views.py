@@ -232,6 +232,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         notices.append(
             f"No course data is recorded for {results.year}. Years with data: {available}."
         )
+    records_text = presenters.recorded_types_text(results)
     for level in results.no_data_levels:
         notices.append(
             f"No {LEVEL_LABELS[level]} offer is recorded in {results.year} for these filters: "
@@ -252,6 +253,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
             for name, message in errors.items()
         ],
         "notices": notices,
+        "records_text": records_text,
         "place": place,
         "measure": measure,
         "measures": maps.MEASURES.values(),

@@ -333,3 +333,12 @@ def test_headline_leads_with_the_whole_guarantee_and_says_why_unconfirmed(client
     assert "Parts with data only:" in headline
     table = html.split('id="lcpa-table-heading"')[1].split("</table>")[0]
     assert "Cannot be confirmed" in table and "reach the parts that have data" in table
+
+
+def test_page_says_which_kinds_of_offer_have_no_records(client, kent):
+    """The page names the kinds of offer with no record in the year (no data, not no provision)."""
+    _, html = page(client, "year=2016/17")
+    section = html.split("Which kinds of offer have records in 2016/17")[1].split("</details>")[0]
+    held, missing = section.split("No data recorded")
+    assert "A Level" in held and "Tech level" in held
+    assert "T Level" in missing and "Intermediate apprenticeship" in missing
