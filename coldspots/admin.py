@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from coldspots.models import BoardAction
+from coldspots.models import BoardAction, TravelTime
 
 
 @admin.register(BoardAction)
@@ -17,3 +17,14 @@ class BoardActionAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(TravelTime)
+class TravelTimeAdmin(admin.ModelAdmin):
+    """Imported journey times; they come in by `manage.py import_travel_times`, not by hand."""
+
+    list_display = ["area", "site", "mode", "minutes", "source", "imported_at"]
+    list_filter = ["mode", "source"]
+    list_select_related = ["area", "site", "site__provider"]
+    search_fields = ["area__code", "area__name", "site__name", "site__provider__name"]
+    raw_id_fields = ["area", "site"]

@@ -6,15 +6,22 @@ from django.urls import reverse
 from shapely.geometry import shape
 
 from areas.models import Area, Region
-from coldspots.models import BoardAction
+from coldspots.models import BoardAction, TravelTime
 from providers.models import Course, Provider
-from tests.factories import AreaFactory, CohortFigureFactory, CourseFactory, RegionFactory
+from tests.factories import (
+    AreaFactory,
+    CohortFigureFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    RegionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_MODELS = [
     "areas.region", "areas.district", "areas.area", "areas.cohortfigure", "areas.postcode",
-    "providers.provider", "providers.site", "providers.course", "coldspots.boardaction",
+    "providers.provider", "providers.site", "providers.course", "providers.enrolment",
+    "coldspots.boardaction", "coldspots.traveltime",
 ]
 
 
@@ -36,6 +43,10 @@ def test_every_admin_list_add_and_change_page_renders(client, officer, model):
     course = CourseFactory()
     CohortFigureFactory(area=course.site.area)
     BoardAction.objects.create(remit="level_3", region=course.site.area.region, note="Thin")
+    EnrolmentFactory(provider=course.provider)
+    TravelTime.objects.create(
+        area=course.site.area, site=course.site, mode="pt", minutes=12, source="test"
+    )
     app, name = model.split(".")
     assert client.get(reverse(f"admin:{app}_{name}_changelist")).status_code == 200
     assert client.get(reverse(f"admin:{app}_{name}_add")).status_code == 200
