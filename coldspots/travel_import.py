@@ -48,81 +48,103 @@ def import_travel_times(path: str | Path, source: str = "") -> ImportSummary:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
         raise TravelTimeImportError([f"{name}: cannot open the file ({error.strerror})."]) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        reader.fieldnames = header
-        missing = [column for column in REQUIRED if column not in header]
-        if "site_id" not in header and "urn" not in header:
-            missing.append("site_id or urn")
-        if missing:
-            raise TravelTimeImportError(
-                [f"{name}, line 1: missing column(s): {', '.join(missing)}."]
-            )
-        areas = dict(Area.objects.values_list("code", "id"))
-        sites = set(Site.objects.values_list("id", flat=True))
-        main_site: dict[int, int] = {}
-        for site_id, urn in Site.objects.filter(provider__urn__isnull=False).order_by(
-            "-is_main", "id"
-        ).values_list("id", "provider__urn"):
-            main_site.setdefault(urn, site_id)
-        modes = set(TravelMode.values)
-        problems: list[str] = []
-        rows: dict[tuple[int, int, str], float] = {}
-        seen_line: dict[tuple[int, int, str], int] = {}
-        for row in reader:
-            line = reader.line_num
-            where = f"{name}, line {line}"
-            bad = len(problems)
-            code = (row.get("area_code") or "").strip()
-            area_id = areas.get(code)
-            if not code:
-                problems.append(f"{where}, field area_code: empty.")
-            elif area_id is None:
-                problems.append(f"{where}, field area_code: no small area {code!r}.")
-            site_id = None
-            raw_site = (row.get("site_id") or "").strip()
-            raw_urn = (row.get("urn") or "").strip()
-            if raw_site:
-                if not raw_site.isdigit() or int(raw_site) not in sites:
-                    problems.append(f"{where}, field site_id: no site {raw_site!r}.")
-                else:
-                    site_id = int(raw_site)
-            elif raw_urn:
-                if not raw_urn.isdigit() or int(raw_urn) not in main_site:
-                    problems.append(f"{where}, field urn: no provider site with URN {raw_urn!r}.")
-                else:
-                    site_id = main_site[int(raw_urn)]
+    try:
+        with handle:
+            rows = _read_rows(handle, name)
+    except UnicodeDecodeError as error:
+        raise TravelTimeImportError([
+            f"{name}: not UTF-8 text (byte {error.object[error.start]:#04x}); save it as UTF-8."
+        ]) from None
+    except csv.Error as error:
+        raise TravelTimeImportError([f"{name}: not a readable CSV file ({error})."]) from None
+    return _write(rows, source or name)
+
+
+def _read_rows(handle, name: str) -> dict[tuple[int, int, str], float]:
+    """Every row checked; the journey times by (area id, site id, mode), or TravelTimeImportError
+    listing every problem."""
+    reader = csv.DictReader(handle)
+    if reader.fieldnames is None:
+        raise TravelTimeImportError([f"{name}: the file is empty (no header line)."])
+    header = [h.strip() for h in reader.fieldnames]
+    reader.fieldnames = header
+    missing = [column for column in REQUIRED if column not in header]
+    if "site_id" not in header and "urn" not in header:
+        missing.append("site_id or urn")
+    if missing:
+        raise TravelTimeImportError(
+            [f"{name}, line 1: missing column(s): {', '.join(missing)}."]
+        )
+    areas = dict(Area.objects.values_list("code", "id"))
+    sites = set(Site.objects.values_list("id", flat=True))
+    main_site: dict[int, int] = {}
+    for site_id, urn in Site.objects.filter(provider__urn__isnull=False).order_by(
+        "-is_main", "id"
+    ).values_list("id", "provider__urn"):
+        main_site.setdefault(urn, site_id)
+    modes = set(TravelMode.values)
+    problems: list[str] = []
+    rows: dict[tuple[int, int, str], float] = {}
+    seen_line: dict[tuple[int, int, str], int] = {}
+    for row in reader:
+        line = reader.line_num
+        where = f"{name}, line {line}"
+        bad = len(problems)
+        code = (row.get("area_code") or "").strip()
+        area_id = areas.get(code)
+        if not code:
+            problems.append(f"{where}, field area_code: empty.")
+        elif area_id is None:
+            problems.append(f"{where}, field area_code: no small area {code!r}.")
+        site_id = None
+        raw_site = (row.get("site_id") or "").strip()
+        raw_urn = (row.get("urn") or "").strip()
+        if raw_site:
+            if _whole_number(raw_site) not in sites:
+                problems.append(f"{where}, field site_id: no site {raw_site!r}.")
             else:
-                problems.append(f"{where}, field site_id: give a site_id or a urn.")
-            mode = (row.get("mode") or "").strip().lower()
-            if mode not in modes:
+                site_id = int(raw_site)
+        elif raw_urn:
+            site_id = main_site.get(_whole_number(raw_urn))
+            if site_id is None:
+                problems.append(f"{where}, field urn: no provider site with URN {raw_urn!r}.")
+        else:
+            problems.append(f"{where}, field site_id: give a site_id or a urn.")
+        mode = (row.get("mode") or "").strip().lower()
+        if mode not in modes:
+            problems.append(
+                f"{where}, field mode: {mode!r} is not one of {', '.join(sorted(modes))}."
+            )
+        raw_minutes = (row.get("minutes") or "").strip()
+        try:
+            minutes = float(raw_minutes)
+            if not math.isfinite(minutes) or not 0 <= minutes <= MAX_MINUTES:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                f"{where}, field minutes: {raw_minutes!r} is not a number of minutes "
+                f"from 0 to {MAX_MINUTES}."
+            )
+            minutes = None
+        if len(problems) == bad:
+            key = (area_id, site_id, mode)
+            if key in rows:
                 problems.append(
-                    f"{where}, field mode: {mode!r} is not one of {', '.join(sorted(modes))}."
+                    f"{where}, field minutes: repeats the pair on line {seen_line[key]}."
                 )
-            raw_minutes = (row.get("minutes") or "").strip()
-            try:
-                minutes = float(raw_minutes)
-                if not math.isfinite(minutes) or not 0 <= minutes <= MAX_MINUTES:
-                    raise ValueError
-            except ValueError:
-                problems.append(
-                    f"{where}, field minutes: {raw_minutes!r} is not a number of minutes "
-                    f"from 0 to {MAX_MINUTES}."
-                )
-                minutes = None
-            if len(problems) == bad:
-                key = (area_id, site_id, mode)
-                if key in rows:
-                    problems.append(
-                        f"{where}, field minutes: repeats the pair on line {seen_line[key]}."
-                    )
-                else:
-                    rows[key] = minutes
-                    seen_line[key] = line
+            else:
+                rows[key] = minutes
+                seen_line[key] = line
+    if not problems and not rows:
+        problems.append(f"{name}: no journey times below the header line.")
     if problems:
         raise TravelTimeImportError(problems)
-    return _write(rows, source or name)
+    return rows
+
+
+def _whole_number(text: str) -> int | None:
+    """The integer an id or URN column holds, or None ("12a", "²", "1.5" are not ids)."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _write(rows: dict[tuple[int, int, str], float], source: str) -> ImportSummary:

@@ -9,6 +9,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import mapping, shape
 
+from areas.importers.validation import ImportFileError, RowProblem, file_problem
+
 COORDINATE_DECIMALS = 5  # about 1 m on the ground
 
 _to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
@@ -61,9 +63,23 @@ def union_of(geometries, tolerance_degrees: float = 0.0003):
 
 
 def read_feature_collection(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    return data.get("features", [])
+    """The features of a GeoJSON FeatureCollection; ImportFileError naming the file when it
+    cannot be read, is not UTF-8 JSON or is not a FeatureCollection."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportFileError([file_problem(path, error)]) from None
+    except json.JSONDecodeError as error:
+        raise ImportFileError([RowProblem(
+            Path(path).name, error.lineno, "", f"not valid JSON ({error.msg}, column {error.colno})"
+        )]) from None
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ImportFileError([RowProblem(
+            Path(path).name, None, "", "not a GeoJSON FeatureCollection (no list of features)"
+        )])
+    return features
 
 
 def write_feature_collection(path: Path, features: list[dict]) -> None:

@@ -43,6 +43,8 @@ class RowProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}, {self.unit} {self.line}" if self.line is not None else self.file
+        if not self.field:  # a problem with the whole file (unreadable, empty, not UTF-8)
+            return f"{where}: {self.message}"
         return f"{where}, field {self.field!r}: {self.message}"
 
 
@@ -206,11 +208,28 @@ def read_csv_checked(
 ) -> tuple[pd.DataFrame, FrameCheck]:
     """Read a CSV as text with its line numbers; check that every named column is there."""
     path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], **kwargs)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], **kwargs)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise ImportFileError([file_problem(path, error)]) from None
     frame["_line"] = range(CSV_FIRST_DATA_LINE, CSV_FIRST_DATA_LINE + len(frame))
     check = FrameCheck(frame, path)
     check.require_columns(columns)
     return frame, check
+
+
+def file_problem(path: Path, error: Exception) -> RowProblem:
+    """A problem with a whole file that could not be read, in words an officer can act on."""
+    if isinstance(error, UnicodeDecodeError):
+        # pandas reads in chunks, so the error's position is not a line: name the byte only.
+        message = f"not UTF-8 text (byte {error.object[error.start]:#04x}); save it as UTF-8"
+    elif isinstance(error, pd.errors.EmptyDataError):
+        message = "the file is empty (no header line)"
+    elif isinstance(error, OSError):
+        message = f"cannot open the file ({error.strerror or error})"
+    else:
+        message = f"not a readable file of this kind ({error})"
+    return RowProblem(Path(path).name, None, "", message)
 
 
 def raise_if_problems(*checks: FrameCheck) -> None:

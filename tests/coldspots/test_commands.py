@@ -1,5 +1,7 @@
 """The coldspots_report and import_travel_times commands, including bad input."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -101,3 +103,34 @@ def test_import_travel_times_missing_columns_and_file(tmp_path):
         call_command("import_travel_times", str(path))
     with pytest.raises(CommandError, match="cannot open"):
         call_command("import_travel_times", str(tmp_path / "absent.csv"))
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty"),
+    (b"area_code,site_id,mode,minutes\n", "no journey times below the header"),
+    (b"area_code,site_id,mode,minutes\nE01000001,SITE,pt,12\xe9\n", "not UTF-8 text (byte 0xe9)"),
+    ("area_code,site_id,mode,minutes\nE01000001,²,pt,12\n".encode(), "line 2, field site_id"),
+    ("area_code,urn,mode,minutes\nE01000001,١٢,pt,12\n".encode(), "line 2, field urn"),
+])
+def test_import_travel_times_unreadable_or_empty_files_are_refused(data, tmp_path, content,
+                                                                    message):
+    """An empty, header-only or non-UTF-8 file, or an id that only looks numeric, gives a clear
+    command error (not a traceback or a silent 'imported 0') and writes nothing."""
+    path = tmp_path / "times.csv"
+    path.write_bytes(content.replace(b"SITE", str(data["site"].id).encode()))
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_travel_times", str(path))
+    assert TravelTime.objects.count() == 0
+
+
+def test_report_writes_nothing_to_the_database(data, tmp_path):
+    """The report only reads: every table's row count is the same after it runs."""
+    from django.apps import apps
+
+    def counts():
+        return {model: model.objects.count() for model in apps.get_models()
+                if model._meta.app_label in {"areas", "providers", "coldspots"}}
+
+    before = counts()
+    call_command("coldspots_report", "--csv", str(tmp_path / "r.csv"))
+    assert counts() == before

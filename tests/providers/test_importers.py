@@ -483,3 +483,24 @@ def test_other_academic_offers_are_level_3_only():
     course.level = "2"
     with pytest.raises(ValidationError, match="Level 3"):
         course.full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("areas.csv", b"code,name\nE01023994,Caf\xe9\n", "not UTF-8 text"),
+    ("courses.csv", b"", "the file is empty"),
+    ("regions.geojson", b'{"type": "FeatureCollection", "features": [', "not valid JSON"),
+    ("districts.geojson", b"[1, 2]", "not a GeoJSON FeatureCollection"),
+])
+def test_an_unreadable_fixture_file_is_named_and_nothing_loads(built, tmp_path, name, content,
+                                                               message):
+    """A file that is not UTF-8, empty or not GeoJSON stops load_kent with a command error
+    naming the file, not a traceback, and nothing is loaded."""
+    folder = tmp_path / "fixture"
+    shutil.copytree(built[0], folder)
+    (folder / name).write_bytes(content)
+    with pytest.raises(CommandError) as error:
+        call_command("load_kent", fixtures=folder, stdout=StringIO())
+    assert f"{name}" in str(error.value)
+    assert message in str(error.value)
+    assert _all_counts() == [0] * 9
