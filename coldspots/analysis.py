@@ -403,38 +403,15 @@ def _cells_frame(
     return pd.DataFrame(columns)
 
 
-def choice_by_type(
-    areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
-    levels: tuple[str, ...] = LEVELS,
-) -> pd.DataFrame:
-    """Choice within reach for every area × level × qualification type recorded at that level.
-
-    Same columns as `choice_by_level` plus qualification_type; only (level, type) combinations
-    with at least one offer are listed (so no_data is always False here).
-    """
-    offers = offers[offers["level"].isin(levels)]
-    level_code = _codes(offers["level"], levels)
-    type_code, types = pd.factorize(offers["qualification_type"].to_numpy(), sort=True)
-    uniques, combo_code = np.unique(level_code * max(len(types), 1) + type_code,
-                                    return_inverse=True)
-    combos = pd.DataFrame({
-        "level": [levels[u // max(len(types), 1)] for u in uniques],
-        "qualification_type": [types[u % max(len(types), 1)] for u in uniques],
-    })
-    key_code = pd.factorize(offers["offer_key"].to_numpy())[0]
-    stats = group_reach(
-        reach, offers["site_pos"].to_numpy().astype(np.int64), combo_code, key_code,
-        len(combos), provider_codes(sites),
-    )
-    return _cells_frame(areas, sites, stats, combos, np.ones(len(combos), dtype=bool))
-
-
 def choice_by_level_and_type(
     areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
     levels: tuple[str, ...] = LEVELS, records: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """`choice_by_level` and `choice_by_type` together, sharing the work (what compute uses).
+    """Choice within reach per area × level (`choice_by_level`'s frame) and per area × level ×
+    qualification type, sharing the work (what compute uses).
 
+    The second frame has the same columns plus qualification_type; only (level, type)
+    combinations with at least one offer are listed (so its no_data is always False).
     The per-type pass gives each level's options (the sum over types, since an offer key starts
     with its type) and nearest minutes (the least over types); only distinct providers need a
     pass of their own at level granularity.
@@ -814,7 +791,8 @@ def year_on_year(
     "kent" is every site in an LCPA. Columns: region_slug, region_name, level, year_from,
     year_to, offers_from, offers_to, offers_change, learners_from, learners_to, learners_change,
     no_data_from, no_data_to (no offer at that level recorded in that year anywhere: the counts
-    are then NaN, not 0). learners_* are sums of known learners (NaN when none is known).
+    are then NaN, not 0). learners_* are sums of known learners: 0 where the region has no
+    offer at the level that year, NaN where it has offers but none with known learners.
     """
     levels = measured_levels(params)
     columns = ["region_slug", "region_name", "level", "year_from", "year_to", "offers_from",
@@ -861,7 +839,9 @@ def year_on_year(
             learners = np.bincount(cells[has], weights=values[has], minlength=size).astype(
                 float).reshape(n_regions, n_levels)
             any_known = np.bincount(cells[has], minlength=size).reshape(n_regions, n_levels) > 0
-            learners[~any_known] = np.nan
+            # Unknown only where there are offers whose learners are all unknown: a region with
+            # no offer at the level has no learners (0), so a course starting there is a change.
+            learners[~any_known & (offers_n > 0)] = np.nan
             offers_n[:, no_data] = np.nan
             learners[:, no_data] = np.nan
         counted[suffix] = (offers_n, learners, no_data)

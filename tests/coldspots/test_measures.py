@@ -261,6 +261,16 @@ def test_year_on_year_change_and_no_data(results):
     assert math.isnan(east2.offers_from) and east2.offers_to == 1
 
 
+def test_year_on_year_region_with_offers_in_one_year_only(results):
+    """West L3 had no offer in 2015/16 and one (5 learners) in 2016/17: from 0 to 5, not unknown;
+    East L2 in 2016/17 has an offer with learners unknown: its learners are NaN, not 0."""
+    yoy = results.year_on_year.set_index(["region_slug", "level"])
+    west3 = yoy.loc[("west", "3")]
+    assert (west3.offers_from, west3.offers_to, west3.offers_change) == (0, 1, 1)
+    assert (west3.learners_from, west3.learners_to, west3.learners_change) == (0, 5, 5)
+    assert math.isnan(yoy.loc[("east", "2")].learners_to)
+
+
 def test_send_distance_to_learn_is_ehcp_weighted(results):
     """Specialist S4: A 30 min (2 EHCP), B 58.3 (1), D 46.1 (0): weighted mean over east."""
     east = region(results.send_reach, "east")
@@ -352,8 +362,9 @@ def test_no_offers_at_all_is_no_data_everywhere():
     assert results.duplication.empty and results.small_sixth_forms.empty
 
 
-def test_standalone_choice_functions_agree_with_the_combined_pass(results):
-    """choice_by_level and choice_by_type on their own give what compute's shared pass gives."""
+def test_standalone_choice_by_level_agrees_with_the_combined_pass(results):
+    """choice_by_level on its own (compute's median-reference pass) gives what the shared
+    level-and-type pass gives; both are checked against hand answers and the brute force."""
     from coldspots import analysis
 
     data = county()
@@ -363,7 +374,34 @@ def test_standalone_choice_functions_agree_with_the_combined_pass(results):
     reach = analysis.reach_for(analysis.Inputs(areas, sites, data.offers, data.regions,
                                                data.matrix), PARAMS)
     by_level = analysis.choice_by_level(areas, sites, offers, reach)
-    by_type = analysis.choice_by_type(areas, sites, offers, reach)
     columns = ["area_code", "level", "offers", "providers", "nearest_minutes", "no_data"]
     pd.testing.assert_frame_equal(by_level[columns], results.area_level[columns])
-    pd.testing.assert_frame_equal(by_type, results.area_type)
+
+
+def test_point_guarantee_lists_nearest_eligible_options_for_the_profile():
+    """From A's spot (0,0): A Levels at S1 (10), S2 (20), S3 (√(100²+40²)); with English grade 5,
+    S1's A Levels asking for grade 6 drop out, so the nearest becomes S2 at 20 minutes."""
+    from coldspots import analysis, guarantee
+
+    offers = [dict(o) for o in OFFERS]
+    for number in (0, 1, 2):  # S1's A Levels
+        offers[number]["min_english_grade"] = 6
+    data = inputs(AREAS, SITES, offers)
+    active = analysis.active_offers(data.offers, data.sites, "2016/17")
+    origin = data.areas.iloc[0]
+
+    def a_levels(params):
+        result = guarantee.point_guarantee(origin.easting, origin.northing, data.sites, active,
+                                           params)
+        return {c["component"]: c for c in result["components"]}
+
+    anyone = a_levels(PARAMS)["a_level"]
+    assert [o["site_id"] for o in anyone["options"]] == [1, 2, 3]
+    assert [o["minutes"] for o in anyone["options"]] == pytest.approx(
+        [10.0, 20.0, math.hypot(100, 40)])
+    assert [o["within_reach"] for o in anyone["options"]] == [True, True, False]
+    grade_5 = a_levels(PARAMS.replace(english_grade=5))
+    assert [o["site_id"] for o in grade_5["a_level"]["options"]] == [2, 3]
+    assert (grade_5["a_level"]["status"], grade_5["a_level"]["nearest_minutes"]) == ("met", 20.0)
+    t_level = grade_5["t_level"]["options"][0]
+    assert (t_level["site_id"], t_level["subject"]) == (2, "Digital")
