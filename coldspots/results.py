@@ -25,10 +25,10 @@ class Results:
     """All measures for one request. Every frame's columns are documented on the function that
     builds it; in short:
 
-    area_level (analysis.choice_by_level + mark_cold_spots): area_code, level, offers, providers,
-        nearest_minutes, nearest_site_id, no_data, kent_median, cold, cold_rule
+    area_level (analysis.choice_by_level_and_type + mark_cold_spots): area_code, level, offers,
+        providers, nearest_minutes, nearest_site_id, no_data, kent_median, cold, cold_rule
         ("none_within_reach" | "below_share_of_median" | ""), plus region_slug, in_kent, cohort.
-    area_type (analysis.choice_by_type): area_code, level, qualification_type, offers,
+    area_type (analysis.choice_by_level_and_type): area_code, level, qualification_type, offers,
         providers, nearest_minutes, nearest_site_id, no_data.
     region_level (analysis.summarise_regions): region_slug, region_name, level, areas, cohort,
         cold_areas, cold_cohort, cold_share, options, options_per_1000, median_minutes,

@@ -141,34 +141,22 @@ class FrameCheck:
     def easting_northing(
         self, easting: str = "easting", northing: str = "northing", *, allow_blank=False
     ) -> None:
-        e = self.numeric(easting, allow_blank=allow_blank)
-        n = self.numeric(northing, allow_blank=allow_blank)
-        lo, hi = KENT_AND_NEIGHBOURS_EASTING
-        self.flag(
-            e.notna() & ((e < lo) | (e > hi)), easting,
-            lambda v: f"point outside Kent and its neighbours (easting {v}; expected {lo}–{hi})",
-        )
-        lo2, hi2 = KENT_AND_NEIGHBOURS_NORTHING
-        self.flag(
-            n.notna() & ((n < lo2) | (n > hi2)), northing,
-            lambda v: f"point outside Kent and its neighbours (northing {v}; expected {lo2}–{hi2})",
-        )
+        self._in_kent_and_neighbours(easting, KENT_AND_NEIGHBOURS_EASTING, allow_blank)
+        self._in_kent_and_neighbours(northing, KENT_AND_NEIGHBOURS_NORTHING, allow_blank)
 
     def lat_lon(
         self, latitude: str = "latitude", longitude: str = "longitude", *, allow_blank=False
     ) -> None:
-        lat = self.numeric(latitude, allow_blank=allow_blank)
-        lon = self.numeric(longitude, allow_blank=allow_blank)
-        lo, hi = KENT_AND_NEIGHBOURS_LAT
+        self._in_kent_and_neighbours(latitude, KENT_AND_NEIGHBOURS_LAT, allow_blank)
+        self._in_kent_and_neighbours(longitude, KENT_AND_NEIGHBOURS_LON, allow_blank)
+
+    def _in_kent_and_neighbours(self, field: str, bounds: tuple, allow_blank: bool) -> None:
+        """A coordinate must be a number within Kent and its neighbours' range for its axis."""
+        values = self.numeric(field, allow_blank=allow_blank)
+        lo, hi = bounds
         self.flag(
-            lat.notna() & ((lat < lo) | (lat > hi)), latitude,
-            lambda v: f"point outside Kent and its neighbours (latitude {v}; expected {lo}–{hi})",
-        )
-        lo2, hi2 = KENT_AND_NEIGHBOURS_LON
-        self.flag(
-            lon.notna() & ((lon < lo2) | (lon > hi2)), longitude,
-            lambda v: f"point outside Kent and its neighbours (longitude {v}; "
-            f"expected {lo2}–{hi2})",
+            values.notna() & ((values < lo) | (values > hi)), field,
+            lambda v: f"point outside Kent and its neighbours ({field} {v}; expected {lo}–{hi})",
         )
 
     def fits(self, model, columns: dict[str, str] | None = None) -> None:

@@ -105,3 +105,49 @@ def test_parse_changes_builds_changes_and_reports_bad_items():
     assert len(errors) == 4
     assert errors[0].startswith("Change 3:") and "course_id" in errors[1]
     assert "level" in errors[2] and "minutes" in errors[3]
+
+
+@pytest.mark.django_db
+def test_a_scenario_on_the_live_data_writes_nothing():
+    """run_scenario on the database only reads: no INSERT/UPDATE/DELETE is issued and every
+    course, site and provider keeps its stored state, whatever the changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from coldspots.results import run_scenario as run_live
+    from coldspots.scenarios import parse_changes as parse
+    from providers.models import Course, Provider, Site
+    from tests.factories import AreaFactory, CohortFigureFactory, CourseFactory, SiteFactory
+
+    area = AreaFactory(code="E01000001")
+    CohortFigureFactory(area=area, value=50)
+    site = SiteFactory(area=area)
+    course = CourseFactory(provider=site.provider, site=site)
+    other = SiteFactory(area=area)
+    CourseFactory(provider=other.provider, site=other)
+
+    def state():
+        return (list(Course.objects.order_by("id").values()),
+                list(Site.objects.order_by("id").values()),
+                list(Provider.objects.order_by("id").values()))
+
+    before = state()
+    changes, errors = parse([
+        {"change": "add_offer", "site_id": site.id, "level": "2",
+         "qualification_type": "l2_vocational", "subject": "Construction"},
+        {"change": "close_offer", "course_id": course.id},
+        {"change": "close_site", "site_id": site.id},
+        {"change": "close_provider", "provider_id": other.provider_id},
+        {"change": "set_journey_time", "area_code": "E01000001", "site_id": site.id,
+         "minutes": 5},
+        {"change": "change_travel_limit", "minutes": 45},
+    ])
+    assert errors == []
+    with CaptureQueriesContext(connection) as queries:
+        result = run_live(None, changes)
+    writes = [q["sql"] for q in queries.captured_queries
+              if q["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
+    assert len(queries.captured_queries) > 0  # it did read the live data
+    assert state() == before
+    assert result.scenario.params.minutes == 45
