@@ -134,18 +134,20 @@ def _levels_text(levels: tuple[str, ...]) -> str:
 
 
 PROVIDER_COLUMNS = [
-    "site_id", "provider_name", "provider_urn", "site_name", "kind", "lcpa", "offers", "levels",
-    "learners", "latitude", "longitude", "out_of_county",
+    "site_id", "provider_name", "provider_urn", "site_name", "kind", "lcpa", "offers",
+    "derived_offers", "levels", "learners", "latitude", "longitude", "out_of_county",
 ]
 
 
 def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
-    """One row per site with offers in view: provider, site, kind, LCPA, offers, levels offered,
-    known learners (NaN when none is known), location."""
+    """One row per site with offers in view: provider, site, kind, LCPA, offers (and how many
+    of them are derived records, not published ones), levels offered, known learners (NaN when
+    none is known), location."""
     if offers.empty:
         return pd.DataFrame(columns=PROVIDER_COLUMNS)
-    grouped = offers.groupby("site_id").agg(
+    grouped = offers.assign(derived=offers["record_label"] == "derived").groupby("site_id").agg(
         offers=("course_id", "size"),
+        derived_offers=("derived", "sum"),
         learners=("learners", lambda s: s.sum(min_count=1)),
         levels=("level", lambda s: ", ".join(
             LEVEL_LABELS[level] for level in Level.values if level in set(s)
@@ -163,6 +165,7 @@ def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
             "lcpa": [names.get(slug, OUTSIDE_KENT) if slug else OUTSIDE_KENT
                      for slug in sites["region_slug"]],
             "offers": grouped["offers"].to_numpy(),
+            "derived_offers": grouped["derived_offers"].to_numpy(dtype=int),
             "levels": grouped["levels"].to_numpy(),
             "learners": grouped["learners"].to_numpy(dtype=float),
             "latitude": sites["latitude"].to_numpy(dtype=float),
@@ -291,8 +294,11 @@ def marker_rows(rows: pd.DataFrame, provider_url) -> pd.DataFrame:
     ]
     urls = [provider_url(urn) if urn is not None else "" for urn in urn_list(rows["provider_urn"])]
     descriptions = [
-        f"{kind}. {offers} offer{'s' if offers != 1 else ''} in view ({levels})."
-        for kind, offers, levels in zip(rows["kind"], rows["offers"], rows["levels"], strict=True)
+        f"{kind}. {offers} offer{'s' if offers != 1 else ''} in view ({levels})"
+        + (f", {derived} derived." if derived else ".")
+        for kind, offers, derived, levels in zip(
+            rows["kind"], rows["offers"], rows["derived_offers"], rows["levels"], strict=True
+        )
     ]
     return pd.DataFrame(
         {
@@ -344,6 +350,7 @@ def view_geojson(
                 "feature_type": "site", "provider": row.provider_name,
                 "provider_urn": _plain(row.provider_urn), "site": row.site_name,
                 "kind": row.kind, "lcpa": row.lcpa, "offers": _plain(row.offers),
+                "derived_offers": _plain(row.derived_offers),
                 "levels": row.levels, "learners": _plain(row.learners),
             },
         })
@@ -424,8 +431,9 @@ def _minutes_text(value) -> str:
 def offers_by_level_and_type(
     inputs: Inputs, params: AnalysisParams, year: str, compare_year: str | None, slug: str
 ) -> list[dict]:
-    """Offers at the LCPA's sites by level and qualification type, this year and the year it
-    is compared with, and the change (None when the earlier year has no data)."""
+    """Offers at the LCPA's sites by level and qualification type, this year (with how many of
+    them are derived records) and the year it is compared with, and the change (None when the
+    earlier year has no data)."""
     def counts(in_year: str | None) -> pd.Series:
         if in_year is None:
             return pd.Series(dtype=int)
@@ -433,6 +441,10 @@ def offers_by_level_and_type(
         return offers.groupby(["level", "qualification_type"]).size()
 
     now, before = counts(year), counts(compare_year)
+    this_years_offers = offers_in_view(inputs, year, params, slug)
+    derived = this_years_offers.loc[this_years_offers["record_label"] == "derived"].groupby(
+        ["level", "qualification_type"]
+    ).size()
     compared_years = set(inputs.offers["academic_year"])
     earlier_has_data = compare_year is not None and compare_year in compared_years
     keys = sorted(set(now.index) | set(before.index),
@@ -445,6 +457,7 @@ def offers_by_level_and_type(
             "level": LEVEL_LABELS[level],
             "type": TYPE_LABELS.get(qualification_type, qualification_type),
             "offers": this_year,
+            "derived": int(derived.get((level, qualification_type), 0)),
             "previous": last_year,
             "change": None if last_year is None else this_year - last_year,
         })

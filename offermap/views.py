@@ -12,6 +12,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -30,6 +31,15 @@ from offermap.sources import SOURCES
 from providers.models import Course, Level, Provider, RecordLabel, Site
 
 MAP_CACHE_SECONDS = 60 * 60
+# A spreadsheet reads a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_only(view):
+    """GET only: any other method gets 405. These views change nothing, so there is no form
+    to protect from forgery; exempting them lets a POST or PUT get 405 rather than the CSRF
+    check's 403."""
+    return csrf_exempt(require_GET(view))
 # Where each map-page parameter is set, so that an error message can link to it.
 FIELD_ANCHORS = {
     "year": "filter-year", "level": "filter-level-E", "type": "filter-type-a_level",
@@ -41,7 +51,7 @@ FIELD_ANCHORS = {
 }
 
 
-@require_GET
+@read_only
 def about_data(request):
     counts = {
         "providers": Provider.objects.count(),
@@ -105,12 +115,12 @@ def _cold_rule_words(params: AnalysisParams) -> dict[str, str]:
     }
 
 
-@require_GET
+@read_only
 def accessibility(request):
     return render(request, "offermap/accessibility.html")
 
 
-@require_GET
+@read_only
 def provider_detail(request, urn: int):
     provider = get_object_or_404(Provider, urn=urn)
     sites = list(provider.sites.select_related("area__region", "area__district"))
@@ -294,7 +304,7 @@ def _view_title(params, results, options, place) -> str:
     )
 
 
-@require_GET
+@read_only
 @vary_on_headers("HX-Request")
 def map_view(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -320,7 +330,27 @@ def _download_name(results, options, suffix: str) -> str:
     return f"kent-offer-{place}-{results.year.replace('/', '-')}-{suffix}"
 
 
-@require_GET
+def _spreadsheet_safe(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe, so that it is
+    shown as the text it is (a name or label from the data can start with = or +)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_response(table, filename: str) -> HttpResponse:
+    """The table as a CSV attachment, every text cell safe to open in a spreadsheet."""
+    text_columns = table.select_dtypes(include=["object", "string"]).columns
+    table = table.assign(**{
+        column: table[column].map(_spreadsheet_safe) for column in text_columns
+    })
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    table.to_csv(response, index=False)
+    return response
+
+
+@read_only
 def download_lcpas_csv(request):
     """The LCPA table of the current view, as CSV (numbers unformatted, with the text shown)."""
     params, results, _inputs, options, errors = _analysis_request(request.GET)
@@ -331,15 +361,10 @@ def download_lcpas_csv(request):
     table.insert(0, "academic_year", results.year)
     table.insert(1, "travel", f"{params.minutes} minutes by {MODE_LABELS[params.mode]}")
     table["cohort_is_estimate"] = results.cohort_is_estimate
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(results, options, "lcpas.csv")}"'
-    )
-    table.to_csv(response, index=False)
-    return response
+    return _csv_response(table, _download_name(results, options, "lcpas.csv"))
 
 
-@require_GET
+@read_only
 def download_providers_csv(request):
     """Every provider site in the current view (all pages), as CSV."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -349,15 +374,10 @@ def download_providers_csv(request):
     rows = presenters.provider_rows(inputs, offers)
     rows = presenters.sort_frame(rows, options.sort, presenters.PROVIDER_SORT_COLUMNS)
     rows.insert(0, "academic_year", results.year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(results, options, "providers.csv")}"'
-    )
-    rows.to_csv(response, index=False)
-    return response
+    return _csv_response(rows, _download_name(results, options, "providers.csv"))
 
 
-@require_GET
+@read_only
 def download_cold_areas_csv(request):
     """Every small area and level that is a cold spot in the current view, as CSV."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -366,15 +386,10 @@ def download_cold_areas_csv(request):
     table = presenters.cold_area_table(results, inputs.areas, options.lcpa)
     table.insert(0, "academic_year", results.year)
     table.insert(1, "travel", f"{params.minutes} minutes by {MODE_LABELS[params.mode]}")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{_download_name(results, options, "cold-spots.csv")}"'
-    )
-    table.to_csv(response, index=False)
-    return response
+    return _csv_response(table, _download_name(results, options, "cold-spots.csv"))
 
 
-@require_GET
+@read_only
 def download_geojson(request):
     """The current view as GeoJSON: LCPAs with every measure, and provider sites as points."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -460,7 +475,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
     return sections
 
 
-@require_GET
+@read_only
 def lcpa_profile(request, slug):
     params, errors = AnalysisParams.from_query(request.GET)
     results = compute(params)
@@ -512,7 +527,7 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
     return record, normalised, ""
 
 
-@require_GET
+@read_only
 def guarantee_check(request):
     params, errors = AnalysisParams.from_query(request.GET)
     inputs = load_inputs()

@@ -1,0 +1,107 @@
+"""Findings of the page review: spreadsheet-safe downloads, 405 for other methods under CSRF,
+derived records labelled wherever offers are counted or listed."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from providers.models import Course, RecordLabel
+from tests.factories import CourseFactory, ProviderFactory, SiteFactory
+from tests.offermap.conftest import make_provider
+
+READ_ONLY = [
+    ("map", []), ("about_data", []), ("accessibility", []), ("guarantee", []),
+    ("download_lcpas_csv", []), ("download_providers_csv", []),
+    ("download_cold_areas_csv", []), ("download_geojson", []),
+]
+
+
+def rows(client, name, query="year=2016/17"):
+    response = client.get(reverse(f"offermap:{name}") + "?" + query)
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+def add_derived_send_programme(kent):
+    """A derived SEND post-16 programme at East School, in 2016/17."""
+    school = kent.providers[1]
+    CourseFactory(provider=school, site=school.sites.first(), academic_year="2016/17",
+                  level="E", qualification_type=Course.QualificationType.SEND_POST16,
+                  title="SEND post-16 programme", record_label=RecordLabel.DERIVED)
+    return school
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_provider_csv_cells_cannot_run_as_formulas(client, kent, formula):
+    """A provider or site name that starts like a formula is written with a leading apostrophe."""
+    make_provider(formula, kent.areas[2])
+    found = [row for row in rows(client, "download_providers_csv")
+             if row["provider_name"].endswith(formula)]
+    assert len(found) == 1
+    assert found[0]["provider_name"] == "'" + formula
+    assert found[0]["site_name"].startswith("'")
+
+
+def test_csv_numbers_are_left_as_numbers(client, kent):
+    """Only text cells are guarded: numeric columns (even negative changes) stay numbers."""
+    for row in rows(client, "download_lcpas_csv", "year=2016/17&level=3"):
+        if row["change"]:
+            float(row["change"])
+        assert not row["region_name"].startswith("'")
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+@pytest.mark.parametrize(("name", "args"), READ_ONLY)
+def test_read_only_views_answer_405_even_with_csrf_checks(kent, name, args, method):
+    """With CSRF checks on (as in a real browser), other methods get 405, not the CSRF 403."""
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(reverse(f"offermap:{name}", args=args))
+    assert response.status_code == 405
+
+
+def test_lcpa_and_provider_pages_answer_405_to_put(kent):
+    """The LCPA and provider pages also refuse PUT with 405 under CSRF checks."""
+    client = Client(enforce_csrf_checks=True)
+    urn = kent.providers[0].urn
+    assert client.put(reverse("offermap:lcpa", args=["east-kent"])).status_code == 405
+    assert client.put(reverse("offermap:provider", args=[urn])).status_code == 405
+
+
+def test_map_table_and_downloads_count_derived_offers(client, kent):
+    """The provider table and its downloads say how many of a site's offers are derived."""
+    school = add_derived_send_programme(kent)
+    html = client.get(reverse("offermap:map") + "?year=2016/17").content.decode()
+    assert "1 derived" in html
+    by_name = {row["provider_name"]: row for row in rows(client, "download_providers_csv")}
+    assert by_name[school.name]["derived_offers"] == "1"
+    assert by_name["East College"]["derived_offers"] == "0"
+    response = client.get(reverse("offermap:download_geojson") + "?year=2016/17")
+    sites = [f["properties"] for f in json.loads(response.content)["features"]
+             if f["properties"]["feature_type"] == "site"]
+    assert {s["provider"]: s["derived_offers"] for s in sites}[school.name] == 1
+
+
+def test_lcpa_offers_by_type_label_derived_rows(client, kent):
+    """The LCPA's offers-by-type table marks the SEND programme row as derived."""
+    add_derived_send_programme(kent)
+    html = client.get(reverse("offermap:lcpa", args=["east-kent"]) + "?year=2016/17")
+    html = html.content.decode()
+    send_row = html[html.index("SEND post-16 programme"):]
+    send_row = send_row[:send_row.index("</tr>")]
+    assert "all derived" in send_row
+
+
+def test_provider_page_tags_derived_offers_beside_their_title(client, db):
+    """A derived offer carries its Derived tag next to its title (visible on a phone too)."""
+    provider = ProviderFactory()
+    site = SiteFactory(provider=provider)
+    CourseFactory(provider=provider, site=site, title="SEND post-16 programme",
+                  record_label=RecordLabel.DERIVED)
+    html = client.get(reverse("offermap:provider", args=[provider.urn])).content.decode()
+    cell = html[html.index("SEND post-16 programme"):]
+    cell = cell[:cell.index("</th>")]
+    assert "Derived" in cell
