@@ -20,6 +20,7 @@ Changes (plain dataclasses; `parse_changes` builds them from dicts such as a for
 
 from __future__ import annotations
 
+import math
 from dataclasses import MISSING, dataclass, fields
 
 import numpy as np
@@ -99,6 +100,10 @@ def parse_changes(items: list[dict]) -> tuple[list, list[str]]:
     """
     changes, errors = [], []
     for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            errors.append(f"Change {number}: expected a set of fields such as "
+                          "{\"change\": \"close_site\", \"site_id\": 12}.")
+            continue
         kind = str(item.get("change", ""))
         cls = CHANGE_TYPES.get(kind)
         if cls is None:
@@ -115,8 +120,8 @@ def parse_changes(items: list[dict]) -> tuple[list, list[str]]:
                 break
             try:
                 values[spec.name] = _convert(spec.name, raw)
-            except ValueError as error:
-                problem = f"Change {number}: {spec.name}: {error}"
+            except (ValueError, TypeError, OverflowError):
+                problem = f"Change {number}: {spec.name}: {_expected(spec.name)}"
                 break
         if problem:
             errors.append(problem)
@@ -125,24 +130,47 @@ def parse_changes(items: list[dict]) -> tuple[list, list[str]]:
     return changes, errors
 
 
-def _convert(name: str, raw):
-    if name in {"course_id", "site_id", "provider_id", "min_english_grade", "min_maths_grade"}:
-        return int(raw)
+WHOLE_NUMBER_FIELDS = {"course_id", "site_id", "provider_id", "min_english_grade",
+                       "min_maths_grade"}
+
+
+def _expected(name: str) -> str:
+    """What a field must hold, for the message when a value does not fit."""
+    if name in WHOLE_NUMBER_FIELDS:
+        return "enter a whole number."
     if name == "minutes":
-        value = float(raw)
-        if not value >= 0:
-            raise ValueError("enter a number of minutes, 0 or more.")
-        return value
+        return "enter a number of minutes, 0 or more."
     if name == "learners":
-        return float(raw)
+        return "enter a number of learners, 0 or more."
+    if name == "level":
+        return f"choose one of {', '.join(LEVELS)}."
+    if name == "qualification_type":
+        return "unknown qualification type."
+    return "enter some text."
+
+
+def _convert(name: str, raw):
+    """The field's value from form or JSON input; ValueError or TypeError when it does not fit."""
+    if name in WHOLE_NUMBER_FIELDS:
+        value = float(raw)
+        if value != int(value):
+            raise ValueError(name)
+        return int(value)
+    if name in {"minutes", "learners"}:
+        value = float(raw)
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(name)
+        return value
     if name == "ehcp_required":
         return str(raw).lower() in {"1", "true", "yes", "on"}
     if name == "level" and str(raw).upper() not in LEVELS:
-        raise ValueError(f"choose one of {', '.join(LEVELS)}.")
+        raise ValueError(name)
     if name == "level":
         return str(raw).upper()
     if name == "qualification_type" and raw not in QUALIFICATION_TYPES:
-        raise ValueError("unknown qualification type.")
+        raise ValueError(name)
+    if not isinstance(raw, str | int | float):
+        raise TypeError(name)
     return str(raw)
 
 

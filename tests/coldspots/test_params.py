@@ -11,7 +11,10 @@ def test_defaults_are_the_boards_standard_view():
     params = AnalysisParams()
     assert (params.minutes, params.mode, params.cold_share_of_median) == (60, "pt", 0.5)
     assert (params.duplication_minutes, params.small_sixth_form) == (30, 200)
-    assert params.assumptions() == MODE_ASSUMPTIONS["pt"]
+    pt = params.assumptions()
+    # The documented public-transport defaults (params module docstring), as literal numbers.
+    assert (pt.detour_factor, pt.speed_kmh, pt.fixed_minutes, pt.walk_alternative) == (
+        1.3, 20.0, 12.0, True)
 
 
 def test_invalid_construction_raises_with_the_field():
@@ -76,11 +79,15 @@ def test_travel_overrides_replace_one_assumption():
     """A per-request speed changes only the speed of the selected mode."""
     params = AnalysisParams(mode="car", speed_kmh=30)
     assumed = params.assumptions()
-    assert assumed.speed_kmh == 30
-    assert assumed.detour_factor == MODE_ASSUMPTIONS["car"].detour_factor
+    assert (assumed.speed_kmh, assumed.detour_factor, assumed.fixed_minutes) == (30, 1.3, 3.0)
+    assert MODE_ASSUMPTIONS["car"].speed_kmh == 40  # the shared default is untouched
 
 
 def test_cache_key_differs_when_any_threshold_differs():
     """Two requests that differ in one threshold never share a cache entry."""
-    assert AnalysisParams().cache_key() == AnalysisParams().cache_key()
-    assert AnalysisParams().cache_key() != AnalysisParams(small_learners=21).cache_key()
+    base = AnalysisParams().cache_key()
+    assert AnalysisParams(minutes=60, mode="pt").cache_key() == base  # defaults spelled out
+    for changed in ({"small_learners": 21}, {"cold_share_of_median": 0.4}, {"minutes": 45},
+                    {"mode": "car"}, {"english_grade": 4}, {"has_ehcp": True},
+                    {"detour_factor": 1.5}, {"levels": ("3",)}, {"year": "2015/16"}):
+        assert AnalysisParams(**changed).cache_key() != base, changed

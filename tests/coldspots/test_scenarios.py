@@ -107,6 +107,27 @@ def test_parse_changes_builds_changes_and_reports_bad_items():
     assert "level" in errors[2] and "minutes" in errors[3]
 
 
+def test_parse_changes_never_raises_on_odd_input():
+    """Non-dict items, list values, fractional or huge ids, and infinite or negative minutes or
+    learners each become a readable error instead of an exception or a nonsense change."""
+    changes, errors = parse_changes([
+        "close_site",
+        {"change": "close_site", "site_id": [2]},
+        {"change": "close_offer", "course_id": "2.5"},
+        {"change": "close_provider", "provider_id": "1e400"},
+        {"change": "set_journey_time", "area_code": "A", "site_id": 1, "minutes": "inf"},
+        {"change": "add_offer", "site_id": 1, "level": "2", "qualification_type": "a_level",
+         "learners": "-3"},
+        {"change": "close_site", "site_id": "7"},
+    ])
+    assert changes == [CloseSite(7)]
+    assert [error.split(":")[0] for error in errors] == [f"Change {n}" for n in range(1, 7)]
+    assert "site_id: enter a whole number." in errors[1]
+    assert "course_id: enter a whole number." in errors[2]
+    assert "minutes: enter a number of minutes" in errors[4]
+    assert "learners: enter a number of learners" in errors[5]
+
+
 @pytest.mark.django_db
 def test_a_scenario_on_the_live_data_writes_nothing():
     """run_scenario on the database only reads: no INSERT/UPDATE/DELETE is issued and every
