@@ -882,7 +882,7 @@ def ap_site_mask(sites: pd.DataFrame) -> np.ndarray:
         AP_KINDS).to_numpy()
 
 
-def _nearest_in(reach: Reach, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nearest_in(reach: Reach, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per origin: minutes to the nearest masked site (NaN none), its position (-1), and whether
     one is within reach."""
     n = reach.n_origins
@@ -914,8 +914,8 @@ def send_reach(
     """
     specialist = specialist_site_mask(sites)
     ap = ap_site_mask(sites)
-    s_minutes, s_site, s_within = _nearest_in(reach, specialist)
-    a_minutes, a_site, a_within = _nearest_in(reach, ap)
+    s_minutes, s_site, s_within = nearest_in(reach, specialist)
+    a_minutes, a_site, a_within = nearest_in(reach, ap)
     areas_out = pd.DataFrame({
         "area_code": areas["area_code"].array,
         "region_slug": areas["region_slug"].array,

@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coldspots.analysis import KENT, region_rows, site_ids_at
+from coldspots.analysis import KENT, nearest_in, region_rows, site_ids_at
 from coldspots.params import AnalysisParams
-from coldspots.travel import Reach, minutes_from_point, nearest_arrays
+from coldspots.travel import Reach, minutes_from_point
 
 APPRENTICESHIP_TYPES = ("apprenticeship_intermediate", "apprenticeship_advanced")
 COMPONENTS = ("a_level", "t_level", "apprenticeship", "level_2", "pathway_l1_entry")
@@ -146,13 +146,9 @@ def guarantee_by_area(
     meets = np.ones(n, dtype=bool)
     met_count = np.zeros(n, dtype=np.int64)
     for name in COMPONENTS:
-        minutes = np.full(n, np.nan)
-        site = np.full(n, -1, dtype=np.int64)
-        if recorded[name] and masks[name].any():
-            origin, found_site, found_minutes, _ = nearest_arrays(reach, masks[name], None, k=1)
-            minutes[origin] = found_minutes
-            site[origin] = found_site
-        met = minutes <= reach.limit
+        # A component with no data has no nearest offer to name: search no sites.
+        minutes, site, met = nearest_in(
+            reach, masks[name] if recorded[name] else np.zeros(len(sites), dtype=bool))
         if recorded[name]:
             status = np.where(met, 0, 1)
             meets &= met

@@ -6,7 +6,6 @@ of each bad row, before anything is written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,9 +223,3 @@ def raise_if_problems(*checks: FrameCheck) -> None:
     problems = [p for check in checks for p in check.problems]
     if problems:
         raise ImportFileError(problems)
-
-
-def clean_text(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return ""
-    return re.sub(r"\s+", " ", str(value)).strip()
