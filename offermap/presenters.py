@@ -433,7 +433,7 @@ def offers_by_level_and_type(
 ) -> list[dict]:
     """Offers at the LCPA's sites by level and qualification type, this year (with how many of
     them are derived records) and the year it is compared with, and the change (None when the
-    earlier year has no data)."""
+    earlier year has no record of that type anywhere)."""
     def counts(in_year: str | None) -> pd.Series:
         if in_year is None:
             return pd.Series(dtype=int)
@@ -445,14 +445,21 @@ def offers_by_level_and_type(
     derived = this_years_offers.loc[this_years_offers["record_label"] == "derived"].groupby(
         ["level", "qualification_type"]
     ).size()
-    compared_years = set(inputs.offers["academic_year"])
-    earlier_has_data = compare_year is not None and compare_year in compared_years
+    # A type with no record anywhere in Kent in the earlier year was not collected then: its
+    # count is "no data recorded", not 0, or every newly collected type would look like growth.
+    offers = inputs.offers
+    types_recorded_before = set(
+        offers.loc[offers["academic_year"] == compare_year, "qualification_type"]
+    )
     keys = sorted(set(now.index) | set(before.index),
                   key=lambda k: (Level.values.index(k[0]), TYPE_LABELS.get(k[1], k[1])))
     rows = []
     for level, qualification_type in keys:
         this_year = int(now.get((level, qualification_type), 0))
-        last_year = int(before.get((level, qualification_type), 0)) if earlier_has_data else None
+        last_year = (
+            int(before.get((level, qualification_type), 0))
+            if qualification_type in types_recorded_before else None
+        )
         rows.append({
             "level": LEVEL_LABELS[level],
             "type": TYPE_LABELS.get(qualification_type, qualification_type),

@@ -192,6 +192,19 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
     return value
 
 
+def _travel_text(params: AnalysisParams) -> str:
+    return f"{params.minutes} minutes by {MODE_LABELS[params.mode]}"
+
+
+def _travel_choices(params: AnalysisParams) -> dict:
+    """(value, label) pairs for the travel time and mode fields, including an unlisted time
+    that the request asked for."""
+    return {
+        "minutes": [(m, f"{m} minutes") for m in sorted({*MINUTES_CHOICES, params.minutes})],
+        "modes": [(mode, label[:1].upper() + label[1:]) for mode, label in MODE_LABELS.items()],
+    }
+
+
 def _provider_url(urn) -> str:
     return reverse("offermap:provider", args=[int(urn)])
 
@@ -248,10 +261,6 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
             f"No {LEVEL_LABELS[level]} offer is recorded in {results.year} for these filters: "
             "that level shows “no data recorded”, which is not the same as no provision."
         )
-    selected_minutes = params.minutes
-    minutes_choices = list(MINUTES_CHOICES)
-    if selected_minutes not in minutes_choices:
-        minutes_choices = sorted([*minutes_choices, selected_minutes])
     measure = maps.MEASURES[options.measure]
     return {
         "params": params,
@@ -266,7 +275,6 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "records_text": records_text,
         "place": place,
         "measure": measure,
-        "measures": maps.MEASURES.values(),
         "headline": tables["headline"],
         "sites_without_offers": tables["sites_without_offers"],
         "map": map_parts,
@@ -286,12 +294,12 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
             "kinds": Provider.Kind.choices,
             "subjects": tables["subjects"],
             "lcpas": list(names.items()),
-            "minutes": minutes_choices,
-            "modes": list(MODE_LABELS.items()),
+            **_travel_choices(params),
+            "measures": [(item.key, item.label) for item in maps.MEASURES.values()],
         },
         "selected_subject": params.subjects[0] if params.subjects else "",
         "view_title": _view_title(params, results, options, place),
-        "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
+        "travel_text": _travel_text(params),
     }
 
 
@@ -359,7 +367,7 @@ def download_lcpas_csv(request):
     table = presenters.lcpa_rows(results, analysis.measured_levels(params))
     table = presenters.sort_lcpa_rows(table, options.lcpa_sort)
     table.insert(0, "academic_year", results.year)
-    table.insert(1, "travel", f"{params.minutes} minutes by {MODE_LABELS[params.mode]}")
+    table.insert(1, "travel", _travel_text(params))
     table["cohort_is_estimate"] = results.cohort_is_estimate
     return _csv_response(table, _download_name(results, options, "lcpas.csv"))
 
@@ -385,7 +393,7 @@ def download_cold_areas_csv(request):
         return _bad_request(errors)
     table = presenters.cold_area_table(results, inputs.areas, options.lcpa)
     table.insert(0, "academic_year", results.year)
-    table.insert(1, "travel", f"{params.minutes} minutes by {MODE_LABELS[params.mode]}")
+    table.insert(1, "travel", _travel_text(params))
     return _csv_response(table, _download_name(results, options, "cold-spots.csv"))
 
 
@@ -490,11 +498,11 @@ def lcpa_profile(request, slug):
         "params": params,
         "results": results,
         "errors": errors,
-        "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
+        "travel_text": _travel_text(params),
         "choices": {
-            "years": list(reversed(results.years_available)) or [results.year],
-            "minutes": sorted({*MINUTES_CHOICES, params.minutes}),
-            "modes": list(MODE_LABELS.items()),
+            "years": [(year, year) for year in
+                      list(reversed(results.years_available)) or [results.year]],
+            **_travel_choices(params),
         },
     }
     return render(request, "offermap/lcpa.html", context)
@@ -560,12 +568,11 @@ def guarantee_check(request):
         "postcode_error": postcode_error,
         "place": record,
         "outcome": outcome,
-        "travel_text": f"{params.minutes} minutes by {MODE_LABELS[params.mode]}",
+        "travel_text": _travel_text(params),
         "choices": {
             "years": list(reversed(years)),
             "grades": range(9, 0, -1),
-            "minutes": sorted({*MINUTES_CHOICES, params.minutes}),
-            "modes": list(MODE_LABELS.items()),
+            **_travel_choices(params),
         },
         "statuses": {"met": MET, "not_met": NOT_MET, "no_data": NO_DATA},
     }

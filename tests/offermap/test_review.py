@@ -105,3 +105,15 @@ def test_provider_page_tags_derived_offers_beside_their_title(client, db):
     cell = html[html.index("SEND post-16 programme"):]
     cell = cell[:cell.index("</th>")]
     assert "Derived" in cell
+
+
+def test_lcpa_type_not_collected_last_year_is_not_shown_as_growth(client, kent):
+    """A type with no record anywhere in the earlier year shows 'No data recorded', not 0 and +1."""
+    html = client.get(reverse("offermap:lcpa", args=["east-kent"]) + "?year=2016/17")
+    table = html.content.decode().split('id="offers"')[1].split("</table>")[0]
+    tech_row = table[table.index("Tech level"):]
+    tech_row = tech_row[:tech_row.index("</tr>")]
+    assert "No data recorded" in tech_row and "Not known" in tech_row
+    assert "(more)" not in tech_row
+    a_level_row = table[table.index("A Level"):]
+    assert "+1 (more)" in a_level_row[:a_level_row.index("</tr>")]
