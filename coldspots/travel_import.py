@@ -44,6 +44,9 @@ def import_travel_times(path: str | Path, source: str = "") -> ImportSummary:
     """Validate every row of the CSV at `path`, then write all of them or none."""
     path = Path(path)
     name = path.name
+    limit = TravelTime._meta.get_field("source").max_length
+    if len(source) > limit:
+        raise TravelTimeImportError([f"source: at most {limit} characters ({len(source)} given)."])
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as error:
@@ -57,7 +60,7 @@ def import_travel_times(path: str | Path, source: str = "") -> ImportSummary:
         ]) from None
     except csv.Error as error:
         raise TravelTimeImportError([f"{name}: not a readable CSV file ({error})."]) from None
-    return _write(rows, source or name)
+    return _write(rows, source or name[:limit])
 
 
 def _read_rows(handle, name: str) -> dict[tuple[int, int, str], float]:

@@ -54,7 +54,7 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummar
     missing = [name for name in FIXTURE_FILES if not (fixtures_dir / name).is_file()]
     if missing:
         raise ImportFileError(
-            RowProblem(str(fixtures_dir / name), None, "(file)", "file not found")
+            RowProblem(name, None, "", f"file not found in {fixtures_dir}")
             for name in missing
         )
 

@@ -123,6 +123,18 @@ def test_import_travel_times_unreadable_or_empty_files_are_refused(data, tmp_pat
     assert TravelTime.objects.count() == 0
 
 
+def test_import_travel_times_refuses_a_source_longer_than_the_field(data, tmp_path):
+    """A --source longer than the stored field is refused up front (PostgreSQL would otherwise
+    fail mid-write with a database error); a long file name is only shortened as the label."""
+    path = tmp_path / ("t" * 210 + ".csv")
+    path.write_text(f"area_code,site_id,mode,minutes\nE01000001,{data['site'].id},pt,9\n")
+    with pytest.raises(CommandError, match="source: at most 200 characters"):
+        call_command("import_travel_times", str(path), "--source", "x" * 201)
+    assert TravelTime.objects.count() == 0
+    call_command("import_travel_times", str(path))
+    assert TravelTime.objects.get().source == "t" * 200
+
+
 def test_report_writes_nothing_to_the_database(data, tmp_path):
     """The report only reads: every table's row count is the same after it runs."""
     from django.apps import apps
