@@ -197,3 +197,79 @@ def choice_by_type(inputs, params, year, limit):
                     providers.add(provider_of[offer["site_id"]])
             out[(area, level, kind)] = (len(keys), len(providers), best)
     return out
+
+
+def year_on_year(inputs, params, year_from, year_to):
+    """{(region_slug, level): {suffix: (offers, learners, no_data)}} for suffix "from"/"to".
+
+    Offers counted by their site's LCPA (Kent = every site in an LCPA); running offers only; a
+    level with no record (running or not) anywhere in the year is no data (None, None, True);
+    learners are the sum of known learners, 0 with no offer, None when every offer's is unknown.
+    """
+    sites = {s["site_id"]: s for s in inputs.sites.to_dict("records")}
+    slugs = list(inputs.regions["region_slug"])
+    levels = params.levels or ("E", "1", "2", "3")
+    out = {(slug, level): {} for slug in [*slugs, "kent"] for level in levels}
+    for suffix, year in (("from", year_from), ("to", year_to)):
+        offers = [o for o in inputs.offers.to_dict("records")
+                  if o["academic_year"] == year and o["site_id"] in sites]
+        for level in levels:
+            recorded = any(o["level"] == level for o in offers)
+            for slug in [*slugs, "kent"]:
+                if not recorded:
+                    out[(slug, level)][suffix] = (None, None, True)
+                    continue
+                here = [o for o in offers if o["level"] == level and not o["withdrawn"]
+                        and o["provider_open"]
+                        and isinstance(sites[o["site_id"]]["region_slug"], str)
+                        and (slug == "kent" or sites[o["site_id"]]["region_slug"] == slug)]
+                known = [o["learners"] for o in here if not math.isnan(o["learners"])]
+                learners = sum(known) if known else (0 if not here else None)
+                out[(slug, level)][suffix] = (len(here), learners, False)
+    return out
+
+
+def _weighted_quantile(pairs, q):
+    """Smallest value whose cumulative weight reaches q of the total (pairs: value, weight)."""
+    pairs = sorted((v, w) for v, w in pairs if v is not None and w > 0)
+    if not pairs:
+        return None
+    total = sum(w for _, w in pairs)
+    running = 0.0
+    for value, weight in pairs:
+        running += weight
+        if running >= q * total - 1e-9 * total:
+            return value
+    return pairs[-1][0]
+
+
+def region_summary(inputs, params, year):
+    """{(region_slug, level): (cold_share, options_per_1000, median, p90)}, None for NaN."""
+    now = choice(inputs, params, year, params.minutes)
+    cold = cold_spots(inputs, params, year)
+    offers = running_offers(inputs, params, year)
+    records = year_records(inputs, year)
+    site_region = dict(zip(inputs.sites["site_id"], inputs.sites["region_slug"], strict=True))
+    areas = inputs.areas.to_dict("records")
+    out = {}
+    for slug in [*inputs.regions["region_slug"], "kent"]:
+        members = [a for a in areas if (a["in_kent"] if slug == "kent"
+                                        else a["region_slug"] == slug)]
+        cohort = {a["area_code"]: (0.0 if math.isnan(a["cohort_16_17"]) else a["cohort_16_17"])
+                  for a in members}
+        total = sum(cohort.values())
+        for level in params.levels or ("E", "1", "2", "3"):
+            recorded = any(o["level"] == level for o in records)
+            options = sum(1 for o in offers if o["level"] == level
+                          and isinstance(site_region[o["site_id"]], str)
+                          and (slug == "kent" or site_region[o["site_id"]] == slug))
+            cold_cohort = sum(c for code, c in cohort.items() if cold[(code, level)][0])
+            pairs = [(now[(code, level)][2], c) for code, c in cohort.items()]
+            usable = recorded and total > 0
+            out[(slug, level)] = (
+                cold_cohort / total if usable else None,
+                options * 1000 / total if usable else None,
+                _weighted_quantile(pairs, 0.5),
+                _weighted_quantile(pairs, 0.9),
+            )
+    return out

@@ -3,6 +3,7 @@
 import math
 from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -110,3 +111,42 @@ def test_duplication_matches_brute_force(case, data):
     got = {(row.course_id_a, row.course_id_b): (bool(row.same_lcpa), bool(row.within_minutes))
            for row in found.itertuples()}
     assert got == reference.duplication_pairs(inputs, params, YEAR)
+
+
+@SETTINGS
+@given(case=cases(), data=st.data())
+def test_year_on_year_matches_brute_force(case, data):
+    """Offers and learners per LCPA × level in two years equal the all-rows reference, with
+    some offers moved to the earlier year (so regions have offers in one year only)."""
+    inputs, params = case
+    earlier = "2015/16"
+    moved = data.draw(st.lists(st.booleans(), min_size=len(inputs.offers),
+                               max_size=len(inputs.offers)))
+    offers = inputs.offers.assign(academic_year=[earlier if m else YEAR for m in moved])
+    inputs = type(inputs)(inputs.areas, inputs.sites, offers, inputs.regions, inputs.matrix)
+    found = compute_from_inputs(inputs, params.replace(compare_year=earlier)).year_on_year
+    expected = reference.year_on_year(inputs, params, earlier, YEAR)
+    assert len(found) == len(expected)
+    for row in found.itertuples():
+        for suffix in ("from", "to"):
+            offers_n, learners, no_data = expected[(row.region_slug, row.level)][suffix]
+            assert getattr(row, f"no_data_{suffix}") == no_data
+            got_offers = getattr(row, f"offers_{suffix}")
+            got_learners = getattr(row, f"learners_{suffix}")
+            assert math.isnan(got_offers) if offers_n is None else got_offers == offers_n
+            assert math.isnan(got_learners) if learners is None else got_learners == learners
+
+
+@SETTINGS
+@given(case=cases())
+def test_region_summaries_match_brute_force(case):
+    """Cohort share in cold spots, options per 1,000 and cohort-weighted median / p90 minutes
+    per LCPA × level (and Kent) equal the all-pairs reference."""
+    inputs, params = case
+    found = compute_from_inputs(inputs, params).region_level
+    expected = reference.region_summary(inputs, params, YEAR)
+    assert len(found) == len(expected)
+    for row in found.itertuples():
+        values = (row.cold_share, row.options_per_1000, row.median_minutes, row.p90_minutes)
+        for got, want in zip(values, expected[(row.region_slug, row.level)], strict=True):
+            assert math.isnan(got) if want is None else got == pytest.approx(want)
