@@ -273,3 +273,35 @@ def region_summary(inputs, params, year):
                 _weighted_quantile(pairs, 0.9),
             )
     return out
+
+
+def send_reach(inputs, params):
+    """{area_code: (specialist minutes or None, ap minutes or None)} and, per LCPA and Kent,
+    {slug: (EHCP-weighted mean specialist minutes, cohort share with AP within the limit)}."""
+    minutes = all_minutes(inputs, params)
+    sites = inputs.sites.to_dict("records")
+    specialist = [s["site_id"] for s in sites if s["provider_open"] and (
+        s["specialist_send"] or s["provider_kind"] in ("special_school", "specialist_post16"))]
+    ap = [s["site_id"] for s in sites
+          if s["provider_open"] and s["provider_kind"] == "alternative_provision"]
+    per_area = {}
+    for area in inputs.areas["area_code"]:
+        per_area[area] = tuple(min((minutes[(area, s)] for s in group), default=None)
+                               for group in (specialist, ap))
+    per_region = {}
+    areas = inputs.areas.to_dict("records")
+    for slug in [*inputs.regions["region_slug"], "kent"]:
+        members = [a for a in areas if (a["in_kent"] if slug == "kent"
+                                        else a["region_slug"] == slug)]
+        ehcp = [(per_area[a["area_code"]][0], 0.0 if math.isnan(a["ehcp_16_17"])
+                 else a["ehcp_16_17"]) for a in members]
+        weight = sum(w for m, w in ehcp if m is not None)
+        mean = sum(m * w for m, w in ehcp if m is not None) / weight if (
+            specialist and weight > 0) else None
+        cohort = [(per_area[a["area_code"]][1], 0.0 if math.isnan(a["cohort_16_17"])
+                   else a["cohort_16_17"]) for a in members]
+        total = sum(c for _, c in cohort)
+        reach = sum(c for m, c in cohort if m is not None and m <= params.minutes) / total if (
+            ap and total > 0) else None
+        per_region[slug] = (mean, reach)
+    return per_area, per_region

@@ -150,3 +150,26 @@ def test_region_summaries_match_brute_force(case):
         values = (row.cold_share, row.options_per_1000, row.median_minutes, row.p90_minutes)
         for got, want in zip(values, expected[(row.region_slug, row.level)], strict=True):
             assert math.isnan(got) if want is None else got == pytest.approx(want)
+
+
+@SETTINGS
+@given(case=cases(), data=st.data())
+def test_send_and_ap_reach_match_brute_force(case, data):
+    """Minutes to the nearest specialist and AP site per area, the EHCP-weighted mean and the
+    cohort share with AP within reach per LCPA equal the all-pairs reference."""
+    inputs, params = case
+    kinds = data.draw(st.lists(
+        st.sampled_from(["school_sixth_form", "special_school", "alternative_provision"]),
+        min_size=len(inputs.sites), max_size=len(inputs.sites)))
+    sites = inputs.sites.assign(provider_kind=kinds)
+    inputs = type(inputs)(inputs.areas, sites, inputs.offers, inputs.regions, inputs.matrix)
+    results = compute_from_inputs(inputs, params)
+    per_area, per_region = reference.send_reach(inputs, params)
+    for row in results.send_areas.itertuples():
+        for got, want in zip((row.specialist_minutes, row.ap_minutes), per_area[row.area_code],
+                             strict=True):
+            assert math.isnan(got) if want is None else got == want
+    for row in results.send_reach.itertuples():
+        mean, reach = per_region[row.region_slug]
+        for got, want in ((row.specialist_mean_minutes, mean), (row.ap_reach_share, reach)):
+            assert math.isnan(got) if want is None else got == pytest.approx(want)
