@@ -547,9 +547,14 @@ def guarantee_check(request):
     outcome = None
     if record is not None:
         outcome = guarantee_for_point(record.easting, record.northing, params)
-        for component in outcome["components"]:
-            for option in component["options"]:
-                option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])
+        options = [option for part in outcome["components"] for option in part["options"]]
+        # Each option says whether its record is published, derived or illustrative.
+        record_labels = dict(Course.objects.filter(
+            id__in=[option["course_id"] for option in options]
+        ).values_list("id", "record_label"))
+        for option in options:
+            option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])
+            option["record_label"] = record_labels.get(option["course_id"], "published")
     no_data_labels = ", ".join(
         COMPONENT_LABELS[name] for name in (outcome or {}).get("no_data_components", [])
     )

@@ -117,3 +117,24 @@ def test_lcpa_type_not_collected_last_year_is_not_shown_as_growth(client, kent):
     assert "(more)" not in tech_row
     a_level_row = table[table.index("A Level"):]
     assert "+1 (more)" in a_level_row[:a_level_row.index("</tr>")]
+
+
+def test_guarantee_result_gives_its_verdict_once(client, kent):
+    """The heading gives the verdict; the page does not repeat it as a second lead sentence."""
+    from areas.models import Postcode
+
+    area = kent.areas[0]
+    Postcode.objects.create(postcode="CT1 1QU", latitude=area.latitude, longitude=area.longitude,
+                            easting=area.easting, northing=area.northing, area=area)
+    college = kent.providers[0]
+    CourseFactory(provider=college, site=college.sites.first(), academic_year="2016/17",
+                  level="2", qualification_type=Course.QualificationType.L2_VOCATIONAL,
+                  title="Derived L2 programme", record_label=RecordLabel.DERIVED)
+    html = client.get(reverse("offermap:guarantee") + "?postcode=CT1+1QU&year=2016/17")
+    html = html.content.decode()
+    assert "CT1 1QU: the guarantee cannot be confirmed" in html
+    assert html.lower().count("cannot be confirmed") == 1
+    assert "parts have no data recorded in 2016/17" in html
+    # The derived offer listed among the nearest options carries its label.
+    cell = html[html.index("Derived L2 programme"):]
+    assert "Derived</strong>" in cell[:cell.index("</td>")]
