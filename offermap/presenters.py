@@ -424,6 +424,14 @@ def _number_text(value) -> str:
     return maps.NO_DATA_LABEL if _is_missing(value) else f"{int(value):,}"
 
 
+def learners_text(value) -> str:
+    """'1 learner', '12 learners', or that the number is not recorded (never a plain 0)."""
+    if _is_missing(value):
+        return "learners not recorded"
+    count = int(value)
+    return f"{count:,} learner{'' if count == 1 else 's'}"
+
+
 def _minutes_text(value) -> str:
     return "No offer anywhere" if _is_missing(value) else f"{float(value):.0f} min"
 
@@ -514,8 +522,8 @@ def duplication_in_region(results, slug: str) -> list[dict]:
             "level": LEVEL_LABELS.get(row.level, row.level),
             "option": TYPE_LABELS.get(row.qualification_type, row.qualification_type)
             + (f": {row.subject}" if row.subject else ""),
-            "a": f"{row.provider_name_a} ({_number_text(row.learners_a)} learners)",
-            "b": f"{row.provider_name_b} ({_number_text(row.learners_b)} learners)",
+            "a": f"{row.provider_name_a} ({learners_text(row.learners_a)})",
+            "b": f"{row.provider_name_b} ({learners_text(row.learners_b)})",
             "why": "same LCPA" if row.same_lcpa else f"{row.minutes_apart:.0f} minutes apart",
         }
         for row in mine.itertuples(index=False)

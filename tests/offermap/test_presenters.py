@@ -120,3 +120,13 @@ def test_marker_rows_name_the_site_and_link_the_provider(data):
     assert markers.loc["Hill School", "description"] == (
         "School sixth form. 1 offer in view (Level 3)."
     )
+
+
+def test_learners_text_counts_in_words_and_never_shows_missing_as_zero():
+    """One learner is singular, more are plural, and an unknown number says it is not recorded."""
+    from offermap.presenters import learners_text
+
+    assert learners_text(1) == "1 learner"
+    assert learners_text(1200.0) == "1,200 learners"
+    assert learners_text(float("nan")) == "learners not recorded"
+    assert learners_text(None) == "learners not recorded"

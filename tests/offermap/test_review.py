@@ -138,3 +138,11 @@ def test_guarantee_result_gives_its_verdict_once(client, kent):
     # The derived offer listed among the nearest options carries its label.
     cell = html[html.index("Derived L2 programme"):]
     assert "Derived</strong>" in cell[:cell.index("</td>")]
+
+
+def test_about_page_counts_course_records_by_label_readably(client, kent):
+    """Course records are counted as 'Label: N' (not '3 published fact')."""
+    add_derived_send_programme(kent)
+    html = client.get(reverse("offermap:about_data")).content.decode()
+    assert "Derived from another fact: 1</li>" in html
+    assert "published fact</li>" not in html
