@@ -368,6 +368,7 @@ def download_lcpas_csv(request):
     table = presenters.sort_lcpa_rows(table, options.lcpa_sort)
     table.insert(0, "academic_year", results.year)
     table.insert(1, "travel", _travel_text(params))
+    table.insert(2, "travel_method", results.travel_method_label)
     table["cohort_is_estimate"] = results.cohort_is_estimate
     return _csv_response(table, _download_name(results, options, "lcpas.csv"))
 
@@ -394,6 +395,7 @@ def download_cold_areas_csv(request):
     table = presenters.cold_area_table(results, inputs.areas, options.lcpa)
     table.insert(0, "academic_year", results.year)
     table.insert(1, "travel", _travel_text(params))
+    table.insert(2, "travel_method", results.travel_method_label)
     return _csv_response(table, _download_name(results, options, "cold-spots.csv"))
 
 

@@ -146,3 +146,11 @@ def test_about_page_counts_course_records_by_label_readably(client, kent):
     html = client.get(reverse("offermap:about_data")).content.decode()
     assert "Derived from another fact: 1</li>" in html
     assert "published fact</li>" not in html
+
+
+@pytest.mark.parametrize("name", ["download_lcpas_csv", "download_cold_areas_csv"])
+def test_csv_downloads_say_which_travel_time_method_was_used(client, kent, name):
+    """Each row of a travel-based CSV names how journey times were worked out."""
+    found = rows(client, name, "year=2016/17&minutes=30")
+    assert found, "the download has rows"
+    assert all("straight-line" in row["travel_method"] for row in found)
