@@ -94,7 +94,8 @@ def read_options(
 
     page = _first(query, "page")
     if page:
-        if page.isdigit() and 1 <= int(page) <= MAX_PAGE:
+        # isdigit() is also true of digits such as "¹" that int() cannot read.
+        if page.isascii() and page.isdigit() and 1 <= int(page) <= MAX_PAGE:
             values["page"] = int(page)
         else:
             errors["page"] = "Enter a page number of 1 or more: showing the first page."

@@ -480,15 +480,19 @@ def offers_by_level_and_type(
 
 
 def sites_in_region(inputs: Inputs, offers: pd.DataFrame, slug: str) -> pd.DataFrame:
-    """Every open site in the LCPA, with its offers in the year (0 when none is recorded)."""
+    """Every open site in the LCPA, with its offers in the year (0 when none is recorded) and
+    how many of them are derived records."""
     sites = inputs.sites.loc[(inputs.sites["region_slug"] == slug) & inputs.sites["provider_open"]]
     per_site = offers.groupby("site_id").size()
+    derived_per_site = offers.loc[offers["record_label"] == "derived"].groupby("site_id").size()
     return pd.DataFrame({
         "provider_name": sites["provider_name"].to_numpy(),
         "provider_urn": pd.Series(urn_list(sites["provider_urn"]), dtype=object),
         "site_name": sites["site_name"].to_numpy(),
         "kind": [KIND_LABELS.get(kind, kind) for kind in sites["provider_kind"]],
         "offers": per_site.reindex(sites["site_id"]).fillna(0).astype(int).to_numpy(),
+        "derived_offers": derived_per_site.reindex(sites["site_id"]).fillna(0).astype(int)
+        .to_numpy(),
     }).sort_values(["provider_name", "site_name"]).reset_index(drop=True)
 
 

@@ -154,3 +154,38 @@ def test_csv_downloads_say_which_travel_time_method_was_used(client, kent, name)
     found = rows(client, name, "year=2016/17&minutes=30")
     assert found, "the download has rows"
     assert all("straight-line" in row["travel_method"] for row in found)
+
+
+@pytest.mark.parametrize("path", ["/lcpa/no-such-lcpa/", "/providers/999999999/",
+                                  "/providers/99999999999999999999999/"])
+def test_unknown_lcpa_or_provider_gets_the_service_404_page(client, kent, path):
+    """An unknown slug or URN (even one too big for the database) gets the GOV.UK-styled 404."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_download_error_echoes_input_only_as_plain_text(client, kent):
+    """A refused download names the bad value in text/plain with nosniff, so it cannot run."""
+    response = client.get(reverse("offermap:download_providers_csv")
+                          + "?level=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_lcpa_sites_table_says_which_offers_are_derived(client, kent):
+    """The LCPA's providers-and-sites table counts a site's derived offers."""
+    add_derived_send_programme(kent)
+    html = client.get(reverse("offermap:lcpa", args=["east-kent"]) + "?year=2016/17")
+    table = html.content.decode().split('id="providers"')[1].split("</table>")[0]
+    school_row = table[table.index("East School"):]
+    assert "1 derived" in school_row[:school_row.index("</tr>")]
+
+
+@pytest.mark.parametrize("page", ["¹", "²³", "٣"])
+def test_unicode_digits_in_page_give_a_message_not_an_error(client, kent, page):
+    """A page number in non-ASCII digits (which isdigit() accepts) gets a message, not a 500."""
+    response = client.get(reverse("offermap:map"), {"page": page})
+    assert response.status_code == 200
+    assert "Enter a page number of 1 or more" in response.content.decode()
