@@ -23,24 +23,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items):
-    """Mark the browser tests and run them after every other test.
-
-    Playwright's sync API keeps an event loop running in the main thread from its start to the
-    end of the session, and Django refuses to open a database connection while a loop runs
-    unless DJANGO_ALLOW_ASYNC_UNSAFE is set. Running the browser tests last means no other test
-    runs beside that loop, or sees that variable (the deploy check would fail on it).
-    """
-    browser = [item for item in items if "tests/browser/" in str(item.fspath)]
-    for item in browser:
-        item.add_marker(pytest.mark.browser)
-    others = [item for item in items if "tests/browser/" not in str(item.fspath)]
-    items[:] = others + browser
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _django_beside_playwright():
-    """Allow Django's ORM beside Playwright's running loop (see pytest_collection_modifyitems)
+    """Allow Django's ORM beside Playwright's running loop (see tests/conftest.py)
     from the first browser test to the end of the session, test database teardown included."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
