@@ -23,12 +23,12 @@ AREA_COLUMNS = [
 SITE_COLUMNS = [
     "site_id", "site_name", "provider_id", "provider_urn", "provider_name", "provider_kind",
     "specialist_send", "out_of_county", "provider_open", "is_main", "easting", "northing",
-    "latitude", "longitude", "postcode", "area_code", "region_slug",
+    "latitude", "longitude", "postcode", "area_code", "region_slug", "admissions_policy",
 ]
 OFFER_COLUMNS = [
     "course_id", "site_id", "provider_id", "provider_kind", "academic_year", "title", "level",
     "qualification_type", "subject", "tlevel_route", "learners", "places", "min_english_grade",
-    "min_maths_grade", "ehcp_required", "record_label", "withdrawn", "provider_open",
+    "min_maths_grade", "ehcp_required", "record_label", "withdrawn", "provider_open", "source",
 ]
 
 
@@ -95,13 +95,14 @@ def sites_frame() -> pd.DataFrame:
     Columns: site_id, site_name, provider_id, provider_urn (Int64, NA when none), provider_name,
     provider_kind, specialist_send (bool), out_of_county (bool), provider_open (bool), is_main,
     easting, northing, latitude, longitude, postcode, area_code (None outside the areas),
-    region_slug (None outside Kent's LCPAs).
+    region_slug (None outside Kent's LCPAs), admissions_policy ("selective", "non_selective",
+    "not_applicable").
     """
     rows = Site.objects.values_list(
         "id", "name", "provider_id", "provider__urn", "provider__name", "provider__kind",
         "provider__specialist_send", "provider__out_of_county", "provider__status", "is_main",
         "easting", "northing", "latitude", "longitude", "postcode", "area__code",
-        "area__region__slug",
+        "area__region__slug", "provider__admissions_policy",
     ).order_by("id")
     records = [
         (*row[:8], row[8] == "open", *row[9:]) for row in rows
@@ -120,7 +121,8 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
     academic_year, title, level ("E", "1", "2", "3"), qualification_type, subject,
     tlevel_route, learners (float, NaN = unknown, not zero), places (float, NaN unknown),
     min_english_grade, min_maths_grade (float, NaN = no requirement), ehcp_required (bool),
-    record_label, withdrawn (bool), provider_open (bool).
+    record_label, withdrawn (bool), provider_open (bool), source (where the record comes from:
+    what coldspots.coverage reads).
     """
     courses = Course.objects.all()
     if years:
@@ -134,14 +136,14 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
         "id", "site_id", "provider_id", "provider__kind", "academic_year", "title", "level",
         "qualification_type", "subject", "tlevel_route", "learners", "places",
         "min_english_grade", "min_maths_grade", "ehcp_required", "record_label", "withdrawn",
-        "provider__status",
+        "provider__status", "source",
     ).order_by("id")
     records = []
     for row in rows:
         site_id = row[1] if row[1] is not None else main_site.get(row[2])
         if site_id is None:
             continue
-        records.append((row[0], site_id, *row[2:17], row[17] == "open"))
+        records.append((row[0], site_id, *row[2:17], row[17] == "open", row[18]))
     frame = pd.DataFrame.from_records(records, columns=OFFER_COLUMNS)
     return frame.astype({
         "course_id": np.int64, "site_id": np.int64, "provider_id": np.int64, "learners": float,
