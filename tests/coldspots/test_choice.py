@@ -21,8 +21,8 @@ ORDER = {"no_choice": 0, "reduced_choice": 1, "choice": 2}
 # One area at the origin; open-access schools 5, 10 and 25 minutes away (1 km = 1 minute), a
 # selective school 2 minutes away, an independent school 3 minutes away and a special school.
 AREAS = [("A", 0, 0, 100, "east", 4)]
-SITES = [(1, 1, 5, 0), (2, 2, 10, 0), (3, 3, 25, 0), (4, 4, 2, 0), (5, 5, 3, 0, "independent_school"),
-         (6, 6, 1, 0, "special_school")]
+SITES = [(1, 1, 5, 0), (2, 2, 10, 0), (3, 3, 25, 0), (4, 4, 2, 0),
+         (5, 5, 3, 0, "independent_school"), (6, 6, 1, 0, "special_school")]
 OFFERS = [{"site_id": s, "level": "3", "qualification_type": "a_level"} for s in (1, 2, 3, 4, 5)]
 OFFERS += [{"site_id": 6, "level": "3", "qualification_type": "a_level"},
            {"site_id": 1, "level": "2", "qualification_type": "l2_vocational"}]

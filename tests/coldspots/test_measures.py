@@ -12,7 +12,6 @@ Offers 2016/17: S1 A Level maths (10 learners), physics (30), chemistry, L2 cons
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
