@@ -112,7 +112,7 @@ def test_guarantee_for_a_kent_postcode_lists_each_component(client, postcodes):
     for label in ("A Levels", "T Levels", "Apprenticeships", "A Level 2 course",
                   "A pathway at Level 1 or Entry"):
         assert label in html
-    assert "Within reach" in html and "No data recorded" in html
+    assert "Within reach" in html and "Cannot be confirmed" in html
     assert "East College" in html
 
 
@@ -186,8 +186,8 @@ def test_guarantee_verdict_cannot_be_confirmed_when_parts_have_no_data(client, p
     html = check(client, "postcode=CT1+1QU&year=2016/17")
     assert "CT1 1QU: the guarantee cannot be confirmed" in html
     assert "the guarantee is met" not in html
-    assert "parts have no data recorded in 2016/17" in html
-    assert "T Levels" in html and "Apprenticeships" in html
+    assert "Cannot be confirmed: T Levels, Apprenticeships" in html
+    assert "no source records them completely for 2016/17" in html
 
 
 def test_guarantee_form_shows_the_year_the_result_is_for(client, postcodes, kent):
