@@ -650,12 +650,14 @@ def guarantee_components(results, slug: str) -> dict:
     kent = guarantee_summary(results.guarantee_regions, KENT)
     here = frame.loc[slug] if slug in frame.index else None
     kent_row = frame.loc[KENT] if KENT in frame.index else None
+    sources = {item["label"]: item["source"] for item in summary.get("sources", [])}
     components = [
         {
             "label": label,
             "share": _share_text(here.get(f"{name}_share")) if here is not None else "",
             "kent_share": _share_text(kent_row.get(f"{name}_share"))
             if kent_row is not None else "",
+            "source": sources.get(label, ""),
         }
         for name, label in COMPONENT_LABELS.items()
     ]

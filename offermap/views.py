@@ -472,6 +472,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         "small_sixth_forms": small.loc[small["region_slug"] == slug].to_dict("records")
         if len(small) else [],
         "send": presenters.send_summary(results, slug),
+        "cold_areas": presenters.cold_area_table(results, inputs.areas, slug).to_dict("records"),
         "cohort_figures": _cohort_figures(slug),
         "map": map_parts,
         "bands": bands,
