@@ -52,8 +52,8 @@ class Measure:
 MEASURES = {
     "cold_share": Measure(
         "cold_share",
-        "Cold-spot share",
-        "Share of 16–17 year olds (estimate) living in a cold spot",
+        "No or reduced choice",
+        "Share of 16–17 year olds (estimate) with no or reduced choice of open-access provider",
         ORANGES,
         (0.0001, 0.10, 0.25, 0.50),
         "share",
@@ -61,8 +61,9 @@ MEASURES = {
     ),
     "options_per_1000": Measure(
         "options_per_1000",
-        "Options per 1,000 young people",
-        "Offers within reach per 1,000 16–17 year olds (estimate)",
+        "Offers at sites in the LCPA per 1,000",
+        "Offers recorded at sites in the LCPA per 1,000 16–17 year olds (estimate); not a "
+        "within-reach count",
         BLUES,
         None,
         "rate",
@@ -91,7 +92,8 @@ MEASURES = {
     "change": Measure(
         "change",
         "Change since previous year",
-        "Change in the number of offers since the previous year with data",
+        "Change in the number of offers since the previous year with data (students are in "
+        "each LCPA's note)",
         DIVERGING,
         (-0.20, -0.05, 0.05, 0.20),
         "change",

@@ -307,8 +307,13 @@ def choice_note(results, slug: str, levels: tuple[str, ...]) -> str:
     if measured.empty:
         return "partial data: no level in view is fully recorded, so no verdict"
     worst = measured.sort_values(["cold_share", "level"], ascending=[False, True]).iloc[0]
+    params = results.params
     return (f"{LEVEL_LABELS[worst['level']]}: {_share_text(worst['no_choice_share'])} no "
-            f"choice, {_share_text(worst['reduced_choice_share'])} reduced choice")
+            f"choice, {_share_text(worst['reduced_choice_share'])} reduced choice; on average "
+            f"{_rate_text(worst['mean_providers'])} open-access providers within "
+            f"{params.minutes} minutes, typical nearest {_minutes_text(worst['median_minutes'])}"
+            f" (rule: fewer than {params.min_providers} or nearest over "
+            f"{params.max_nearest_minutes} minutes is reduced choice)")
 
 
 def change_note(results, slug: str, levels: tuple[str, ...]) -> str:

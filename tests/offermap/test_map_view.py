@@ -92,7 +92,7 @@ def test_lcpa_table_has_every_measure_as_text(client, kent):
 
 def test_each_measure_shades_the_map_with_its_legend(client, kent):
     """Every measure renders, with its own legend title, and the radio shows it chosen."""
-    for key, title in [("cold_share", "living in a cold spot"),
+    for key, title in [("cold_share", "with no or reduced choice"),
                        ("options_per_1000", "per 1,000"),
                        ("guarantee", "Young Person’s Guarantee"),
                        ("guarantee_checked", "so this is not the whole guarantee"),
