@@ -1,0 +1,61 @@
+"""Verdicts explain themselves in the browser: tooltips give the count, the nearest provider and
+the state; the legend's swatches are the colours the map draws."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _hex(colour: str) -> str:
+    """'rgb(253, 190, 133)' or '#FDBE85' -> '#fdbe85'."""
+    found = re.findall(r"\d+", colour) if colour.startswith("rgb") else None
+    if found:
+        return "#" + "".join(f"{int(part):02x}" for part in found[:3])
+    return colour.lower()
+
+
+def test_small_area_tooltip_names_count_nearest_and_state(offline_page, live_server, kent_live):
+    """Hovering a small area drawn for Level 2 says how many open-access providers are within
+    the travel time, the nearest one and its minutes, and the state."""
+    page = offline_page
+    page.goto(live_server.url + "/?year=2016%2F17&level=2&cold_areas=1")
+    shapes = page.locator(".folium-map path.leaflet-interactive")
+    expect(shapes.last).to_be_attached()
+    shapes.last.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text(re.compile(
+        r"(No|Reduced) choice: \d+ open-access providers? within 60 minutes; nearest: "
+        r"East College, \d+ minutes"))
+
+
+def test_lcpa_tooltip_gives_the_shares_and_the_rule(offline_page, live_server, kent_live):
+    """Hovering an LCPA gives its no/reduced choice shares, providers within reach and the rule."""
+    page = offline_page
+    page.goto(live_server.url + "/?year=2016%2F17&level=2")
+    shapes = page.locator(".folium-map path.leaflet-interactive")
+    expect(shapes.first).to_be_attached()
+    shapes.first.hover(force=True)
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("Level 2:")
+    expect(tooltip).to_contain_text("reduced choice; on average")
+    expect(tooltip).to_contain_text("open-access providers within 60 minutes")
+    expect(tooltip).to_contain_text("fewer than 3 or nearest over 30 minutes")
+
+
+def test_legend_swatches_are_the_colours_the_map_draws(offline_page, live_server, kent_live):
+    """Every fill on the map has a legend swatch of the same computed colour, and the legend
+    states the rule with its values."""
+    page = offline_page
+    page.goto(live_server.url + "/?year=2016%2F17&level=2")
+    expect(page.locator(".folium-map path.leaflet-interactive").first).to_be_attached()
+    fills = {_hex(fill) for fill in page.locator(
+        ".folium-map path.leaflet-interactive").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).fill)")}
+    swatches = {_hex(colour) for colour in page.locator(".app-legend__swatch").evaluate_all(
+        "els => els.map(e => getComputedStyle(e).backgroundColor)")}
+    assert fills and fills <= swatches, (fills, swatches)
+    expect(page.locator("#legend-rule")).to_contain_text(
+        "fewer than 3 open-access providers within 60 minutes")
