@@ -218,10 +218,11 @@ def load_inputs(version: str | None = None) -> Inputs:
     return inputs
 
 
-def compute(params: AnalysisParams | None = None) -> Results:
-    """Every measure for `params` on the live data, cached on (params, data version)."""
+def compute(params: AnalysisParams | None = None, version: str | None = None) -> Results:
+    """Every measure for `params` on the live data, cached on (params, data version); a caller
+    that has just read the version passes it, so a request reads it once."""
     params = params or AnalysisParams()
-    version = data_version()
+    version = version or data_version()
     key = f"coldspots:results:{params.cache_key()}:{version}"
     results = cache.get(key)
     if results is None:

@@ -50,6 +50,16 @@ def offers_in_view(
     return chosen
 
 
+def selected_offers(results, lcpa: str = "") -> pd.DataFrame:
+    """The offers the request selects in its year, as Results carries them (no re-run of the
+    analysis), with the LCPA (region_slug) of their site; only those in `lcpa` when given."""
+    offers = results.selected_offers
+    site_region = results.sites["region_slug"].to_numpy()[
+        offers["site_pos"].to_numpy(dtype=np.int64)]
+    offers = offers.assign(region_slug=site_region)
+    return offers.loc[offers["region_slug"] == lcpa] if lcpa else offers
+
+
 def sites_without_offers(inputs: Inputs, year: str, lcpa: str = "") -> int:
     """Open sites (in the LCPA, or in Kent) with no offer of any kind recorded in the year."""
     sites = inputs.sites

@@ -148,7 +148,7 @@ def _analysis_request(query):
     version = data_version()
     inputs = load_inputs(version)
     form = MapForm(query, inputs.regions["region_slug"], version=version)
-    results = compute(form.params)
+    results = compute(form.params, version)
     return form.params, results, inputs, form.options, dict(form.problems)
 
 
@@ -211,7 +211,7 @@ def _view_tables(results, inputs, params, options, place: str) -> dict:
     ))
     tables = cache.get(key)
     if tables is None:
-        offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+        offers = presenters.selected_offers(results, options.lcpa)
         providers = presenters.provider_rows(inputs, offers)
         tables = {
             "lcpa_table": presenters.lcpa_rows(results, analysis.measured_levels(params)),
@@ -374,7 +374,7 @@ def download_providers_csv(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
-    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     rows = presenters.sort_frame(rows, options.sort, presenters.PROVIDER_SORT_COLUMNS)
     rows.insert(0, "academic_year", results.year)
@@ -403,7 +403,7 @@ def download_geojson(request):
     levels = analysis.measured_levels(params)
     table = presenters.lcpa_rows(results, levels)
     regions, _ = presenters.shaded_regions(inputs.regions, table, options.measure)
-    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     collection = presenters.view_geojson(regions, table, rows, results, params)
     response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
@@ -454,7 +454,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
     if sections is not None:
         return sections
     table = presenters.lcpa_rows(results, analysis.measured_levels(params))
-    offers = presenters.offers_in_view(inputs, results.year, params, slug)
+    offers = presenters.selected_offers(results, slug)
     markers = presenters.marker_rows(presenters.provider_rows(inputs, offers), _provider_url)
     map_parts, bands = _lcpa_map(inputs, slug, markers, table)
     small = results.small_sixth_forms
@@ -483,9 +483,10 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
 
 @read_only
 def lcpa_profile(request, slug):
-    form = AnalysisForm(request.GET, version=data_version())
+    version = data_version()
+    form = AnalysisForm(request.GET, version=version)
     params, errors = form.params, form.problems
-    results = compute(params)
+    results = compute(params, version)
     inputs = load_inputs(results.data_version)
     regions = inputs.regions.set_index("region_slug")
     if slug not in regions.index:

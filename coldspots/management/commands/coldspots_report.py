@@ -10,9 +10,9 @@ from coldspots.choice import rule_text
 from coldspots.guarantee import COMPONENT_LABELS
 from coldspots.models import ChoiceThresholds
 from coldspots.params import LEVELS, MINUTES_RANGE, MODE_LABELS, MODES, AnalysisParams, validate
+from coldspots.results import compute
 
 LEVEL_LABELS = {"E": "Entry", "1": "Level 1", "2": "Level 2", "3": "Level 3"}
-from coldspots.results import compute
 
 
 def _percent(value) -> str:
