@@ -371,7 +371,7 @@ def download_lcpas_csv(request):
 @read_only
 def download_providers_csv(request):
     """Every provider site in the current view (all pages), as CSV."""
-    params, results, inputs, options, errors = _analysis_request(request.GET)
+    _params, results, inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
     offers = presenters.selected_offers(results, options.lcpa)
