@@ -103,9 +103,11 @@ def rule_text(params: AnalysisParams) -> str:
 def reason_text(
     state: str, providers, minutes: int, nearest_name: str, nearest_minutes,
     others: dict[str, int] | None = None, counted: str = "open-access",
+    params: AnalysisParams | None = None,
 ) -> str:
     """"N open-access providers within T minutes; nearest: NAME, X minutes" and the state,
-    then any other provision within reach ("plus 2 selective, 1 independent")."""
+    then any other provision within reach ("plus 2 selective, 1 independent"); with `params`,
+    a reduced choice also says which part of the rule it failed."""
     count = 0 if providers is None or pd.isna(providers) else int(providers)
     text = f"{count} {counted} provider{'' if count == 1 else 's'} within {minutes} minutes"
     if nearest_name and nearest_minutes is not None and not pd.isna(nearest_minutes):
@@ -115,6 +117,18 @@ def reason_text(
     extra = [f"{n} {label}" for label, n in (others or {}).items() if n]
     if extra:
         text += f" (plus {', '.join(extra)} within reach)"
+    if state == PARTIAL_DATA:
+        return (f"{STATE_LABELS[state]}, no verdict: the level is not fully recorded for the "
+                f"year. Recorded: {text}.")
+    if state == REDUCED_CHOICE and params is not None:
+        failed = []
+        if count < params.min_providers:
+            failed.append(f"fewer than {params.min_providers} providers")
+        if nearest_minutes is not None and not pd.isna(nearest_minutes) and (
+                float(nearest_minutes) > params.max_nearest_minutes):
+            failed.append(f"nearest more than {params.max_nearest_minutes} minutes away")
+        if failed:
+            text += " — " + " and ".join(failed)
     return f"{STATE_LABELS[state]}: {text}."
 
 
@@ -181,6 +195,6 @@ def point_choice(
             "nearest_name": nearest_name, "nearest_minutes": nearest_minutes,
             "others": others, "options": options,
             "reason": reason_text(state, n_providers, params.minutes, nearest_name,
-                                  nearest_minutes, others),
+                                  nearest_minutes, others, params=params),
         })
     return out

@@ -371,11 +371,9 @@ def area_reasons(results, lcpa: str = "") -> pd.DataFrame:
         nearest = row["nearest_site_id"]
         name = "" if _is_missing(nearest) else names.get(int(nearest), "")
         extra = {ACCESS_LABELS[a]: int(row[f"{a}_within"]) for a in others}
-        text = choice.reason_text(row["state"], row["providers"], results.params.minutes, name,
-                                  row["nearest_minutes"], extra)
-        if row["state"] == choice.PARTIAL_DATA:
-            text += " The level is not fully recorded for the year: no verdict."
-        reasons.append(text)
+        reasons.append(choice.reason_text(row["state"], row["providers"], results.params.minutes,
+                                          name, row["nearest_minutes"], extra,
+                                          params=results.params))
     return pd.DataFrame({
         "area_code": frame["area_code"].to_numpy(),
         "area_name": [area_names.get(code, "") for code in frame["area_code"]],

@@ -220,3 +220,19 @@ def test_reason_text_names_count_nearest_and_state(state, expected):
     text = choice.reason_text(state, providers, 60, nearest, 34.4 if nearest else None,
                               {"selective": 1, "independent": 0})
     assert text == expected
+
+
+def test_partial_data_reason_gives_no_verdict():
+    """A level that is not measured says so first, then what the records show."""
+    text = choice.reason_text("partial_data", 1, 60, "Site A", 12.0)
+    assert text.startswith("Partial data, no verdict: the level is not fully recorded")
+    assert "Recorded: 1 open-access provider within 60 minutes; nearest: Site A, 12 minutes" in text
+
+
+def test_reduced_choice_reason_names_the_part_of_the_rule_it_fails():
+    """With the parameters given, the sentence says which threshold was missed."""
+    params = AnalysisParams(min_providers=3, max_nearest_minutes=30)
+    assert choice.reason_text("reduced_choice", 4, 60, "Site A", 39.0, params=params).endswith(
+        "nearest: Site A, 39 minutes — nearest more than 30 minutes away.")
+    assert choice.reason_text("reduced_choice", 1, 60, "Site A", 12.0, params=params).endswith(
+        "— fewer than 3 providers.")

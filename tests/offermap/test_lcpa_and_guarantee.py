@@ -245,7 +245,7 @@ def test_a_postcode_sector_or_district_is_checked_from_the_centre_of_its_postcod
     for query, label in (("postcode=CT1+1&year=2016/17", "postcode sector CT1 1"),
                          ("postcode=ct1&year=2016/17", "postcode district CT1")):
         html = check(client, query)
-        assert f"{label}: the guarantee" in html
+        assert f"{label[0].upper()}{label[1:]}: the guarantee" in html
         assert "Measured from the centre of the 2 postcodes" in html
         table = html.split('id="choice-by-level"')[1].split("</table>")[0]
         assert "Level 2" in table and "open-access provider" in table
