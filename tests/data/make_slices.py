@@ -18,7 +18,7 @@ from shapely.geometry import Point, mapping, shape
 SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
 OUT = Path(__file__).parent / "source"
 
-# Establishments that exercise each rule (see tests/providers/test_importers.py).
+# Establishments that exercise each rule (see tests/kentdata/test_providers_build.py).
 URNS = {
     "130728",  # EKC Group: FE, merged predecessor Canterbury College, T Level campuses
     "140987",  # The Leigh UTC: T Levels 2020 and 2021

@@ -31,7 +31,8 @@ from shapely.geometry import Point
 
 from areas.importers.geometry import easting_northing_to_lon_lat, lon_lat_to_easting_northing
 from areas.validators import normalise_postcode
-from providers.importers import sources
+from kentdata.records import COURSE_COLUMNS, ENROLMENT_COLUMNS, PROVIDER_COLUMNS, SITE_COLUMNS
+from kentdata.sources import gias, ks5, spine, tlevels_2021
 
 KENT = "886"
 MEDWAY = "887"
@@ -133,19 +134,6 @@ KS5_KINDS = {
 SEND_YEARS_FROM_SPINE = "2016/17"
 SEND_CURRENT_YEAR = "2024/25"  # GIAS May 2025 shows the establishment open in 2024/25
 
-PROVIDER_COLUMNS = [
-    "urn", "ukprn", "name", "kind", "admissions_policy", "specialist_send", "out_of_county",
-    "la_code", "status", "establishment_type", "age_low", "age_high", "source", "former_urns",
-]
-SITE_COLUMNS = [
-    "provider_urn", "name", "postcode", "latitude", "longitude", "easting", "northing",
-    "area_code", "is_main", "source",
-]
-COURSE_COLUMNS = [
-    "provider_urn", "site_name", "academic_year", "title", "level", "qualification_type",
-    "subject", "tlevel_route", "learners", "ehcp_required", "source", "record_label",
-]
-ENROLMENT_COLUMNS = ["provider_urn", "academic_year", "students_16_18", "source"]
 
 
 @dataclass
@@ -297,23 +285,26 @@ def build_providers(
 ) -> ProviderExtract:
     """Providers, sites and courses for Kent (and out-of-county supply) from the public files."""
     source = Path(source)
-    gias = sources.read_gias(source / sources.GIAS_FILE)
-    neighbours = sources.read_gias(source / sources.GIAS_NEIGHBOURS_FILE)
-    links = sources.read_links(source / sources.LINKS_FILE)
-    spine = sources.read_spine(source / sources.SPINE_FILE)
-    ks5 = {
-        year: sources.read_ks5(source / path, [*KS5_FAMILY_COLUMNS[year], KS5_ACADEMIC_COLUMN])
-        for year, path in sources.KS5_FILES.items()
+    gias_open = gias.read_gias(source / gias.GIAS_FILE)
+    neighbours = gias.read_gias(source / gias.GIAS_NEIGHBOURS_FILE)
+    links = gias.read_links(source / gias.LINKS_FILE)
+    spine_records = spine.read_spine(source / spine.SPINE_FILE)
+    ks5_tables = {
+        year: ks5.read_ks5(source / path, [*KS5_FAMILY_COLUMNS[year], KS5_ACADEMIC_COLUMN])
+        for year, path in ks5.KS5_FILES.items()
     }
-    ks5_1819 = sources.read_ks5_2018_19(source / sources.KS5_2018_19_FILE)
-    tlevels, tlevel_names = sources.read_tlevels(
-        source / sources.TLEVEL_PROVIDERS_FILE, source / sources.TLEVEL_QUALIFICATIONS_FILE
+    ks5_1819 = ks5.read_ks5_2018_19(source / ks5.KS5_2018_19_FILE)
+    tlevels, tlevel_names = tlevels_2021.read_tlevels(
+        source / tlevels_2021.TLEVEL_PROVIDERS_FILE,
+        source / tlevels_2021.TLEVEL_QUALIFICATIONS_FILE,
     )
     locator = AreaLocator(polygons)
     postcode_at = _postcode_points(postcodes)
     notes: dict[str, list] = defaultdict(list)
 
-    establishments = pd.concat([gias.assign(neighbour=False), neighbours.assign(neighbour=True)])
+    establishments = pd.concat(
+        [gias_open.assign(neighbour=False), neighbours.assign(neighbour=True)]
+    )
     establishments = establishments.drop_duplicates("urn").set_index("urn", drop=False)
     open_urns = set(establishments.index)
     successors = Successors(links, open_urns)
@@ -349,14 +340,14 @@ def build_providers(
 
     # Old records grouped under today's URN.
     spine_by_today: dict[str, list[dict]] = defaultdict(list)
-    for row in spine.to_dict("records"):
+    for row in spine_records.to_dict("records"):
         today, _ = resolve(row["URN"], row["POSTCODE"])
         if today:
             spine_by_today[today].append(row)
     ks5_by_today: dict[str, list[tuple[str, dict, bool]]] = defaultdict(list)
     closed_ks5: dict[str, list[tuple[str, dict]]] = defaultdict(list)
-    for year in sorted(ks5, reverse=True):
-        for row in ks5[year].to_dict("records"):
+    for year in sorted(ks5_tables, reverse=True):
+        for row in ks5_tables[year].to_dict("records"):
             today, merged = resolve(row["URN"], row["PCODE"])
             if today is None:
                 today = _match_by_name_and_place(row, establishments, point_of_postcode)

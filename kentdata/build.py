@@ -13,23 +13,23 @@ from pathlib import Path
 
 import shapely
 
-from areas.importers.cohorts import build_cohorts, write_cohorts
-from areas.importers.geography import (
+from areas.importers.geometry import easting_northing_to_lon_lat
+from kentdata.offer import AreaLocator, build_providers
+from kentdata.records import (
+    COURSES_FILE,
+    ENROLMENTS_FILE,
+    PROVIDERS_FILE,
+    SITES_FILE,
+)
+from kentdata.sources.boundaries import (
     ALL_DISTRICT_CODES,
     KENT_DISTRICT_CODES,
     MEDWAY_DISTRICT_CODE,
     build_geography,
     write_geography,
 )
-from areas.importers.geometry import easting_northing_to_lon_lat
-from areas.importers.postcodes import build_postcodes, write_postcodes
-from providers.importers.build import AreaLocator, build_providers
-from providers.importers.load import (
-    COURSES_FILE,
-    ENROLMENTS_FILE,
-    PROVIDERS_FILE,
-    SITES_FILE,
-)
+from kentdata.sources.cohorts import build_cohorts, write_cohorts
+from kentdata.sources.postcodes import build_postcodes, write_postcodes
 
 # A postcode just outside the generalised LSOA outlines (e.g. reclaimed harbour land) takes the
 # nearest LSOA within about 300 m.

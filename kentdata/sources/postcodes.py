@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from areas.importers.geometry import easting_northing_to_lon_lat
-from areas.importers.upsert import UpsertCount, upsert
 from areas.importers.validation import (
-    DISTRICT_CODE_RE,
     LSOA11_CODE_RE,
     POSTCODE_RE,
     raise_if_problems,
@@ -71,49 +68,3 @@ def write_postcodes(frame: pd.DataFrame, out_dir: Path) -> Path:
     path = Path(out_dir) / POSTCODES_FILE
     frame.to_csv(path, index=False)
     return path
-
-
-def read_fixture_postcodes(fixtures_dir: Path) -> pd.DataFrame:
-    from areas.models import Postcode
-
-    frame, check = read_csv_checked(Path(fixtures_dir) / POSTCODES_FILE, POSTCODE_COLUMNS)
-    raise_if_problems(check)
-    check.matches("postcode", POSTCODE_RE, what="a postcode such as CT1 1QU")
-    check.easting_northing("easting", "northing")
-    check.matches("lsoa11", LSOA11_CODE_RE, allow_blank=True, what="an LSOA 2011 code")
-    check.matches("district", DISTRICT_CODE_RE, what="a district code")
-    check.fits(Postcode, {"postcode": "postcode", "district": "district_code"})
-    check.unique("postcode")
-    raise_if_problems(check)
-    return frame
-
-
-def load_postcodes(fixtures_dir: Path, *, progress_file=None) -> UpsertCount:
-    """Upsert postcodes, with WGS84 computed from the grid reference. Call after the areas."""
-    from areas.models import Area, Postcode
-
-    frame = read_fixture_postcodes(fixtures_dir)
-    area_ids = dict(Area.objects.values_list("code", "pk"))
-    easting = frame["easting"].astype(float).to_numpy()
-    northing = frame["northing"].astype(float).to_numpy()
-    lon, lat = easting_northing_to_lon_lat(easting, northing)
-    rows = [
-        {
-            "postcode": postcode,
-            "easting": float(e),
-            "northing": float(n),
-            "latitude": round(float(la), 6),
-            "longitude": round(float(lo), 6),
-            "area_id": area_ids.get(lsoa) if isinstance(lsoa, str) else None,
-            "district_code": district,
-        }
-        for postcode, e, n, la, lo, lsoa, district in zip(
-            frame["postcode"], easting, northing, lat, lon, frame["lsoa11"], frame["district"],
-            strict=True,
-        )
-    ]
-    count, _ = upsert(
-        Postcode, rows, key=lambda r: (r["postcode"],), existing=Postcode.objects.all(),
-        existing_key=lambda p: (p.postcode,), label="postcodes", progress_file=progress_file,
-    )
-    return count

@@ -6,21 +6,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from areas.importers.cohorts import (
+from areas.importers.validation import FrameCheck, ImportFileError, read_csv_checked
+from kentdata.sources.boundaries import (
+    KENT_DISTRICT_CODES,
+    LCPA_CODES,
+    MEDWAY_DISTRICT_CODE,
+    build_geography,
+)
+from kentdata.sources.cohorts import (
     build_cohorts,
     census_under16_by_lsoa11,
     read_ehcp_by_age,
     read_nccis,
     share_out,
 )
-from areas.importers.geography import (
-    KENT_DISTRICT_CODES,
-    LCPA_CODES,
-    MEDWAY_DISTRICT_CODE,
-    build_geography,
-)
-from areas.importers.postcodes import build_postcodes
-from areas.importers.validation import FrameCheck, ImportFileError, read_csv_checked
+from kentdata.sources.postcodes import build_postcodes
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "source"
 LA_OF_DISTRICT = dict.fromkeys(KENT_DISTRICT_CODES, "886") | {MEDWAY_DISTRICT_CODE: "887"}

@@ -12,9 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from areas.importers.upsert import UpsertCount, upsert
 from areas.importers.validation import (
-    ACADEMIC_YEAR_RE,
     LA_CODE_RE,
     LSOA11_CODE_RE,
     FrameCheck,
@@ -265,64 +263,3 @@ def write_cohorts(frame: pd.DataFrame, out_dir: Path) -> Path:
     path = Path(out_dir) / COHORTS_FILE
     frame.to_csv(path, index=False)
     return path
-
-
-def read_fixture_cohorts(fixtures_dir: Path, area_codes) -> pd.DataFrame:
-    from areas.models import CohortFigure
-
-    path = Path(fixtures_dir) / COHORTS_FILE
-    frame, check = read_csv_checked(path, COHORT_COLUMNS)
-    raise_if_problems(check)
-    check.one_of("geography", ["la", "area"])
-    check.one_of("measure", CohortFigure.Measure.values)
-    check.matches("academic_year", ACADEMIC_YEAR_RE, what="an academic year such as 2022/23")
-    check.numeric("value", low=0)
-    check.one_of("is_estimate", ["True", "False"])
-    check.required("source")
-    check.fits(CohortFigure)
-    is_area = frame["geography"] == "area"
-    area_rows = FrameCheck(frame[is_area], path)
-    area_rows.references("area_code", area_codes, "small area")
-    la_rows = FrameCheck(frame[~is_area], path)
-    la_rows.matches("la_code", LA_CODE_RE, what="a three-digit LA number")
-    check.unique("geography", "area_code", "la_code", "academic_year", "measure")
-    raise_if_problems(check, area_rows, la_rows)
-    return frame
-
-
-def load_cohorts(fixtures_dir: Path, *, progress_file=None) -> UpsertCount:
-    """Upsert the cohort figures. Call inside a transaction, after the small areas."""
-    from areas.models import Area, CohortFigure
-
-    area_ids = dict(Area.objects.values_list("code", "pk"))
-    frame = read_fixture_cohorts(fixtures_dir, area_ids)
-    rows = []
-    for row in frame.itertuples():
-        is_area = row.geography == "area"
-        rows.append(
-            {
-                "geography": row.geography,
-                "area_id": area_ids[row.area_code] if is_area else None,
-                "region_id": None,
-                "la_code": "" if is_area else row.la_code,
-                "academic_year": row.academic_year,
-                "measure": row.measure,
-                "value": float(row.value),
-                "source": row.source,
-                "vintage": "" if pd.isna(row.vintage) else row.vintage,
-                "is_estimate": row.is_estimate == "True",
-                "method": "" if pd.isna(row.method) else row.method,
-            }
-        )
-
-    def key(r):
-        return (r["geography"], r["area_id"], r["region_id"], r["la_code"], r["academic_year"],
-                r["measure"])
-
-    count, _ = upsert(
-        CohortFigure, rows, key=key, existing=CohortFigure.objects.all(),
-        existing_key=lambda c: (c.geography, c.area_id, c.region_id, c.la_code, c.academic_year,
-                                c.measure),
-        label="cohort figures", progress_file=progress_file,
-    )
-    return count

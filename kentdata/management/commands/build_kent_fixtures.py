@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from areas.importers.validation import ImportFileError
-from providers.importers.fixture import build_kent_fixtures
+from kentdata.build import build_kent_fixtures
 
 DEFAULT_SOURCE = Path(settings.BASE_DIR).parent / "shared" / "data"
 

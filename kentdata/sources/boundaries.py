@@ -1,5 +1,5 @@
-"""Districts, small areas (LSOA 2011) and LCPAs: from the public boundary files to the fixture,
-and from the fixture to the database."""
+"""Districts, small areas (LSOA 2011) and LCPAs: from the public boundary, centroid, IMD and LCPA
+composition files to the fixture's records (kentdata.fixture.geography loads them)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from shapely.geometry import Point, shape
 
 from areas.importers.geometry import (
+    REGION_SIMPLIFY_DEGREES,
     lon_lat_to_easting_northing,
     read_feature_collection,
     simplify,
@@ -19,7 +20,6 @@ from areas.importers.geometry import (
     union_of,
     write_feature_collection,
 )
-from areas.importers.upsert import UpsertCount, upsert
 from areas.importers.validation import (
     DISTRICT_CODE_RE,
     LSOA11_CODE_RE,
@@ -53,7 +53,6 @@ BOUNDARY_VINTAGE = "LSOA 2011 (generalised); 2013 wards in Swale, Tonbridge & Ma
 
 LSOA_SIMPLIFY_DEGREES = 0.00008  # about 6–9 m: keeps shapes, drops most vertices
 DISTRICT_SIMPLIFY_DEGREES = 0.0004
-REGION_SIMPLIFY_DEGREES = 0.0003
 
 DISTRICTS_FILE = "districts.geojson"
 REGIONS_FILE = "regions.geojson"
@@ -75,7 +74,7 @@ class GeographyExtract:
     polygons: dict  # LSOA code → full-resolution shapely polygon, for locating points
 
 
-def _features_frame(features: list[dict], props: list[str]) -> pd.DataFrame:
+def features_frame(features: list[dict], props: list[str]) -> pd.DataFrame:
     rows = [{p: (f.get("properties") or {}).get(p) for p in props} for f in features]
     frame = pd.DataFrame(rows, columns=props)
     frame["_line"] = range(1, len(frame) + 1)
@@ -88,7 +87,7 @@ def read_lsoa_polygons(source: Path) -> tuple[pd.DataFrame, dict]:
     for district_code in ALL_DISTRICT_CODES:
         path = source / "boundaries" / "lsoa_by_lad" / f"{district_code}.json"
         features = read_feature_collection(path)
-        frame = _features_frame(features, ["LSOA11CD", "LSOA11NM"])
+        frame = features_frame(features, ["LSOA11CD", "LSOA11NM"])
         check = FrameCheck(frame, f"boundaries/lsoa_by_lad/{path.name}", line_label="feature")
         check.matches("LSOA11CD", LSOA11_CODE_RE, what="an LSOA 2011 code such as E01023994")
         check.required("LSOA11NM")
@@ -257,7 +256,7 @@ def build_geography(source: Path) -> GeographyExtract:
 def _build_districts(source: Path) -> list[dict]:
     path = source / "kent_medway_lad2013_from_martinjc_topo.geojson"
     features = read_feature_collection(path)
-    frame = _features_frame(features, ["LAD13CD", "LAD13NM", "current_name"])
+    frame = features_frame(features, ["LAD13CD", "LAD13NM", "current_name"])
     check = FrameCheck(frame, path.name, line_label="feature")
     check.matches("LAD13CD", DISTRICT_CODE_RE, what="a district code")
     check.references("LAD13CD", ALL_DISTRICT_CODES, "Kent or Medway district")
@@ -291,140 +290,3 @@ def write_geography(extract: GeographyExtract, out_dir: Path) -> list[Path]:
     write_feature_collection(out_dir / AREA_BOUNDARIES_FILE, extract.area_boundaries)
     return [out_dir / name for name in (DISTRICTS_FILE, REGIONS_FILE, AREAS_FILE,
                                         AREA_BOUNDARIES_FILE)]
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading the fixture into the database
-
-
-def read_fixture_districts(fixtures_dir: Path) -> list[dict]:
-    from areas.models import District
-
-    features = read_feature_collection(Path(fixtures_dir) / DISTRICTS_FILE)
-    frame = _features_frame(features, ["code", "name", "la_code"])
-    check = FrameCheck(frame, DISTRICTS_FILE, line_label="feature")
-    check.matches("code", DISTRICT_CODE_RE, what="a district code")
-    check.required("name")
-    check.one_of("la_code", [KENT_LA_CODE, MEDWAY_LA_CODE])
-    check.fits(District)
-    check.unique("code")
-    raise_if_problems(check)
-    return [
-        {
-            "code": f["properties"]["code"],
-            "name": f["properties"]["name"],
-            "la_code": f["properties"]["la_code"],
-            "boundary": f.get("geometry"),
-        }
-        for f in features
-    ]
-
-
-def read_fixture_regions(fixtures_dir: Path) -> list[dict]:
-    from areas.models import Region
-
-    features = read_feature_collection(Path(fixtures_dir) / REGIONS_FILE)
-    frame = _features_frame(features, ["code", "name", "slug", "boundary_vintage"])
-    check = FrameCheck(frame, REGIONS_FILE, line_label="feature")
-    check.required("code", "name", "slug")
-    check.fits(Region)
-    check.unique("code")
-    check.unique("name")
-    check.unique("slug")
-    raise_if_problems(check)
-    return [
-        {
-            "code": f["properties"]["code"],
-            "name": f["properties"]["name"],
-            "slug": f["properties"]["slug"],
-            "boundary_vintage": f["properties"].get("boundary_vintage") or "",
-            "provisional": bool(f["properties"].get("provisional", True)),
-            "boundary": f.get("geometry"),
-        }
-        for f in features
-    ]
-
-
-def read_fixture_areas(fixtures_dir: Path, district_codes, region_codes) -> pd.DataFrame:
-    from areas.models import Area
-
-    path = Path(fixtures_dir) / AREAS_FILE
-    frame, check = read_csv_checked(path, AREA_COLUMNS)
-    raise_if_problems(check)
-    check.matches("code", LSOA11_CODE_RE, what="an LSOA 2011 code such as E01023994")
-    check.required("name")
-    check.references("district_code", district_codes, "district")
-    check.references("region_code", region_codes, "LCPA", allow_blank=True)
-    check.matches("ward_code", WARD_CODE_RE, allow_blank=True, what="a 2013 ward code")
-    check.lat_lon("latitude", "longitude")
-    check.easting_northing("easting", "northing")
-    check.numeric("imd_decile", allow_blank=True, low=1, high=10)
-    check.numeric("imd_education_decile", allow_blank=True, low=1, high=10)
-    check.fits(Area)
-    check.unique("code")
-    raise_if_problems(check)
-    return frame
-
-
-def read_fixture_area_boundaries(fixtures_dir: Path, area_codes) -> dict[str, dict]:
-    features = read_feature_collection(Path(fixtures_dir) / AREA_BOUNDARIES_FILE)
-    frame = _features_frame(features, ["code"])
-    check = FrameCheck(frame, AREA_BOUNDARIES_FILE, line_label="feature")
-    check.references("code", area_codes, f"small area (not in {AREAS_FILE})")
-    check.unique("code")
-    for number, feature in enumerate(features, start=1):
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            check.add(number, "geometry", "missing or not a polygon")
-    raise_if_problems(check)
-    return {f["properties"]["code"]: f.get("geometry") for f in features}
-
-
-def _optional_int(value):
-    return None if pd.isna(value) or value == "" else int(float(value))
-
-
-def load_geography(fixtures_dir: Path, *, progress_file=None) -> dict[str, UpsertCount]:
-    """Upsert districts, LCPAs and small areas from the fixture. Call inside a transaction."""
-    from areas.models import Area, District, Region
-
-    districts = read_fixture_districts(fixtures_dir)
-    regions = read_fixture_regions(fixtures_dir)
-    areas = read_fixture_areas(
-        fixtures_dir, [d["code"] for d in districts], [r["code"] for r in regions]
-    )
-    boundaries = read_fixture_area_boundaries(fixtures_dir, set(areas["code"]))
-
-    counts = {}
-    counts["districts"], district_by_code = upsert(
-        District, districts, key=lambda r: (r["code"],), existing=District.objects.all(),
-        existing_key=lambda d: (d.code,), label="districts", progress_file=progress_file,
-    )
-    counts["LCPAs"], region_by_code = upsert(
-        Region, regions, key=lambda r: (r["code"],), existing=Region.objects.all(),
-        existing_key=lambda r: (r.code,), label="LCPAs", progress_file=progress_file,
-    )
-    rows = []
-    for row in areas.itertuples():
-        region = region_by_code.get((row.region_code,)) if row.region_code else None
-        rows.append(
-            {
-                "code": row.code,
-                "name": row.name,
-                "district_id": district_by_code[(row.district_code,)].pk,
-                "region_id": region.pk if region else None,
-                "ward_code": "" if pd.isna(row.ward_code) else row.ward_code,
-                "latitude": float(row.latitude),
-                "longitude": float(row.longitude),
-                "easting": float(row.easting),
-                "northing": float(row.northing),
-                "boundary": boundaries.get(row.code),
-                "imd_decile": _optional_int(row.imd_decile),
-                "imd_education_decile": _optional_int(row.imd_education_decile),
-            }
-        )
-    counts["small areas"], _ = upsert(
-        Area, rows, key=lambda r: (r["code"],), existing=Area.objects.all(),
-        existing_key=lambda a: (a.code,), label="small areas", progress_file=progress_file,
-    )
-    return counts

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 
 from areas.models import Area, CohortFigure, District, Postcode, Region
-from providers.loading import load_kent
+from kentdata.load import load_kent
 from providers.models import Course, Enrolment, Provider, Site
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from areas.importers.validation import ImportFileError
-from providers.loading import load_kent
+from kentdata.load import load_kent
 
 
 class Command(BaseCommand):

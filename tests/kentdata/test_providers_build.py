@@ -15,16 +15,16 @@ from django.db import IntegrityError, transaction
 
 from areas.importers.validation import ImportFileError
 from areas.models import Area, CohortFigure, District, Postcode, Region
-from providers.importers import sources
-from providers.importers.build import Successors, _learners
-from providers.importers.fixture import build_kent_fixtures
-from providers.loading import load_kent
+from kentdata.build import build_kent_fixtures
+from kentdata.load import load_kent
+from kentdata.offer import Successors, _learners
+from kentdata.sources import gias, ks5, spine
 from providers.models import Course, Enrolment, Provider, Site
 from tests.factories import CourseFactory, EnrolmentFactory
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "source"
-KS5_2015 = SOURCE / sources.KS5_FILES["2015/16"]
-KS5_2016 = SOURCE / sources.KS5_FILES["2016/17"]
+KS5_2015 = SOURCE / ks5.KS5_FILES["2015/16"]
+KS5_2016 = SOURCE / ks5.KS5_FILES["2016/17"]
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_performance_table_counts_mean_offered_unknown_or_not_offered(value, exp
 
 def test_successor_links_are_followed_through_several_steps():
     """136300 → 144497 → 146624: the old record reaches today's open Goodwin Academy."""
-    links = sources.read_links(SOURCE / sources.LINKS_FILE)
+    links = gias.read_links(SOURCE / gias.LINKS_FILE)
     successors = Successors(links, {"146624", "130728"})
     assert successors.open_successors("136300") == [("146624", False)]
     assert successors.open_successors("130730") == [("130728", True)]  # merged college
@@ -152,7 +152,7 @@ def test_other_academic_offer_rule_on_one_row(tmp_path, a_levels, academic, expe
     """A Levels NE + ACAD number/SUPP → other_academic (SUPP unknown); otherwise none."""
     source = tmp_path / "source"
     shutil.copytree(SOURCE, source)
-    path = source / sources.KS5_FILES["2016/17"]
+    path = source / ks5.KS5_FILES["2016/17"]
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     tgs = frame["URN"] == "136417"
     frame.loc[tgs, ["TALLPUP_ALEV_1618", "TALLPUP_ACAD_1618"]] = [a_levels, academic]
@@ -202,7 +202,7 @@ def test_no_published_headcount_makes_no_enrolment(tmp_path, value):
     """SUPP, NE or blank TPUP1618 gives no enrolment row for that year (no data, not zero)."""
     source = tmp_path / "source"
     shutil.copytree(SOURCE, source)
-    path = source / sources.KS5_FILES["2016/17"]
+    path = source / ks5.KS5_FILES["2016/17"]
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[frame["URN"] == "136417", "TPUP1618"] = value
     frame.to_csv(path, index=False)
@@ -294,12 +294,12 @@ def test_admissions_policy_comes_from_the_spine(providers):
 def test_gias_unplaced_zero_grid_is_not_an_error_but_a_bad_urn_is(tmp_path):
     """0,0 means 'not placed'; a malformed URN and a point in the sea are named by line."""
     path = tmp_path / "gias.csv"
-    frame = pd.read_csv(SOURCE / sources.GIAS_FILE, dtype=str)
+    frame = pd.read_csv(SOURCE / gias.GIAS_FILE, dtype=str)
     frame.loc[1, "urn"] = "12AB"
     frame.loc[2, "easting"] = "700000"
     frame.to_csv(path, index=False)
     with pytest.raises(ImportFileError) as error:
-        sources.read_gias(path)
+        gias.read_gias(path)
     assert {(p.line, p.field) for p in error.value.problems} == {(3, "urn"), (4, "easting")}
 
 
@@ -311,7 +311,7 @@ def test_malformed_performance_table_count_is_rejected(tmp_path):
     frame.loc[first_institution, "TALLPUP_AGEN"] = "lots"
     frame.to_csv(path, index=False)
     with pytest.raises(ImportFileError) as error:
-        sources.read_ks5(path, ["TALLPUP_ALEV_1618", "TALLPUP_AGEN"])
+        ks5.read_ks5(path, ["TALLPUP_ALEV_1618", "TALLPUP_AGEN"])
     (problem,) = error.value.problems
     assert (problem.line, problem.field) == (first_institution + 2, "TALLPUP_AGEN")
 
@@ -436,7 +436,7 @@ def test_build_command_writes_the_extract_and_a_bad_source_changes_no_file(tmp_p
 
     broken = tmp_path / "source"
     shutil.copytree(SOURCE, broken)
-    path = broken / sources.SPINE_FILE
+    path = broken / spine.SPINE_FILE
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[0, "ISPOST16"] = "yes"
     frame.to_csv(path, index=False)

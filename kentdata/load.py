@@ -11,31 +11,21 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.dispatch import Signal
 
-from areas.importers.cohorts import COHORTS_FILE, load_cohorts
-from areas.importers.geography import (
+from areas.importers.upsert import LoadSummary
+from areas.importers.validation import ImportFileError, RowProblem
+from kentdata.fixture.cohorts import COHORTS_FILE, load_cohorts
+from kentdata.fixture.geography import (
     AREA_BOUNDARIES_FILE,
     AREAS_FILE,
     DISTRICTS_FILE,
     REGIONS_FILE,
     load_geography,
 )
-from areas.importers.postcodes import POSTCODES_FILE, load_postcodes
-from areas.importers.upsert import LoadSummary
-from areas.importers.validation import ImportFileError, RowProblem
-from providers.importers.load import (
-    COURSES_FILE,
-    ENROLMENTS_FILE,
-    PROVIDERS_FILE,
-    SITES_FILE,
-    load_providers,
-)
-
-# Sent (inside the load's transaction, with summary=LoadSummary) after a load that changed rows.
-# Bulk writes send no post_save, so apps that track data changes (e.g. a data version for cached
-# analysis) connect here; providers cannot import them.
-kent_data_loaded = Signal()
+from kentdata.fixture.postcodes import POSTCODES_FILE, load_postcodes
+from kentdata.fixture.providers import load_providers
+from kentdata.records import COURSES_FILE, ENROLMENTS_FILE, PROVIDERS_FILE, SITES_FILE
+from providers.signals import kent_data_loaded
 
 FIXTURE_FILES = (
     DISTRICTS_FILE, REGIONS_FILE, AREAS_FILE, AREA_BOUNDARIES_FILE, COHORTS_FILE, POSTCODES_FILE,

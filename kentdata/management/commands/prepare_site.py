@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from areas.models import Area
-from providers.loading import load_kent
+from kentdata.load import load_kent
 
 
 class Command(BaseCommand):
