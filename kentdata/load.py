@@ -14,6 +14,11 @@ from django.db import transaction
 
 from areas.importers.upsert import LoadSummary
 from areas.importers.validation import ImportFileError, RowProblem
+from kentdata.fixture.apprenticeships import (
+    APPRENTICESHIP_PROVIDERS_FILE,
+    STARTS_FILE,
+    load_apprenticeships,
+)
 from kentdata.fixture.cohorts import COHORTS_FILE, load_cohorts
 from kentdata.fixture.geography import (
     AREA_BOUNDARIES_FILE,
@@ -29,7 +34,8 @@ from providers.signals import kent_data_loaded
 
 FIXTURE_FILES = (
     DISTRICTS_FILE, REGIONS_FILE, AREAS_FILE, AREA_BOUNDARIES_FILE, COHORTS_FILE, POSTCODES_FILE,
-    PROVIDERS_FILE, SITES_FILE, COURSES_FILE, ENROLMENTS_FILE,
+    PROVIDERS_FILE, SITES_FILE, COURSES_FILE, ENROLMENTS_FILE, APPRENTICESHIP_PROVIDERS_FILE,
+    STARTS_FILE,
 )
 
 
@@ -62,6 +68,10 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummar
         say("  cohorts and postcodes done")
         summary.counts.update(load_providers(fixtures_dir, progress_file=stdout))
         say("  providers, sites, courses and enrolments done")
+        summary.counts["apprenticeship starts"] = load_apprenticeships(
+            fixtures_dir, progress_file=stdout
+        )
+        say("  apprenticeship starts done")
         if summary.changed:
             kent_data_loaded.send(sender=load_kent, summary=summary)
     if summary.changed:
