@@ -14,6 +14,8 @@ from pathlib import Path
 import shapely
 
 from areas.importers.geometry import easting_northing_to_lon_lat
+from kentdata.fixture.apprenticeships import write_apprenticeships
+from kentdata.more_sources import add_more_sources
 from kentdata.offer import AreaLocator, build_providers
 from kentdata.records import (
     COURSES_FILE,
@@ -21,6 +23,7 @@ from kentdata.records import (
     PROVIDERS_FILE,
     SITES_FILE,
 )
+from kentdata.sources.apprenticeships import build_apprenticeships
 from kentdata.sources.boundaries import (
     ALL_DISTRICT_CODES,
     KENT_DISTRICT_CODES,
@@ -29,7 +32,12 @@ from kentdata.sources.boundaries import (
     write_geography,
 )
 from kentdata.sources.cohorts import build_cohorts, write_cohorts
-from kentdata.sources.postcodes import build_postcodes, write_postcodes
+from kentdata.sources.postcodes import (
+    build_postcodes,
+    read_ons_lookup,
+    small_area_of_postcode,
+    write_postcodes,
+)
 
 # A postcode just outside the generalised LSOA outlines (e.g. reclaimed harbour land) takes the
 # nearest LSOA within about 300 m.
@@ -73,8 +81,26 @@ def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildRepor
     kent_codes = set(
         geography.areas.loc[geography.areas["district_code"].isin(KENT_DISTRICT_CODES), "code"]
     )
-    providers = build_providers(source, polygons, postcodes, outline, kent_codes)
-    say("  providers read")
+    areas = geography.areas
+    area_centres = dict(zip(
+        areas["code"],
+        zip(areas["easting"].astype(float), areas["northing"].astype(float), strict=True),
+        strict=True,
+    ))
+    providers = build_providers(
+        source, polygons, postcodes, outline, kent_codes,
+        small_area_of_postcode=small_area_of_postcode(read_ons_lookup(source)),
+        area_centres=area_centres,
+    )
+    starts, apprenticeship_table = build_apprenticeships(source, set(KENT_DISTRICT_CODES))
+    postcode_at = dict(zip(
+        postcodes["postcode"],
+        zip(postcodes["easting"].astype(float), postcodes["northing"].astype(float), strict=True),
+        strict=True,
+    ))
+    providers = add_more_sources(providers, source, apprenticeship_table, postcode_at,
+                                 locator.code_at)
+    say("  providers, apprenticeships, T Level register, FE outcomes and campuses read")
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_dir = Path(tmp)
@@ -87,6 +113,7 @@ def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildRepor
         providers.enrolments.to_csv(tmp_dir / ENROLMENTS_FILE, index=False)
         written += [tmp_dir / PROVIDERS_FILE, tmp_dir / SITES_FILE, tmp_dir / COURSES_FILE,
                     tmp_dir / ENROLMENTS_FILE]
+        written += write_apprenticeships(starts, apprenticeship_table, tmp_dir)
         report.counts.update(_counts(geography, cohorts, postcodes, providers))
         report.notes = providers.notes
         readme = tmp_dir / "README.md"

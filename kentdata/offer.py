@@ -32,7 +32,7 @@ from shapely.geometry import Point
 from areas.importers.geometry import easting_northing_to_lon_lat, lon_lat_to_easting_northing
 from areas.validators import normalise_postcode
 from kentdata.records import COURSE_COLUMNS, ENROLMENT_COLUMNS, PROVIDER_COLUMNS, SITE_COLUMNS
-from kentdata.sources import gias, ks5, spine, tlevels_2021
+from kentdata.sources import allocations, gias, ks5, spine, tlevels_2021
 
 KENT = "886"
 MEDWAY = "887"
@@ -82,32 +82,38 @@ SAME_PLACE_M = 300  # two records this close describe the same site
 POSTCODE_CHECK_M = 1_500  # a postcode further than this from GIAS's point is not the site's
 
 KS5_SOURCE = "DfE 16–18 performance tables {year} (final), URN {urn}, {column}"
+KS5_HISTORY_SOURCE = (
+    "DfE 16–18 performance tables 2021/22 (final), history column for 2018/19, URN {urn}, {column}"
+)
 TLEVEL_SOURCE = "ESFA T Level provider register (Feb 2021), UKPRN {ukprn}"
 SEND_SOURCE = "Derived from the GIAS establishment type ({type}), not a published course list"
+SEND_SOURCE_KEY = "send_derived"
+ENROLMENT_MEASURE = "16–18 students (performance tables, TPUP1618)"
 GIAS_SOURCE = "GIAS open establishments 24 May 2025"
 
-# Performance-table qualification families: column → (type, level, title).
-KS5_FAMILIES = {
-    "TALLPUP_ALEV_1618": ("a_level", "3", "A Levels"),
-    "TALLPUP_AGEN": ("applied_general", "3", "Applied general qualifications"),
-    "TALLPUP_TLEV": ("tech_level", "3", "Tech levels"),
-    "TALLPUP_TechCert": ("technical_certificate", "2", "Technical certificates"),
-    "TALLPUP_L2VOC": ("l2_vocational", "2", "Level 2 vocational qualifications"),
-}
-KS5_FAMILY_COLUMNS = {
-    "2015/16": ["TALLPUP_ALEV_1618", "TALLPUP_AGEN", "TALLPUP_TLEV"],
-    "2016/17": list(KS5_FAMILIES),
-}
-# Students of academic qualifications (A Levels, AS, IB, Pre-U...). Where an institution has A
-# Level students this mostly counts the same students again, so it makes an offer of its own only
-# where A Levels are "NE": those students take academic qualifications other than A Level.
-KS5_ACADEMIC_COLUMN = "TALLPUP_ACAD_1618"
-OTHER_ACADEMIC = ("other_academic", "3", "Academic qualifications other than A Level (e.g. IB)")
-# The rule above understates an IB school that also has a few A Level students; the build notes
-# institutions with at least this many more academic than A Level students so that it is visible.
+# The rule that makes an "other academic" offer understates an IB school that also has a few A
+# Level students; the build notes institutions with at least this many more academic than A Level
+# students so that it is visible.
 ACADEMIC_BEYOND_A_LEVEL_NOTE = 50
-# Number of 16–18 students at the institution (its sixth-form headcount).
-KS5_STUDENTS_COLUMN = "TPUP1618"
+SE_2018_19_SOURCE = (
+    "DfE 16–18 performance tables 2018/19, South East institutions with locations: URN {urn} has "
+    "A Level results (TALLPPE_ALEV_1618); students not published in this file"
+)
+CARRIED_SOURCE = (
+    "Derived: the A Level offer recorded for URN {urn} in the 2018/19 South East file, taken as "
+    "still running (no later table covers this authority)"
+)
+SMALL_AREA_SITE_SOURCE = (
+    "Postcode {postcode} withdrawn (not in Code-Point Open): placed at the centre of its small "
+    "area {area} (ONS postcode lookup May 2022), not at the address"
+)
+# Colleges that closed with no open successor in GIAS, and the college that took over their
+# provision (published facts cited in fixtures/README.md: Hadlow College and West Kent and Ashford
+# College passed to North Kent College in August 2020; the Ashford campus to EKC Group).
+SUCCESSOR_FACTS = {
+    "130733": "130725",  # Hadlow College → North Kent College
+    "130727": "130725",  # West Kent and Ashford College → North Kent College (Tonbridge)
+}
 # Published T Level → route (IfATE occupational routes).
 TLEVEL_ROUTES = {
     "Building Services Engineering for Construction": "Construction",
@@ -264,16 +270,25 @@ def _age(value) -> int | None:
     return None if age in (0, 99) else age
 
 
-def _learners(value) -> tuple[bool, int | None]:
-    """(offered, learners) for a performance-table count: NE or blank → not offered."""
-    if value is None or pd.isna(value):
-        return False, None
-    value = str(value).strip()
-    if value == "SUPP":
-        return True, None
-    if value.isdigit():
-        return int(value) > 0, int(value)
-    return False, None
+def course_record(
+    provider_urn: str, site_name: str, academic_year: str, title: str, level: str,
+    qualification_type: str, *, source: str, source_key: str, source_year: str,
+    learners: int | None = None, subject: str = "", tlevel_route: str = "",
+    ehcp_required: bool = False, record_label: str = "published", granularity: str = "site",
+    district_code: str = "", learners_measure: str = "", learners_published: str = "",
+    recorded_name: str = "", recorded_urn: str = "", provider_ukprn: str = "",
+) -> dict:
+    """One row of courses.csv (kentdata.records.COURSE_COLUMNS)."""
+    return {
+        "provider_urn": provider_urn, "provider_ukprn": provider_ukprn, "site_name": site_name,
+        "academic_year": academic_year, "title": title, "level": level,
+        "qualification_type": qualification_type, "subject": subject,
+        "tlevel_route": tlevel_route, "learners": learners, "ehcp_required": ehcp_required,
+        "source": source, "record_label": record_label, "source_key": source_key,
+        "source_year": source_year, "granularity": granularity, "district_code": district_code,
+        "learners_measure": learners_measure, "learners_published": learners_published,
+        "recorded_name": recorded_name, "recorded_urn": recorded_urn,
+    }
 
 
 def build_providers(
@@ -282,17 +297,22 @@ def build_providers(
     postcodes: pd.DataFrame,
     kent_and_medway_outline,
     kent_area_codes: set[str],
+    *,
+    small_area_of_postcode: dict[str, str] | None = None,
+    area_centres: dict[str, tuple[float, float]] | None = None,
 ) -> ProviderExtract:
-    """Providers, sites and courses for Kent (and out-of-county supply) from the public files."""
+    """Providers, sites and courses for Kent (and out-of-county supply) from the public files.
+
+    small_area_of_postcode (ONS lookup, withdrawn postcodes too) and area_centres (LSOA →
+    easting, northing) place a closed institution whose postcode Code-Point no longer lists."""
+    small_area_of_postcode = small_area_of_postcode or {}
+    area_centres = area_centres or {}
     source = Path(source)
     gias_open = gias.read_gias(source / gias.GIAS_FILE)
     neighbours = gias.read_gias(source / gias.GIAS_NEIGHBOURS_FILE)
     links = gias.read_links(source / gias.LINKS_FILE)
     spine_records = spine.read_spine(source / spine.SPINE_FILE)
-    ks5_tables = {
-        year: ks5.read_ks5(source / path, [*KS5_FAMILY_COLUMNS[year], KS5_ACADEMIC_COLUMN])
-        for year, path in ks5.KS5_FILES.items()
-    }
+    ks5_tables = {year: ks5.read_ks5(source, year) for year in ks5.TABLE_YEARS}
     ks5_1819 = ks5.read_ks5_2018_19(source / ks5.KS5_2018_19_FILE)
     tlevels, tlevel_names = tlevels_2021.read_tlevels(
         source / tlevels_2021.TLEVEL_PROVIDERS_FILE,
@@ -360,6 +380,8 @@ def build_providers(
             else:
                 closed_ks5[row["URN"]].append((year, row))
     ks5_1819_by_today = {}
+    se_2018_19_by_urn = {row["URN"]: row for row in ks5_1819.to_dict("records")}
+    closed_se_2018_19: dict[str, dict] = {}  # closed provider URN → its South East 2018/19 row
     for row in ks5_1819.to_dict("records"):
         today, _ = resolve(row["URN"], row["PCODE"])
         if today:
@@ -383,9 +405,10 @@ def build_providers(
         ):
             evidence.append("spine 2017/18 (ISPOST16 or ages to 18+)")
         if urn in ks5_by_today:
-            evidence.append("16–18 tables 2015/16–2016/17")
+            years_seen = sorted({year for year, _, _ in ks5_by_today[urn]})
+            evidence.append(f"16–18 tables {years_seen[0]}–{years_seen[-1]}")
         if urn in ks5_1819_by_today:
-            evidence.append("16–18 tables 2018/19")
+            evidence.append("SE 2018/19 file")
         if not evidence:
             if not est["neighbour"] and etype in SPECIAL_TYPES:
                 notes["special schools left out (no spine record or ages below 18)"].append(
@@ -422,6 +445,7 @@ def build_providers(
                 "age_high": _age(spine_first.get("AGEH")),
                 "source": f"{GIAS_SOURCE}; post-16: {'; '.join(evidence)}",
                 "former_urns": " ".join(u for u in former if u != urn),
+                "first_year": "", "last_year": "", "successor_urn": "",
             }
         )
         if pd.isna(est["easting"]):
@@ -456,6 +480,7 @@ def build_providers(
                 "northing": float(northing),
                 "area_code": locator.code_at(lon, lat),
                 "is_main": True,
+                "location_basis": "address",
                 "source": site_source,
             }
         )
@@ -471,9 +496,23 @@ def build_providers(
         if row["LEA"] not in (KENT, MEDWAY):
             continue
         point = point_of_postcode(row["PCODE"])
+        location_basis, site_source = "address", (
+            "Performance-table postcode located with OS Code-Point Open"
+        )
         if point is None:
-            notes["closed institution without a located postcode (left out)"].append(old_urn)
-            continue
+            postcode = normalise_postcode(row["PCODE"]) if isinstance(row["PCODE"], str) else ""
+            area = small_area_of_postcode.get(postcode, "")
+            if area not in area_centres:
+                notes["closed institution without a located postcode (left out)"].append(old_urn)
+                continue
+            point = area_centres[area]
+            location_basis = "small_area"
+            site_source = SMALL_AREA_SITE_SOURCE.format(postcode=postcode, area=area)
+            notes["closed: postcode withdrawn, placed at its small area's centre"].append(
+                f"{old_urn} {row['SCHNAME']} {postcode} → {area}"
+            )
+        se_row = se_2018_19_by_urn.get(old_urn)
+        years_ran = sorted({y for y, _ in records} | ({ks5.HISTORY_YEAR} if se_row else set()))
         kind = KS5_KINDS.get(row["NFTYPE/FESITYPE"], "school_sixth_form")
         lon, lat = easting_northing_to_lon_lat(*point)
         providers.append(
@@ -485,8 +524,12 @@ def build_providers(
                 "establishment_type": row["NFTYPE/FESITYPE"], "age_low": None, "age_high": None,
                 "source": f"16–18 performance tables {year}; no open successor in GIAS May 2025",
                 "former_urns": "",
+                "first_year": "", "last_year": years_ran[-1],
+                "successor_urn": SUCCESSOR_FACTS.get(old_urn, ""),
             }
         )
+        if se_row is not None and ks5.ran_a_levels_2018_19(se_row):
+            closed_se_2018_19[old_urn] = se_row
         sites.append(
             {
                 "provider_urn": old_urn, "name": row["SCHNAME"],
@@ -494,7 +537,7 @@ def build_providers(
                 "latitude": round(float(lat), 6), "longitude": round(float(lon), 6),
                 "easting": point[0], "northing": point[1],
                 "area_code": locator.code_at(lon, lat), "is_main": True,
-                "source": "Performance-table postcode located with OS Code-Point Open",
+                "location_basis": location_basis, "source": site_source,
             }
         )
         notes["closed: no open successor"].append(f"{old_urn} {row['SCHNAME']}")
@@ -508,6 +551,12 @@ def build_providers(
         provider["out_of_county"] = main_area[provider["urn"]] not in kent_area_codes
 
     provider_urns = {p["urn"] for p in providers}
+    for provider in providers:
+        if provider["successor_urn"] and provider["successor_urn"] not in provider_urns:
+            notes["successor not in the extract (no link made)"].append(
+                f"{provider['urn']} → {provider['successor_urn']}"
+            )
+            provider["successor_urn"] = ""
     sites_by_provider: dict[str, list[dict]] = defaultdict(list)
     for site in sites:
         sites_by_provider[site["provider_urn"]].append(site)
@@ -524,7 +573,8 @@ def build_providers(
             "provider_urn": urn, "name": name, "postcode": postcode,
             "latitude": round(float(lat), 6), "longitude": round(float(lon), 6),
             "easting": round(float(easting), 0), "northing": round(float(northing), 0),
-            "area_code": locator.code_at(lon, lat), "is_main": False, "source": source_text,
+            "area_code": locator.code_at(lon, lat), "is_main": False,
+            "location_basis": "address", "source": source_text,
         }
         sites.append(site)
         sites_by_provider[urn].append(site)
@@ -550,7 +600,7 @@ def build_providers(
                     "performance-table postcode with OS Code-Point Open",
                 )
             a_levels = str(row.get("TALLPUP_ALEV_1618") or "")
-            academic = str(row.get(KS5_ACADEMIC_COLUMN) or "")
+            academic = str(row.get(ks5.ACADEMIC_COLUMN) or "")
             if a_levels.isdigit() and academic.isdigit() and (
                 int(academic) - int(a_levels) >= ACADEMIC_BEYOND_A_LEVEL_NOTE
             ):
@@ -558,27 +608,68 @@ def build_providers(
                     "A Levels recorded, but many more academic students (e.g. IB): no "
                     "other-academic offer made (URN name year: A Level students, academic students)"
                 ].append(f"{row['URN']} {row['SCHNAME']} {year}: {a_levels}, {academic}")
-            for column, (qualification_type, level, title) in _ks5_families(year, row):
-                offered, learners = _learners(row.get(column))
-                if not offered:
-                    continue
+            for family in ks5.family_offers(year, row):
+                qualification_type, learners = family["qualification_type"], family["learners"]
                 key = (urn, site["name"], year, qualification_type)
-                source_text = KS5_SOURCE.format(year=year, urn=row["URN"], column=column)
+                template = KS5_HISTORY_SOURCE if year == ks5.HISTORY_YEAR else KS5_SOURCE
+                source_text = template.format(
+                    year=year, urn=row["URN"],
+                    column=ks5.published_column(year, family["column"]),
+                )
                 if key in offers:  # two old records now at one site: add up, unknown wins
                     offer = offers[key]
                     offer["learners"] = (
                         None if offer["learners"] is None or learners is None
                         else offer["learners"] + learners
                     )
+                    offer["learners_published"] = offer["learners_published"] or (
+                        family["learners_published"]
+                    )
                     offer["source"] += f"; URN {row['URN']}"
                     notes["two records combined into one offer"].append(str(key))
                     continue
-                offers[key] = {
-                    "provider_urn": urn, "site_name": site["name"], "academic_year": year,
-                    "title": title, "level": level, "qualification_type": qualification_type,
-                    "subject": "", "tlevel_route": "", "learners": learners,
-                    "ehcp_required": False, "source": source_text, "record_label": "published",
-                }
+                offers[key] = course_record(
+                    urn, site["name"], year, family["title"], family["level"],
+                    qualification_type, learners=learners, source=source_text,
+                    source_key=ks5.SOURCE_KEY, source_year=year,
+                    learners_measure=ks5.LEARNERS_MEASURE,
+                    learners_published=family["learners_published"],
+                    recorded_name=row["SCHNAME"], recorded_urn=row["URN"],
+                )
+
+    # A Levels in the 2018/19 South East file where no 2018/19 table row gives them: closed
+    # Kent colleges and neighbouring authorities' schools (out-of-county supply). Neighbours have
+    # no later table here, so their offer is carried to the later table years as a derived record
+    # that names its 2018/19 vintage.
+    se_offers = {urn: row for urn, row in ks5_1819_by_today.items() if urn in provider_urns
+                 and ks5.ran_a_levels_2018_19(row)} | closed_se_2018_19
+    provider_by_urn = {p["urn"]: p for p in providers}
+    for urn, row in sorted(se_offers.items()):
+        site = sites_by_provider[urn][0]
+        if (urn, site["name"], ks5.HISTORY_YEAR, "a_level") not in offers:
+            offers[(urn, site["name"], ks5.HISTORY_YEAR, "a_level")] = course_record(
+                urn, site["name"], ks5.HISTORY_YEAR, "A Levels", "3", "a_level",
+                learners=None, source=SE_2018_19_SOURCE.format(urn=row["URN"]),
+                source_key=ks5.SE_2018_19_SOURCE_KEY, source_year=ks5.HISTORY_YEAR,
+                learners_measure=ks5.LEARNERS_MEASURE,
+                learners_published="not in this file",
+                recorded_name=row["SCHNAME"], recorded_urn=row["URN"],
+            )
+        provider = provider_by_urn[urn]
+        if provider["la_code"] in (KENT, MEDWAY) or provider["status"] != "open":
+            continue
+        for later in (y for y in ks5.TABLE_YEARS if y > ks5.HISTORY_YEAR):
+            offers[(urn, site["name"], later, "a_level")] = course_record(
+                urn, site["name"], later, "A Levels", "3", "a_level", learners=None,
+                source=CARRIED_SOURCE.format(urn=row["URN"]),
+                source_key=ks5.SE_2018_19_SOURCE_KEY, source_year=ks5.HISTORY_YEAR,
+                learners_measure=ks5.LEARNERS_MEASURE, learners_published="not published",
+                record_label="derived", recorded_name=row["SCHNAME"],
+                recorded_urn=row["URN"],
+            )
+        notes["neighbouring-authority A Levels from the 2018/19 South East file"].append(
+            f"{urn} {provider['name']} ({provider['la_code']})"
+        )
     courses.extend(offers.values())
 
     # 16–18 students per provider and year, added up over the old records that reach the
@@ -591,7 +682,7 @@ def build_providers(
             continue
         for year, row, _ in records:
             students_by_key[(urn, year)].append(
-                (row["URN"], str(row.get(KS5_STUDENTS_COLUMN) or "").strip())
+                (row["URN"], str(row.get(ks5.STUDENTS_COLUMN) or "").strip())
             )
     enrolments = []
     for (urn, year), figures in sorted(students_by_key.items()):
@@ -603,10 +694,11 @@ def build_providers(
         enrolments.append(
             {
                 "provider_urn": urn, "academic_year": year,
-                "students_16_18": sum(n for _, n in counted),
+                "students_16_18": sum(n for _, n in counted), "high_needs_students": None,
+                "measure": ENROLMENT_MEASURE,
                 "source": KS5_SOURCE.format(
                     year=year, urn=" and ".join(old for old, _ in counted),
-                    column=KS5_STUDENTS_COLUMN,
+                    column=ks5.STUDENTS_COLUMN,
                 ),
             }
         )
@@ -634,17 +726,26 @@ def build_providers(
             )
             name = tlevel_names[row.qualification]
             start = int(row.year)
-            courses.append(
-                {
-                    "provider_urn": provider["urn"], "site_name": site["name"],
-                    "academic_year": f"{start}/{(start + 1) % 100:02d}",
-                    "title": f"T Level in {name}", "level": "3", "qualification_type": "t_level",
-                    "subject": name, "tlevel_route": TLEVEL_ROUTES.get(name, ""),
-                    "learners": None, "ehcp_required": False,
-                    "source": TLEVEL_SOURCE.format(ukprn=int(ukprn)),
-                    "record_label": "published",
-                }
-            )
+            year = f"{start}/{(start + 1) % 100:02d}"
+            courses.append(course_record(
+                provider["urn"], site["name"], year, f"T Level in {name}", "3", "t_level",
+                subject=name, tlevel_route=TLEVEL_ROUTES.get(name, ""),
+                source=TLEVEL_SOURCE.format(ukprn=int(ukprn)),
+                source_key=tlevels_2021.SOURCE_KEY, source_year=tlevels_2021.SOURCE_YEAR,
+            ))
+
+    # Sizes from the 2019/20 16–19 allocations (a year with no performance table).
+    allocation_rows = allocations.read_allocations(source)
+    pairs, unmatched = allocations.match_allocations(
+        allocation_rows, [p for p in providers if p["status"] == "open" or p["last_year"]]
+    )
+    notes["16–19 allocations matched to no single provider (left out)"] = unmatched
+    used_ukprns = {p["ukprn"] for p in providers if p["ukprn"]}
+    for row, provider in pairs:
+        enrolments.append(allocations.allocation_enrolment(row, provider["urn"]))
+        if not provider["ukprn"] and row[allocations.UKPRN] not in used_ukprns:
+            provider["ukprn"] = row[allocations.UKPRN]
+            used_ukprns.add(provider["ukprn"])
 
     # Derived SEND post-16 programmes.
     for provider in providers:
@@ -659,18 +760,20 @@ def build_providers(
         if any(
             _open_by_2016(r) for r in spine_by_today.get(provider["urn"], [])
         ):
-            years.insert(0, SEND_YEARS_FROM_SPINE)
+            # Open in 2016/17 (spine) and today (GIAS): taken as running in every table year
+            # between, so that each year's view has its specialist provision.
+            years = [y for y in ks5.TABLE_YEARS if y >= SEND_YEARS_FROM_SPINE] + years
         for year in years:
-            courses.append(
-                {
-                    "provider_urn": provider["urn"], "site_name": main["name"],
-                    "academic_year": year, "title": "SEND post-16 programme (Entry/Level 1)",
-                    "level": "E", "qualification_type": "send_post16", "subject": "",
-                    "tlevel_route": "", "learners": None, "ehcp_required": True,
-                    "source": SEND_SOURCE.format(type=provider["establishment_type"]),
-                    "record_label": "derived",
-                }
-            )
+            courses.append(course_record(
+                provider["urn"], main["name"], year, "SEND post-16 programme (Entry/Level 1)",
+                "E", "send_post16", ehcp_required=True,
+                source=SEND_SOURCE.format(type=provider["establishment_type"]),
+                source_key=SEND_SOURCE_KEY,
+                # the spine (2016/17) or GIAS (2024/25) record the offer is derived from
+                source_year=SEND_CURRENT_YEAR if year == SEND_CURRENT_YEAR
+                else SEND_YEARS_FROM_SPINE,
+                record_label="derived",
+            ))
 
     providers_frame = pd.DataFrame(providers, columns=PROVIDER_COLUMNS).sort_values("urn")
     sites_frame = pd.DataFrame(sites, columns=SITE_COLUMNS).sort_values(
@@ -686,6 +789,9 @@ def build_providers(
         ["provider_urn", "academic_year"]
     )
     enrolments_frame["students_16_18"] = enrolments_frame["students_16_18"].astype("Int64")
+    enrolments_frame["high_needs_students"] = enrolments_frame["high_needs_students"].astype(
+        "Int64"
+    )
     return ProviderExtract(
         providers_frame.reset_index(drop=True),
         sites_frame.reset_index(drop=True),
@@ -693,15 +799,6 @@ def build_providers(
         dict(notes),
         enrolments_frame.reset_index(drop=True),
     )
-
-
-def _ks5_families(year: str, row: dict) -> list[tuple[str, tuple[str, str, str]]]:
-    """(column, (qualification type, level, title)) of each family to read from a row: the
-    year's published families, plus other academic qualifications where A Levels are NE."""
-    families = [(column, KS5_FAMILIES[column]) for column in KS5_FAMILY_COLUMNS[year]]
-    if str(row.get("TALLPUP_ALEV_1618") or "").strip() == "NE":
-        families.append((KS5_ACADEMIC_COLUMN, OTHER_ACADEMIC))
-    return families
 
 
 def _open_by_2016(spine_row: dict) -> bool:

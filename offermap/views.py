@@ -471,7 +471,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         "offers_by_type": presenters.offers_by_level_and_type(
             inputs, params, results.year, results.compare_year, slug
         ),
-        "sites": presenters.sites_in_region(inputs, offers, slug).to_dict("records"),
+        "sites": presenters.sites_in_region(inputs, offers, slug, results.year).to_dict("records"),
         "guarantee": presenters.guarantee_components(results, slug),
         "duplication": presenters.duplication_in_region(results, slug),
         "small_sixth_forms": small.loc[small["region_slug"] == slug].to_dict("records")

@@ -41,17 +41,7 @@ def build_postcodes(source: Path, district_codes) -> pd.DataFrame:
     check.unique("postcode")
     raise_if_problems(check)
 
-    lookup, lookup_check = read_csv_checked(
-        source / ONS_LOOKUP_FILE, ["pcds", "doterm", "lsoa11cd"]
-    )
-    raise_if_problems(lookup_check)
-    lookup["postcode"] = lookup["pcds"].map(normalise_postcode)
-    # Prefer the live record where a postcode was terminated and reissued.
-    lookup = lookup.sort_values("doterm", na_position="first").drop_duplicates("postcode")
-    lookup_check.frame = lookup
-    lookup_check.matches("lsoa11cd", LSOA11_CODE_RE, allow_blank=True, what="an LSOA 2011 code")
-    raise_if_problems(lookup_check)
-
+    lookup = read_ons_lookup(source)
     merged = codepoint.merge(lookup[["postcode", "lsoa11cd"]], on="postcode", how="left")
     return pd.DataFrame(
         {
@@ -68,3 +58,26 @@ def write_postcodes(frame: pd.DataFrame, out_dir: Path) -> Path:
     path = Path(out_dir) / POSTCODES_FILE
     frame.to_csv(path, index=False)
     return path
+
+
+def read_ons_lookup(source: Path) -> pd.DataFrame:
+    """ONS postcode → LSOA 2011, live and terminated postcodes (one row per postcode:
+    postcode, doterm, lsoa11cd)."""
+    lookup, lookup_check = read_csv_checked(
+        Path(source) / ONS_LOOKUP_FILE, ["pcds", "doterm", "lsoa11cd"]
+    )
+    raise_if_problems(lookup_check)
+    lookup["postcode"] = lookup["pcds"].map(normalise_postcode)
+    # Prefer the live record where a postcode was terminated and reissued.
+    lookup = lookup.sort_values("doterm", na_position="first").drop_duplicates("postcode")
+    lookup_check.frame = lookup
+    lookup_check.matches("lsoa11cd", LSOA11_CODE_RE, allow_blank=True, what="an LSOA 2011 code")
+    raise_if_problems(lookup_check)
+    return lookup[["postcode", "doterm", "lsoa11cd"]]
+
+
+def small_area_of_postcode(lookup: pd.DataFrame) -> dict[str, str]:
+    """Postcode → LSOA 2011 for every postcode the ONS lookup places (withdrawn ones too): the
+    fallback place of an institution whose postcode Code-Point no longer lists."""
+    placed = lookup[lookup["lsoa11cd"].notna() & (lookup["lsoa11cd"] != "")]
+    return dict(zip(placed["postcode"], placed["lsoa11cd"], strict=True))

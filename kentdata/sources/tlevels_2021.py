@@ -12,6 +12,8 @@ from areas.importers.validation import (
     raise_if_problems,
 )
 
+SOURCE_KEY = "tlevels_2021"
+SOURCE_YEAR = "2020/21"  # register of February 2021
 TLEVEL_PROVIDERS_FILE = "tlevel-providers-2021/providers.json"
 
 TLEVEL_QUALIFICATIONS_FILE = "tlevel-providers-2021/qualifications.json"

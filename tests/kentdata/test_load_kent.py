@@ -81,17 +81,21 @@ def test_small_area_cohort_estimates_add_up_to_the_la_total():
 
 @pytest.mark.django_db
 def test_every_course_is_at_a_site_inside_a_known_area():
-    """No course lacks a site, and every course's site lies in a loaded LSOA."""
+    """No course lacks a site; every course's site lies in a loaded LSOA, unless its provider
+    stands outside Kent and Medway (cross-border supply, placed by its coordinates)."""
     assert Course.objects.exists()
     assert not Course.objects.filter(site__isnull=True).exists()
-    assert not Course.objects.filter(site__area__isnull=True).exists()
+    outside = Course.objects.filter(site__area__isnull=True)
+    assert outside.exists()  # neighbouring authorities' A Levels
+    assert not outside.exclude(provider__out_of_county=True).exists()
     assert not Course.objects.exclude(site__provider=F("provider")).exists()
 
 
 @pytest.mark.django_db
 def test_no_kent_provider_is_without_coordinates():
     """Every provider sited in Kent has a main site with coordinates inside a Kent LSOA."""
-    kent_providers = Provider.objects.filter(out_of_county=False)
+    # Independent training providers are known by district only (apprenticeships): no site.
+    kent_providers = Provider.objects.filter(out_of_county=False).exclude(kind="itp")
     assert kent_providers.count() > 100
     for provider in kent_providers:
         main = provider.sites.get(is_main=True)
@@ -100,15 +104,21 @@ def test_no_kent_provider_is_without_coordinates():
 
 
 @pytest.mark.django_db
-def test_courses_cover_both_performance_table_years_at_each_level():
-    """2015/16 and 2016/17 offers exist; Level 2 families only where the tables publish them."""
-    years = set(Course.objects.published().values_list("academic_year", flat=True))
-    assert {"2015/16", "2016/17"} <= years
-    assert Course.objects.in_year("2016/17").at_level("2").exists()
-    assert not Course.objects.in_year("2015/16").at_level("2").exists()
+def test_courses_cover_every_performance_table_year_at_each_level():
+    """Offers exist for every table year; Level 2 families only where the tables publish them;
+    every derived record says how it was derived (SEND by type, a 2018/19 offer carried on, or a
+    college's provision shared across its campuses)."""
+    tables = Course.objects.filter(source_key="ks5")
+    assert set(tables.values_list("academic_year", flat=True)) == {
+        "2015/16", "2016/17", "2018/19", "2021/22", "2022/23", "2023/24"}
+    assert tables.in_year("2016/17").at_level("2").exists()
+    assert not tables.in_year("2015/16").at_level("2").exists()
+    assert not Course.objects.filter(source_key="").exists()
+    assert not Course.objects.filter(source_year="").exists()
     derived = Course.objects.filter(record_label="derived")
-    assert derived.exists()
-    assert set(derived.values_list("qualification_type", flat=True)) == {"send_post16"}
+    assert derived.filter(qualification_type="send_post16").exists()
+    assert not derived.exclude(source_key__in=["send_derived", "ks5_2018_19_se"]).exclude(
+        granularity="provider").exists()
 
 
 @pytest.mark.django_db
@@ -127,7 +137,7 @@ def test_one_published_offer_per_institution_family_site_and_year():
     """The performance tables give at most one offer per provider, site, family and year."""
     duplicates = (
         Course.objects.published()
-        .values("provider", "site", "academic_year", "qualification_type", "subject")
+        .values("provider", "site", "academic_year", "qualification_type", "level", "subject")
         .annotate(n=Count("id"))
         .filter(n__gt=1)
     )
@@ -181,9 +191,13 @@ def test_tonbridge_grammar_has_its_headcount_and_its_ib_offer():
 
 @pytest.mark.django_db
 def test_enrolments_cover_both_years_once_per_provider_and_pass_validation():
-    """Enrolments exist for 2015/16 and 2016/17 only, one per provider and year, all valid."""
+    """Enrolments exist for the table years with a headcount and the 2019/20 allocations, one
+    per provider and year, each saying what it counts, all valid."""
     years = set(Enrolment.objects.values_list("academic_year", flat=True))
-    assert years == {"2015/16", "2016/17"}
+    assert years == {"2015/16", "2016/17", "2019/20", "2021/22", "2022/23", "2023/24"}
+    assert set(Enrolment.objects.in_year("2019/20").values_list("measure", flat=True)) == {
+        "16–19 funded students (ESFA allocation 2019/20)"}
+    assert not Enrolment.objects.filter(measure="").exists()
     duplicates = (
         Enrolment.objects.values("provider", "academic_year").annotate(n=Count("id"))
         .filter(n__gt=1)

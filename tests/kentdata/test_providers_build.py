@@ -17,7 +17,7 @@ from areas.importers.validation import ImportFileError
 from areas.models import Area, CohortFigure, District, Postcode, Region
 from kentdata.build import build_kent_fixtures
 from kentdata.load import load_kent
-from kentdata.offer import Successors, _learners
+from kentdata.offer import Successors
 from kentdata.sources import gias, ks5, spine
 from providers.models import Course, Enrolment, Provider, Site
 from tests.factories import CourseFactory, EnrolmentFactory
@@ -67,12 +67,12 @@ def offers(courses, urn, year=None):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("NE", (False, None)), ("SUPP", (True, None)), ("12", (True, 12)), ("0", (False, 0)),
-     (None, (False, None))],
+    [("NE", (False, None, "")), ("SUPP", (True, None, "SUPP")), ("12", (True, 12, "")),
+     ("0", (False, 0, "")), (None, (False, None, "")), ("NEW", (False, None, ""))],
 )
 def test_performance_table_counts_mean_offered_unknown_or_not_offered(value, expected):
     """NE is no offer, SUPP an offer with unknown learners, a number an offer with learners."""
-    assert _learners(value) == expected
+    assert ks5.learners(value) == expected
 
 
 def test_successor_links_are_followed_through_several_steps():
@@ -138,9 +138,7 @@ def test_academic_students_alongside_a_levels_make_no_separate_offer(courses):
     """Where A Levels have entries, the ACAD count is the same students: no other_academic."""
     row = ks5_row(KS5_2016, "118789")
     assert row["TALLPUP_ALEV_1618"].isdigit() and row["TALLPUP_ACAD_1618"].isdigit()
-    assert "other_academic" not in set(courses["qualification_type"][
-        courses["provider_urn"] != "136417"
-    ])
+    assert "other_academic" not in set(offers(courses, "118789")["qualification_type"])
 
 
 @pytest.mark.parametrize(
@@ -171,10 +169,12 @@ def test_other_academic_offer_rule_on_one_row(tmp_path, a_levels, academic, expe
 def test_enrolment_is_the_published_16_18_headcount(enrolments):
     """Tonbridge Grammar's enrolment each year is its TPUP1618, not the sum of course learners."""
     tgs = enrolments[enrolments["provider_urn"] == "136417"].set_index("academic_year")
-    assert set(tgs.index) == {"2015/16", "2016/17"}
-    for year, path in (("2015/16", KS5_2015), ("2016/17", KS5_2016)):
+    assert {"2015/16", "2016/17", "2021/22", "2022/23", "2023/24"} <= set(tgs.index)
+    for year in ("2015/16", "2016/17", "2021/22", "2022/23", "2023/24"):
+        path = SOURCE / ks5.KS5_FILES[year]
         assert int(tgs.loc[year, "students_16_18"]) == int(ks5_row(path, "136417")["TPUP1618"])
         assert "TPUP1618" in tgs.loc[year, "source"]
+        assert tgs.loc[year, "measure"] == "16–18 students (performance tables, TPUP1618)"
 
 
 def test_enrolment_of_a_converted_school_comes_from_its_predecessor(enrolments):
@@ -209,7 +209,8 @@ def test_no_published_headcount_makes_no_enrolment(tmp_path, value):
     out = tmp_path / "out"
     build_kent_fixtures(source, out, say=lambda _text: None)
     built = pd.read_csv(out / "enrolments.csv", dtype=str, keep_default_na=False)
-    assert list(built.loc[built["provider_urn"] == "136417", "academic_year"]) == ["2015/16"]
+    years = set(built.loc[built["provider_urn"] == "136417", "academic_year"])
+    assert "2015/16" in years and "2016/17" not in years
 
 
 def test_a_split_school_goes_to_the_successor_nearest_its_old_postcode(courses):
@@ -261,7 +262,32 @@ def test_a_closed_college_keeps_its_offers_as_a_closed_provider(providers, cours
     hadlow = providers.set_index("urn").loc["130733"]
     assert hadlow["status"] == "closed"
     assert not offers(courses, "130733", "2016/17").empty
-    assert "118930" not in set(providers["urn"])  # its postcode is gone: no place to put it
+    # It ran until the last table that lists it.
+    assert hadlow["last_year"] == max(offers(courses, "130733")["academic_year"])
+
+
+def test_a_closed_school_with_a_withdrawn_postcode_is_placed_at_its_small_area(
+    providers, sites, courses
+):
+    """Pent Valley Technology College (118930): CT19 4ED is not in Code-Point Open any more, so
+    its site is the centre of the LSOA the ONS lookup gives, labelled as such; its offers stay."""
+    codepoint = pd.read_csv(SOURCE / "postcodes/kent_medway_codepoint_open_2025-05.csv",
+                            dtype=str)
+    assert "CT19 4ED" not in set(codepoint["Postcode"])
+    lookup = pd.read_csv(SOURCE / "postcodes/kent_medway_pcd_oa11_lsoa11_msoa11_lad_may22.csv",
+                         dtype=str).set_index("pcds")
+    centroids = pd.read_csv(SOURCE / "lsoa11_centroids_kent_medway.csv", dtype=str)
+    area = lookup.loc["CT19 4ED", "lsoa11cd"]
+    pent = providers.set_index("urn").loc["118930"]
+    assert (pent["status"], pent["last_year"]) == ("closed", "2016/17")
+    site = sites.set_index("provider_urn").loc["118930"]
+    assert (site["location_basis"], site["area_code"]) == ("small_area", area)
+    assert "withdrawn" in site["source"]
+    centre = centroids.set_index("lsoa11cd").loc[area]
+    assert abs(float(site["latitude"]) - float(centre["latitude"])) < 0.001
+    a_levels = offers(courses, "118930", "2016/17")
+    a_levels = a_levels[a_levels["qualification_type"] == "a_level"]
+    assert a_levels["learners"].tolist() == [ks5_row(KS5_2016, "118930")["TALLPUP_ALEV_1618"]]
 
 
 def test_t_level_locations_become_sites_with_offers_by_delivery_year(providers, sites, courses):
@@ -280,7 +306,9 @@ def test_t_level_locations_become_sites_with_offers_by_delivery_year(providers, 
     assert (t_levels["learners"] == "").all()
     leigh = offers(courses, "140987")
     leigh = leigh[leigh["qualification_type"] == "t_level"]
-    assert set(leigh["academic_year"]) == {"2020/21", "2021/22"}
+    register_2021 = leigh[leigh["source_key"] == "tlevels_2021"]
+    assert set(register_2021["academic_year"]) == {"2020/21", "2021/22"}
+    assert (register_2021["source_year"] == "2020/21").all()
 
 
 def test_admissions_policy_comes_from_the_spine(providers):
@@ -305,13 +333,14 @@ def test_gias_unplaced_zero_grid_is_not_an_error_but_a_bad_urn_is(tmp_path):
 
 def test_malformed_performance_table_count_is_rejected(tmp_path):
     """A learner count that is neither a number, NE nor SUPP is reported by line and column."""
-    path = tmp_path / "ks5.csv"
+    path = tmp_path / ks5.KS5_FILES["2016/17"]
+    path.parent.mkdir(parents=True)
     frame = pd.read_csv(KS5_2016, dtype=str)
     first_institution = frame.index[frame["RECTYPE"] == "1"][0]
     frame.loc[first_institution, "TALLPUP_AGEN"] = "lots"
     frame.to_csv(path, index=False)
     with pytest.raises(ImportFileError) as error:
-        ks5.read_ks5(path, ["TALLPUP_ALEV_1618", "TALLPUP_AGEN"])
+        ks5.read_ks5(tmp_path, "2016/17")
     (problem,) = error.value.problems
     assert (problem.line, problem.field) == (first_institution + 2, "TALLPUP_AGEN")
 
