@@ -231,6 +231,17 @@ class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(record_label=RecordLabel.PUBLISHED)
 
+    def coverage(self):
+        """Rows for providers.coverage: records and providers per year, source, vintage and kind
+        of provider."""
+        return (
+            self.values("academic_year", "source_key", "source_year",
+                        kind=models.F("provider__kind"))
+            .annotate(records=models.Count("id"),
+                      providers=models.Count("provider", distinct=True))
+            .order_by("academic_year", "source_key", "source_year", "kind")
+        )
+
 
 class Course(models.Model):
     """One offer: a qualification type (and subject or route) at a level, at a site, in a year."""
@@ -434,6 +445,17 @@ class ApprenticeshipStartsQuerySet(models.QuerySet):
 
     def provisional(self):
         return self.filter(provisional=True)
+
+    def coverage(self):
+        """Rows for providers.coverage, like CourseQuerySet.coverage (district-level records)."""
+        return (
+            self.values("academic_year", kind=models.F("provider__kind"))
+            .annotate(records=models.Count("id"),
+                      providers=models.Count("provider_ukprn", distinct=True),
+                      source_key=models.Value("apprenticeships"),
+                      source_year=models.F("academic_year"))
+            .order_by("academic_year", "kind")
+        )
 
 
 class ApprenticeshipStarts(models.Model):

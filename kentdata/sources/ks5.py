@@ -23,6 +23,7 @@ from areas.importers.validation import (
     raise_if_problems,
     read_csv_checked,
 )
+from providers.coverage import YEARS_WITHOUT_PERFORMANCE_TABLES
 
 SOURCE_KEY = "ks5"
 SE_2018_19_SOURCE_KEY = "ks5_2018_19_se"
@@ -39,14 +40,7 @@ HISTORY_YEAR = "2018/19"
 HISTORY_FILE_YEAR = "2021/22"  # the file whose `*_19` columns hold 2018/19
 TABLE_YEARS = ("2015/16", "2016/17", "2018/19", "2021/22", "2022/23", "2023/24")
 # Years in the span with no table, and why (shown on the year select and the About page).
-YEARS_WITHOUT_TABLES = {
-    "2017/18": "No 2017/18 16–18 performance table is in the public data bundled with the map "
-               "(only that year's school spine).",
-    "2019/20": "No 16–18 performance tables were published for 2019/20: exams were cancelled "
-               "in the pandemic.",
-    "2020/21": "No 16–18 performance tables were published for 2020/21: exams were cancelled "
-               "in the pandemic.",
-}
+YEARS_WITHOUT_TABLES = YEARS_WITHOUT_PERFORMANCE_TABLES
 
 KS5_2018_19_FILE = "dfe-performance-tables/se_postcodes_ks5_2018-19_with_latlong.csv"
 KS5_COLUMNS = ["RECTYPE", "LEA", "URN", "SCHNAME", "PCODE", "NFTYPE/FESITYPE", "ADMPOL"]
