@@ -30,6 +30,7 @@ OFFER_COLUMNS = [
     "course_id", "site_id", "provider_id", "provider_kind", "academic_year", "title", "level",
     "qualification_type", "subject", "tlevel_route", "learners", "places", "min_english_grade",
     "min_maths_grade", "ehcp_required", "record_label", "withdrawn", "provider_open",
+    "source_key", "source_year",
 ]
 
 
@@ -135,7 +136,8 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
         "id", "site_id", "provider_id", "provider__kind", "academic_year", "title", "level",
         "qualification_type", "subject", "tlevel_route", "learners", "places",
         "min_english_grade", "min_maths_grade", "ehcp_required", "record_label", "withdrawn",
-        "provider__status", "provider__first_year", "provider__last_year",
+        "provider__status", "provider__first_year", "provider__last_year", "source_key",
+        "source_year",
     ).order_by("id")
     records = []
     for row in rows:
@@ -144,7 +146,7 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
             continue
         # Open means: the provider ran in the offer's year (a closed one counts in its years).
         running = ran_in_year(row[18], row[19], row[17], row[4])
-        records.append((row[0], site_id, *row[2:17], running))
+        records.append((row[0], site_id, *row[2:17], running, row[20], row[21]))
     frame = pd.DataFrame.from_records(records, columns=OFFER_COLUMNS)
     return frame.astype({
         "course_id": np.int64, "site_id": np.int64, "provider_id": np.int64, "learners": float,
