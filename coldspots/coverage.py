@@ -63,10 +63,12 @@ def coverage(
     offers: pd.DataFrame, year: str, sources: tuple[CompleteSource, ...] = COMPLETE_SOURCES,
 ) -> Coverage:
     """The coverage of `year` by the records in `offers` (any years; columns academic_year,
-    level, qualification_type, source, record_label; a frame without `source` measures nothing).
+    level, qualification_type, source_key, record_label; a frame without `source_key` measures
+    nothing).
 
     A declared source measures its levels and types in a year only when at least one published
-    record of it is present for that year (see params, "Data coverage").
+    record of it is present for that year; a source complete for some kinds of provider only
+    measures its types for those kinds, never a whole level (see params, "Data coverage").
     """
     in_year = offers.loc[offers["academic_year"] == year] if len(offers) else offers
     recorded_levels = frozenset(in_year["level"].dropna()) if len(in_year) else frozenset()
@@ -74,17 +76,15 @@ def coverage(
         frozenset())
     level_sources: dict[str, list[str]] = {}
     type_sources: dict[str, list[str]] = {}
-    if len(in_year) and "source" in in_year:
-        text = _text(in_year["source"])
+    if len(in_year) and "source_key" in in_year:
+        keys = _text(in_year["source_key"])
         published = _text(in_year["record_label"]) == PUBLISHED
         for source in sources:
-            if year not in source.years:
-                continue
-            starts = source.starts_for(year)
-            loaded = published & np.char.startswith(text.astype(str), starts)
-            if not loaded.any():
+            if year not in source.years or not (published & (keys == source.source_key)).any():
                 continue
             vintage = f"{source.name} {year}"
+            if source.provider_kinds:
+                continue  # complete for some kinds of provider only: measures no whole level
             for level in source.levels:
                 level_sources.setdefault(level, []).append(vintage)
             for kind in source.qualification_types:

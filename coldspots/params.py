@@ -66,16 +66,17 @@ Data coverage
 -------------
 A level (or qualification type) is *measured* in a year only when a source that records it
 completely for that year is loaded. COMPLETE_SOURCES declares those sources: a published table
-that lists every provider of its kind for a year. `coldspots.coverage.coverage` is a pure
-function of the offers frame and this table: (year, level) is measured when a declared source
-covers that level in that year AND at least one published record of that source is present for
-the year (so a declared but unloaded source measures nothing). Records from anything else (an
-officer's own record, a derived SEND programme, a register of one qualification type) add supply
-where they are, but never make a level measured: one record can never turn areas cold.
-To add a source (e.g. a later year's performance tables, apprenticeship starts or FE outcomes),
-add a CompleteSource naming the start of its records' `source` text, its years, and the levels
-and types it records completely. District-level records (apprenticeships) belong in
-`types` only, never `levels`, because they place no offer at a site.
+that lists every provider of its kind for a year, named by the records' `source_key`.
+`coldspots.coverage.coverage` is a pure function of the offers frame and this table: (year,
+level) is measured when a declared source covering every kind of provider covers that level in
+that year AND at least one published record of that source is present for the year (so a
+declared but unloaded source measures nothing). Records from anything else (an officer's own
+record, a derived SEND programme, a register of one qualification type) add supply where they
+are, but never make a level measured: one record can never turn areas cold.
+To add a source (e.g. a later year's tables), add a CompleteSource with its source_key, its
+years, the levels and types it records completely, and the kinds of provider it covers.
+Apprenticeship starts are district-level (no site): they are not offers here; the guarantee
+reads them per district (coldspots.guarantee, APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT).
 """
 
 from __future__ import annotations
@@ -119,29 +120,41 @@ class CompleteSource:
     docstring, "Data coverage")."""
 
     name: str  # how pages name it
-    source_starts: str  # the start of its records' Course.source; "{year}" = the academic year
-    years: tuple[str, ...]
+    source_key: str  # Course.source_key of its records
+    years: tuple[str, ...]  # academic years it records completely
     levels: tuple[str, ...]  # levels whose whole site-based offer it records
     qualification_types: tuple[str, ...]  # types it records completely
-
-    def starts_for(self, year: str) -> str:
-        return self.source_starts.replace("{year}", year)
+    # Kinds of provider it covers; () = every kind. A source complete for some kinds only
+    # (FE outcomes: FE colleges) never makes a whole level measured.
+    provider_kinds: tuple[str, ...] = ()
 
 
 _PERFORMANCE_L3 = ("a_level", "applied_general", "tech_level", "other_academic")
 _PERFORMANCE_L2 = ("l2_vocational", "technical_certificate")
 COMPLETE_SOURCES = (
     # DfE 16–18 performance tables list every state-funded and independent institution with
-    # 16–18 students and its students per qualification family (TALLPUP_*). 2015/16 has no
-    # Level 2 families in the extract, so Level 2 is not measured that year.
-    CompleteSource("DfE 16–18 performance tables", "DfE 16–18 performance tables {year}",
-                   ("2015/16",), ("3",), _PERFORMANCE_L3),
-    CompleteSource("DfE 16–18 performance tables", "DfE 16–18 performance tables {year}",
-                   ("2016/17",), ("3", "2"), _PERFORMANCE_L3 + _PERFORMANCE_L2),
-    # The ESFA register lists every provider approved to teach T Levels from 2020 and 2021: it is
-    # complete for T Levels only, so it never makes Level 3 as a whole measured.
-    CompleteSource("ESFA T Level provider register", "ESFA T Level provider register",
-                   ("2020/21", "2021/22"), (), ("t_level",)),
+    # 16–18 students and its students per qualification family (TALLPUP_*). The 2015/16 extract
+    # has no Level 2 families and 2018/19 (the 2021/22 file's *_19 columns) only technical
+    # certificates, so Level 2 is not measured in those years; no tables exist for 2017/18,
+    # 2019/20 or 2020/21 (see providers.coverage.YEARS_WITHOUT_PERFORMANCE_TABLES).
+    CompleteSource("DfE 16–18 performance tables", "ks5", ("2015/16",), ("3",), _PERFORMANCE_L3),
+    CompleteSource("DfE 16–18 performance tables", "ks5", ("2016/17", "2021/22", "2022/23",
+                                                          "2023/24"),
+                   ("3", "2"), _PERFORMANCE_L3 + _PERFORMANCE_L2),
+    CompleteSource("DfE 16–18 performance tables", "ks5", ("2018/19",), ("3",),
+                   (*_PERFORMANCE_L3, "technical_certificate")),
+    # The ESFA register lists every provider approved to teach T Levels from 2020 and 2021, and
+    # the results register every provider with T Level results to August 2024: complete for
+    # T Levels only, so they never make Level 3 as a whole measured.
+    CompleteSource("ESFA T Level provider register", "tlevels_2021", ("2020/21", "2021/22"), (),
+                   ("t_level",)),
+    CompleteSource("T Level results service provider register", "tlevels_2024",
+                   ("2020/21", "2021/22", "2022/23", "2023/24"), (), ("t_level",)),
+    # FE outcomes list every FE college's learners by level (all ages): complete for colleges,
+    # not for schools, so Level 1 and Entry stay "partial data".
+    CompleteSource("DfE FE outcomes by provider", "fe_outcomes",
+                   ("2018/19", "2019/20", "2020/21", "2021/22", "2022/23"), ("1", "2", "3"), (),
+                   provider_kinds=("fe_college",)),
 )
 
 ACADEMIC_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
@@ -165,6 +178,18 @@ MODE_ASSUMPTIONS = {
     "car": ModeAssumptions(detour_factor=1.3, speed_kmh=40.0, fixed_minutes=3.0),
     "walk": WALK,
 }
+
+# The guarantee's apprenticeship part is measured on the area's district, not on a site: the
+# published starts are by provider and delivery district (providers.apprenticeships
+# .district_supply). A district meets it at a level when at least this many providers started
+# apprentices there at that level in the year. Reason: the source rounds counts and shows 1–4
+# as "low", so one or two providers is not evidence of a choice a 16-year-old can count on; two
+# providers are the fewest that give a choice. Officers may change it here (see README).
+APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT = 2
+APPRENTICESHIP_MIN_PROVIDERS_REASON = (
+    "At least 2 providers starting apprentices at the level in the district in the year: a "
+    "choice, not a single employer's scheme; the dashboard's 1–4 counts are shown only as 'low'."
+)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ class CourseFactory(factory.django.DjangoModelFactory):
     # coldspots.params, "Data coverage"); a test of officers' own records sets its own source.
     source = factory.LazyAttribute(
         lambda course: f"DfE 16–18 performance tables {course.academic_year} (final), test")
+    source_key = "ks5"
+    source_year = factory.SelfAttribute("academic_year")
 
 
 class EnrolmentFactory(factory.django.DjangoModelFactory):

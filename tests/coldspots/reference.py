@@ -85,11 +85,10 @@ def measured(inputs, year):
     """(levels, types) that a loaded declared complete source measures in the year."""
     levels, types = set(), set()
     for source in COMPLETE_SOURCES:
-        if year not in source.years:
+        if year not in source.years or source.provider_kinds:
             continue
-        start = source.source_starts.replace("{year}", year)
         if any(o["academic_year"] == year and o["record_label"] == "published"
-               and str(o.get("source") or "").startswith(start)
+               and (o.get("source_key") or "") == source.source_key
                for o in inputs.offers.to_dict("records")):
             levels |= set(source.levels)
             types |= set(source.qualification_types)

@@ -84,9 +84,9 @@ def test_coverage_needs_a_loaded_complete_source():
     offers = build_offers([
         {"site_id": 1, "level": "3"},
         {"site_id": 1, "level": "1", "qualification_type": "study_programme_l1_entry",
-         "source": "Added by an officer"},
+         "source_key": ""},
         {"site_id": 1, "level": "3", "qualification_type": "t_level", "academic_year": "2021/22",
-         "source": "ESFA T Level provider register (Feb 2021), UKPRN 1"},
+         "source_key": "tlevels_2021"},
     ])
     cover = coverage.coverage(offers, "2016/17")
     assert cover.measured_levels == {"2", "3"} and "a_level" in cover.measured_types
@@ -141,7 +141,7 @@ def test_more_open_access_supply_never_worsens_a_state(case, data):
     sites = inputs_.sites.assign(provider_kind="school_sixth_form",
                                  admissions_policy="non_selective")
     inputs_ = Inputs(inputs_.areas, sites, inputs_.offers, inputs_.regions, inputs_.matrix)
-    extra = extra_offer(inputs_, data.draw, source="Added by an officer")
+    extra = extra_offer(inputs_, data.draw, source_key="")
     before = states_of(compute_from_inputs(inputs_, params))
     after = states_of(compute_from_inputs(
         with_offers(inputs_, pd.concat([inputs_.offers, extra], ignore_index=True)), params))
@@ -175,7 +175,7 @@ def test_a_selective_school_never_changes_open_access_choice(case, data):
     sites = pd.concat([inputs_.sites, school], ignore_index=True)
     grown = Inputs(inputs_.areas, sites, inputs_.offers, inputs_.regions, inputs_.matrix)
     extra = build_offers([{"site_id": site_id, "level": level, "qualification_type": kind,
-                           "source": "Added by an officer"}
+                           "source_key": ""}
                           for level, kind in (("3", "a_level"), ("2", "l2_vocational"))],
                          sites).assign(course_id=[20_000, 20_001])
     before = compute_from_inputs(inputs_, params).area_level
@@ -198,7 +198,7 @@ def test_one_officer_record_at_an_unmeasured_level_changes_no_state(case, data):
     level = data.draw(st.sampled_from(["1", "E"]))
     extra = build_offers([{
         "site_id": data.draw(st.sampled_from(list(inputs_.sites["site_id"]))), "level": level,
-        "qualification_type": "study_programme_l1_entry", "source": "Added by an officer",
+        "qualification_type": "study_programme_l1_entry", "source_key": "",
     }], inputs_.sites).assign(course_id=10_000)
     before = compute_from_inputs(inputs_, params)
     after = compute_from_inputs(
