@@ -40,8 +40,10 @@ class Inputs:
     """The frames one analysis reads (see coldspots.frames for their columns).
 
     areas, sites, offers (all years), regions, matrix (imported journey times, all modes:
-    area_code, site_id, mode, minutes; may be empty) and enrolments (16–18 headcounts:
-    provider_id, academic_year, students_16_18; None or empty when not recorded).
+    area_code, site_id, mode, minutes; may be empty), enrolments (16–18 headcounts:
+    provider_id, academic_year, students_16_18; None or empty when not recorded) and
+    apprenticeships (district-level supply, providers.apprenticeships.district_supply: per
+    district_code and academic_year, providers_l2 and providers_l3; None when not loaded).
     """
 
     areas: pd.DataFrame
@@ -50,6 +52,7 @@ class Inputs:
     regions: pd.DataFrame
     matrix: pd.DataFrame
     enrolments: pd.DataFrame | None = None
+    apprenticeships: pd.DataFrame | None = None
 
     def matrix_for(self, mode: str) -> pd.DataFrame:
         """Imported journey times for one mode: area_code, site_id, minutes."""

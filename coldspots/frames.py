@@ -202,4 +202,13 @@ def load_inputs() -> Inputs:
         regions=regions_frame(),
         matrix=travel_matrix_frame(),
         enrolments=enrolments_frame(),
+        apprenticeships=apprenticeships_frame(),
     )
+
+
+def apprenticeships_frame() -> pd.DataFrame:
+    """District-level apprenticeship supply for every year (providers.apprenticeships
+    .district_supply: district_code, academic_year, providers, providers_l2, providers_l3, ...)."""
+    from providers.apprenticeships import district_supply, starts_frame
+
+    return district_supply(starts_frame())

@@ -33,8 +33,34 @@ import pandas as pd
 from coldspots import choice
 from coldspots.analysis import KENT, nearest_in, region_rows, site_ids_at
 from coldspots.coverage import Coverage, coverage
-from coldspots.params import SPECIALIST, AnalysisParams
+from coldspots.params import (
+    APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT,
+    SPECIALIST,
+    AnalysisParams,
+)
 from coldspots.travel import Reach, minutes_from_point
+
+APPRENTICESHIP_SOURCE = "DfE apprenticeship starts by provider and district (district-level)"
+
+
+def apprenticeship_districts(supply: pd.DataFrame | None, year: str) -> dict[str, int] | None:
+    """Per district code: the providers starting apprentices there at the likelier level (the
+    larger of Level 2 and Level 3) in `year`; None when the year has no district records, so
+    the part falls back to site offers (and, with none, cannot be confirmed)."""
+    if supply is None or supply.empty:
+        return None
+    rows = supply.loc[supply["academic_year"] == year]
+    if rows.empty:
+        return None
+    counts = np.maximum(rows["providers_l2"].to_numpy(dtype=float),
+                        rows["providers_l3"].to_numpy(dtype=float))
+    return dict(zip(rows["district_code"], counts.astype(int), strict=True))
+
+
+def apprenticeship_met(districts: dict[str, int], district_code) -> bool:
+    """A district meets the part with enough providers (params, the threshold's reason)."""
+    return districts.get(district_code, 0) >= APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT
+
 
 APPRENTICESHIP_TYPES = ("apprenticeship_intermediate", "apprenticeship_advanced")
 COMPONENTS = ("a_level", "t_level", "apprenticeship", "level_2", "pathway_l1_entry")
@@ -102,8 +128,9 @@ def component_measured(cover: Coverage) -> dict[str, bool]:
     }
 
 
-def component_sources(cover: Coverage) -> dict[str, str]:
-    """Each component's vintage: the sources that measure it in the year ("" = none)."""
+def component_sources(cover: Coverage, district_level: bool = False) -> dict[str, str]:
+    """Each component's vintage: the sources that measure it in the year ("" = none);
+    district_level: the apprenticeship part is read from the district-level starts."""
     types, levels = cover.type_sources, cover.level_sources
     found = {
         "a_level": types.get("a_level", ()),
@@ -112,6 +139,8 @@ def component_sources(cover: Coverage) -> dict[str, str]:
         "level_2": levels.get("2", ()),
         "pathway_l1_entry": levels.get("1", ()) + levels.get("E", ()),
     }
+    if district_level:
+        found["apprenticeship"] = (f"{APPRENTICESHIP_SOURCE} {cover.year}",)
     return {name: "; ".join(dict.fromkeys(sources)) for name, sources in found.items()}
 
 
@@ -153,8 +182,14 @@ def _cover_of(records: pd.DataFrame, cover: Coverage | None) -> Coverage:
 def guarantee_by_area(
     areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, reach: Reach,
     params: AnalysisParams, records: pd.DataFrame | None = None, cover: Coverage | None = None,
+    apprenticeships: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The guarantee for every area.
+
+    apprenticeships: the district-level supply (Inputs.apprenticeships); where the year has it,
+    the apprenticeship part is met in an area whose district has at least
+    APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT providers at Level 2 or at Level 3, and not met
+    otherwise (its minutes and site are then empty: the records place no offer at a site).
 
     offers: active offers in the year (site_pos); cover: the year's coverage (default: worked
     out from `records`, else `offers`). reach: pairs from the areas (same order) to `sites`
@@ -179,9 +214,16 @@ def guarantee_by_area(
     unknown = np.zeros(n, dtype=bool)
     met_count = np.zeros(n, dtype=np.int64)
     missing = np.full(n, "", dtype=object)
+    districts = apprenticeship_districts(apprenticeships, cover.year)
     for name in COMPONENTS:
         minutes, site, met = nearest_in(reach, masks[name])
         status = np.where(met, 0, 1 if measured[name] else 2)
+        if name == "apprenticeship" and districts is not None and "district_code" in areas:
+            met = np.array([apprenticeship_met(districts, code)
+                            for code in areas["district_code"]], dtype=bool)
+            status = np.where(met, 0, 1)
+            minutes = np.full(n, np.nan)
+            site = np.full(n, -1, dtype=np.int64)
         failed |= status == 1
         unknown |= status == 2
         met_count += met
@@ -263,6 +305,7 @@ def point_guarantee(
     easting: float, northing: float, sites: pd.DataFrame, offers: pd.DataFrame,
     params: AnalysisParams, options_per_component: int = 3,
     records: pd.DataFrame | None = None, cover: Coverage | None = None,
+    apprenticeships: pd.DataFrame | None = None, district_code: str = "",
 ) -> dict:
     """The guarantee for one point (a postcode or a sector's centroid), by the distance
     estimate.
@@ -281,13 +324,24 @@ def point_guarantee(
     minutes = minutes_from_point(easting, northing, sites, params.assumptions())
     cover = _cover_of(offers if records is None else records, cover)
     measured = component_measured(cover)
-    sources = component_sources(cover)
+    districts = apprenticeship_districts(apprenticeships, cover.year) if district_code else None
+    sources = component_sources(cover, district_level=districts is not None)
     masks = component_masks(offers)
     ok = guarantee_offers(offers, sites, params)
     site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
     components, missing = [], []
     failed = False
     for name in COMPONENTS:
+        if name == "apprenticeship" and districts is not None:
+            status = MET if apprenticeship_met(districts, district_code) else NOT_MET
+            failed |= status == NOT_MET
+            components.append({
+                "component": name, "label": COMPONENT_LABELS[name], "status": status,
+                "nearest_minutes": None, "source": sources[name], "options": [],
+                "district_providers": int(districts.get(district_code, 0)),
+                "district_level": True,
+            })
+            continue
         rows = offers[masks[name] & ok].assign(minutes=minutes[site_pos[masks[name] & ok]])
         rows = rows.sort_values(["minutes", "site_pos", "title", "course_id"])
         best = rows.drop_duplicates("site_pos").head(options_per_component)

@@ -76,6 +76,8 @@ class Results:
     areas: pd.DataFrame | None = None
     regions: pd.DataFrame | None = None
     selected_offers: pd.DataFrame | None = None
+    # The guarantee's apprenticeship part came from the district-level starts this year.
+    apprenticeships_by_district: bool = False
     recorded_types: tuple[str, ...] = field(default=())
     unrecorded_types: tuple[str, ...] = field(default=())
 
@@ -153,7 +155,7 @@ def compute_from_inputs(
         areas, inputs.regions, sites, area_level, counted, levels
     )
     guarantee_areas = guarantee.guarantee_by_area(
-        areas, sites, active, reach, params, records, cover)
+        areas, sites, active, reach, params, records, cover, inputs.apprenticeships)
     guarantee_regions = guarantee.guarantee_by_region(guarantee_areas, areas, inputs.regions)
     send_areas, send_regions = analysis.send_reach(areas, sites, inputs.regions, reach)
     present_types = set(records["qualification_type"].unique())
@@ -194,6 +196,8 @@ def compute_from_inputs(
         areas=areas,
         regions=inputs.regions,
         selected_offers=chosen.assign(access=access),
+        apprenticeships_by_district=guarantee.apprenticeship_districts(
+            inputs.apprenticeships, year) is not None,
         recorded_types=tuple(t for t in QUALIFICATION_TYPES if t in present_types),
         unrecorded_types=tuple(t for t in QUALIFICATION_TYPES if t not in present_types),
     )
@@ -233,7 +237,8 @@ def compute(params: AnalysisParams | None = None, version: str | None = None) ->
 
 
 def point_check(
-    easting: float, northing: float, params: AnalysisParams | None = None
+    easting: float, northing: float, params: AnalysisParams | None = None,
+    district_code: str = "",
 ) -> dict:
     """The guarantee and the choice state at each level for one point, on the live data.
 
@@ -247,7 +252,9 @@ def point_check(
     sites = analysis.sites_open_in(sites, year)
     active = analysis.active_offers(inputs.offers, sites, year)
     cover = coverage.coverage(inputs.offers, year)
-    result = guarantee.point_guarantee(easting, northing, sites, active, params, cover=cover)
+    result = guarantee.point_guarantee(easting, northing, sites, active, params, cover=cover,
+                                       apprenticeships=inputs.apprenticeships,
+                                       district_code=district_code)
     levels = analysis.measured_levels(params)
     measured = {level: cover.level_measured_for(level, params.qualification_types)
                 for level in levels}

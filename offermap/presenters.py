@@ -179,7 +179,8 @@ def guarantee_summary(guarantee_regions: pd.DataFrame, slug: str, results=None) 
     missing = row.get("parts_without_data")
     sources = []
     if results is not None and results.coverage is not None:
-        vintages = component_sources(results.coverage)
+        vintages = component_sources(
+            results.coverage, getattr(results, "apprenticeships_by_district", False))
         sources = [{"label": COMPONENT_LABELS[name],
                     "source": vintages[name] or f"no complete source for {results.year}"}
                    for name in COMPONENT_LABELS]

@@ -539,6 +539,7 @@ class Place:
     latitude: float
     longitude: float
     postcodes: int = 1
+    district_code: str = ""  # where the guarantee's district-level apprenticeship part is read
 
 
 def _place_for_prefix(prefix: str, kind: str) -> tuple[Place | None, str]:
@@ -551,14 +552,14 @@ def _place_for_prefix(prefix: str, kind: str) -> tuple[Place | None, str]:
         return None, (f"We could not find any postcode in {prefix.strip()}. This check holds "
                       "Kent and Medway postcodes: check what you typed.")
     top = (rows.values("area__name", "area__region__slug", "area__region__name",
-                       "area__district__la_code")
+                       "area__district__la_code", "area__district__code")
            .annotate(n=Count("id")).order_by("-n", "area__name").first())
     if not top["area__region__slug"] or top["area__district__la_code"] != "886":
         return None, (f"Most of {label} is outside Kent’s LCPAs. This check is for young "
                       "people who live in Kent; try a Kent postcode.")
     return Place(label, kind, centre["easting"], centre["northing"], top["area__name"],
                  top["area__region__slug"], top["area__region__name"], centre["latitude"],
-                 centre["longitude"], centre["n"]), ""
+                 centre["longitude"], centre["n"], top["area__district__code"]), ""
 
 
 def _find_place(raw: str) -> tuple[Place | None, str, str]:
@@ -581,7 +582,7 @@ def _find_place(raw: str) -> tuple[Place | None, str, str]:
         return None, normalised, message
     return Place(normalised, "postcode", record.easting, record.northing, record.area.name,
                  record.area.region.slug, record.area.region.name, record.latitude,
-                 record.longitude), normalised, ""
+                 record.longitude, 1, record.area.district.code), normalised, ""
 
 
 def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
@@ -627,7 +628,7 @@ def guarantee_check(request):
             "district such as ME12.")
     outcome = None
     if place is not None:
-        outcome = point_check(place.easting, place.northing, params)
+        outcome = point_check(place.easting, place.northing, params, place.district_code)
         for part in outcome["components"]:
             for option in part["options"]:
                 option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])

@@ -236,3 +236,24 @@ def test_reduced_choice_reason_names_the_part_of_the_rule_it_fails():
         "nearest: Site A, 39 minutes — nearest more than 30 minutes away.")
     assert choice.reason_text("reduced_choice", 1, 60, "Site A", 12.0, params=params).endswith(
         "— fewer than 3 providers.")
+
+
+def test_apprenticeships_are_read_per_district_where_the_year_has_starts():
+    """With district starts for the year, the part is met where the area's district has at
+    least 2 providers at a level, not met below that; with none, it cannot be confirmed."""
+    data = county()
+
+    def supply(providers):
+        return pd.DataFrame({"district_code": ["E07000106"], "academic_year": ["2016/17"],
+                             "providers_l2": [providers], "providers_l3": [0]})
+
+    for providers, status in ((2, "met"), (1, "not_met")):
+        with_starts = Inputs(data.areas, data.sites, data.offers, data.regions, data.matrix,
+                             apprenticeships=supply(providers))
+        results = compute_from_inputs(with_starts, KM_PARAMS)
+        assert results.guarantee_areas["apprenticeship"].tolist() == [status]
+        assert results.apprenticeships_by_district
+    other_year = Inputs(data.areas, data.sites, data.offers, data.regions, data.matrix,
+                        apprenticeships=supply(5).assign(academic_year="2023/24"))
+    results = compute_from_inputs(other_year, KM_PARAMS)
+    assert results.guarantee_areas["apprenticeship"].tolist() == ["no_data"]
