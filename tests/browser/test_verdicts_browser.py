@@ -19,7 +19,8 @@ def _hex(colour: str) -> str:
 
 # Every shape on the map, hovered in turn (a mouseover on the shape itself, so a marker or
 # another shape on top cannot take the pointer): the tooltip text each one opens.
-TOOLTIPS = """() => [...document.querySelectorAll('.folium-map path.leaflet-interactive')].map(p => {
+TOOLTIPS = """() => [...document.querySelectorAll('.folium-map path.leaflet-interactive')]
+  .map(p => {
   const r = p.getBoundingClientRect();
   const at = {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2};
   p.dispatchEvent(new MouseEvent('mouseover', at));
