@@ -29,10 +29,9 @@ from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS, read_options
 from offermap.presenters import LEVEL_LABELS
 from offermap.sources import SOURCES
 from providers.models import Course, Level, Provider, RecordLabel, Site
+from providers.spreadsheets import spreadsheet_safe
 
 MAP_CACHE_SECONDS = 60 * 60
-# A spreadsheet reads a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_only(view):
@@ -347,19 +346,11 @@ def _download_name(results, options, suffix: str) -> str:
     return f"kent-offer-{place}-{results.year.replace('/', '-')}-{suffix}"
 
 
-def _spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe, so that it is
-    shown as the text it is (a name or label from the data can start with = or +)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv_response(table, filename: str) -> HttpResponse:
     """The table as a CSV attachment, every text cell safe to open in a spreadsheet."""
     text_columns = table.select_dtypes(include=["object", "string"]).columns
     table = table.assign(**{
-        column: table[column].map(_spreadsheet_safe) for column in text_columns
+        column: table[column].map(spreadsheet_safe) for column in text_columns
     })
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
