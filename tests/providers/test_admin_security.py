@@ -167,6 +167,20 @@ def test_spreadsheet_csv_round_trip():
     assert {row[1] for row in back} == {"-1.5"}
 
 
+def test_import_preview_shows_a_hostile_name_as_text(client):
+    """The import preview's table and change diff show a name with markup as escaped text."""
+    staff(client, "view_provider", "add_provider", "change_provider")
+    ProviderFactory(urn=150040, name="Old name")
+    body = ("urn,name,kind,la_code\n"
+            "150040,<img src=x onerror=alert(1)> {{ 7*7 }},school_sixth_form,886\n")
+    preview = client.post(reverse("admin:providers_provider_import"), {
+        "import_file": SimpleUploadedFile("p.csv", body.encode()), "format": "0", "resource": "0",
+    })
+    html = preview.content.decode()
+    assert preview.status_code == 200 and "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; {{ 7*7 }}" in html
+
+
 def test_export_page_has_no_inline_event_handler(client):
     """The export page's "Select all" box is bound by a static script, not an inline onchange
     that the Content-Security-Policy refuses."""
