@@ -370,12 +370,14 @@ def simplify_geometry(geometry: dict | None, tolerance: float = 0.0004, digits: 
 #
 # Every feature and marker carries:
 #   name     the record's name (a marker's title and alt text);
-#   tooltip  lines shown on hover, each {"label": str | None, "text": str};
-#   popup    None, or {"title": str, "link": same-site path | None, "lines": [line, ...]},
+#   tooltip  lines shown on hover, each {"label": str | None, "text": str} (a marker without
+#            one shows its name);
+#   popup    optional {"title": str, "link": same-site path | None, "lines": [line, ...]},
 #            shown on click or Enter;
-# and a feature carries `style` (Leaflet path options, plus "hatched": fill with hatching).
-# Text is only ever set with textContent in the browser, so any string is safe here; a later
-# change adds a tooltip or popup line without touching the script.
+# and a feature may carry `style` (Leaflet path options, plus "hatched": fill with hatching),
+# which overrides its layer's `style`. Text is only ever set with textContent in the browser,
+# so any string is safe here; a later change adds a tooltip or popup line without touching the
+# script.
 
 # Kent at county scale. Leaflet.markercluster needs the map's own zoom limits (there may be no
 # tile layer to set them); 7 shows all of Kent, 18 a single street.
@@ -480,15 +482,13 @@ MAX_SEPARATE_AREAS = 200
 
 
 def _area_feature(geometry: dict, name: str, description: str) -> dict:
-    lines = [line(name, "Small area"), line(description, "Cold spot at")]
+    # Drawn with the layer's style (AREA_STYLE); no popup, so that hundreds of areas stay light.
     return {
         "type": "Feature",
         "geometry": simplify_geometry(geometry, SMALL_AREA_TOLERANCE),
         "properties": {
             "name": name,
-            "tooltip": lines,
-            "popup": popup(name, lines[1:]),
-            "style": AREA_STYLE,
+            "tooltip": [line(name, "Small area"), line(description, "Cold spot at")],
         },
     }
 
@@ -531,7 +531,6 @@ def markers(sites: pd.DataFrame) -> list[dict]:
             "lat": round(lat, 6),
             "lon": round(lon, 6),
             "name": name,
-            "tooltip": [line(name)],
             "popup": popup(name, [line(row.description)], row.url),
         })
     return result
@@ -563,7 +562,7 @@ def map_document(
     if cold_area_features:
         layers.append({
             "id": "cold-areas", "name": "Small-area cold spots", "kind": "areas",
-            "highlight": False, "features": cold_area_features,
+            "highlight": False, "style": AREA_STYLE, "features": cold_area_features,
         })
     site_markers = markers(sites) if len(sites) else []
     if site_markers:

@@ -148,7 +148,7 @@
   function areasLayer(layer) {
     var shapes = L.geoJSON({type: "FeatureCollection", features: layer.features || []}, {
       style: function (feature) {
-        return pathStyle(feature.properties.style);
+        return pathStyle(feature.properties.style || layer.style);
       },
       onEachFeature: function (feature, path) {
         bindText(path, feature.properties, {sticky: true});
@@ -191,7 +191,9 @@
       var marker = L.marker([item.lat, item.lon], {
         icon: icon, title: name, alt: name, keyboard: true,
       });
-      bindText(marker, item, {});
+      bindText(marker, {
+        tooltip: item.tooltip || [{label: null, text: name}], popup: item.popup,
+      }, {});
       markers.push(marker);
     });
     if (group.addLayers) {
