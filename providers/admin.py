@@ -67,8 +67,8 @@ class CsvImportExportAdmin(ImportExportModelAdmin, HistoryAdmin):
     spreadsheet would run as a formula is exported as text (and imported back as it was).
 
     Import adds and changes records, so it needs both permissions on the model; export shows
-    every record, so it needs the view permission. Without them the buttons are not shown and
-    the import and export addresses answer 403.
+    every record, so it needs the admin's view permission (view, or change, which includes it).
+    Without them the buttons are not shown and the import and export addresses answer 403.
     """
 
     import_formats = [SpreadsheetSafeCSV]
@@ -85,7 +85,7 @@ class CsvImportExportAdmin(ImportExportModelAdmin, HistoryAdmin):
         return self._has_model_permissions(request, "add", "change")
 
     def has_export_permission(self, request):
-        return self._has_model_permissions(request, "view")
+        return self.has_view_permission(request)
 
 
 @admin.register(Provider)

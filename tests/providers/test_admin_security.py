@@ -66,6 +66,13 @@ def test_view_permission_allows_export_but_not_import(client, model):
     assert client.post(reverse(f"admin:providers_{model}_import"), upload(model)).status_code == 403
 
 
+def test_add_permission_alone_allows_neither_import_nor_export(client):
+    """Adding records is not viewing them: add alone gives no export and no import."""
+    staff(client, "add_provider")
+    assert client.get(reverse("admin:providers_provider_export")).status_code == 403
+    assert client.get(reverse("admin:providers_provider_import")).status_code == 403
+
+
 @pytest.mark.parametrize("model", IMPORT_EXPORT_MODELS)
 def test_import_needs_both_add_and_change(client, model):
     """Add alone, or change alone, is not enough to import; add and change together are."""
