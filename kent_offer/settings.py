@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "areas",
     "providers",
+    "kentdata",
     "coldspots",
     "offermap",
 ]
