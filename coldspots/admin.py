@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from areas.history_admin import HistoryAdmin
 from coldspots.models import BoardAction, TravelTime
 
 
 @admin.register(BoardAction)
-class BoardActionAdmin(SimpleHistoryAdmin):
+class BoardActionAdmin(HistoryAdmin):
     list_display = [
         "remit", "region", "level", "status", "owner", "due", "created_by", "created_at",
     ]
