@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from areas.history_admin import HistoryAdmin
 from coldspots.models import BoardAction, ChoiceThresholds, TravelTime
 
 
 @admin.register(BoardAction)
-class BoardActionAdmin(SimpleHistoryAdmin):
+class BoardActionAdmin(HistoryAdmin):
     list_display = [
         "remit", "region", "level", "status", "owner", "due", "created_by", "created_at",
     ]
@@ -31,7 +31,7 @@ class TravelTimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChoiceThresholds)
-class ChoiceThresholdsAdmin(SimpleHistoryAdmin):
+class ChoiceThresholdsAdmin(HistoryAdmin):
     """One record: the N and X of the choice rule. History shows who changed them and when."""
 
     list_display = ["__str__", "min_providers", "max_nearest_minutes", "changed_at"]
