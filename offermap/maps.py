@@ -490,7 +490,7 @@ def _area_feature(geometry: dict, name: str, description: str) -> dict:
         "geometry": simplify_geometry(geometry, SMALL_AREA_TOLERANCE),
         "properties": {
             "name": name,
-            "tooltip": [line(name, "Small area"), line(description, "Cold spot at")],
+            "tooltip": [line(name, "Small area"), line(description, "No or reduced choice")],
         },
     }
 
@@ -548,11 +548,13 @@ def map_document(
     tiles_url: str = "",
     tiles_attribution: str = "",
     focus_features: list[dict] | None = None,
+    labels: Sequence[dict] = (),
 ) -> dict:
     """The whole map as data: view, optional base tiles, layers (LCPAs shaded, optional
     small-area cold spots, clustered provider markers) and the legend bands it is shaded with.
 
-    `sites` has latitude, longitude, name, url, description (one row per marker). With no
+    `sites` has latitude, longitude, name, url, description (one row per marker); `labels` are
+    place names drawn as text ({lat, lon, text, kind "lcpa" | "district"}). With no
     `tiles_url` the map has no base tiles, so it needs no network.
     """
     layers = []
@@ -572,6 +574,10 @@ def map_document(
             "id": "providers", "name": "Providers", "kind": "markers", "cluster": True,
             "markers": site_markers,
         })
+    if labels:
+        # Last, so that the names are written over the shapes and markers.
+        layers.append({"id": "labels", "name": "Place names", "kind": "labels",
+                       "labels": [dict(label) for label in labels]})
     return {
         "view": {**MAP_VIEW, "bounds": _bounds(focus_features or region_feature_list or [])},
         "tiles": {"url": tiles_url, "attribution": tiles_attribution or "Base map"}

@@ -770,6 +770,7 @@ def nearest_options_payload(place, outcome: dict) -> dict:
         for option in level["options"]:
             options.append({
                 "level": LEVEL_LABELS[level["level"]], "name": option["provider_name"],
+                "urn": option.get("provider_urn"),
                 "site": option["site_name"], "minutes": round(option["minutes"]),
                 "within_reach": option["within_reach"],
                 "latitude": round(option["latitude"], 6),
@@ -781,3 +782,56 @@ def nearest_options_payload(place, outcome: dict) -> dict:
         "minutes": outcome["minutes"],
         "options": options,
     }
+
+
+def map_labels(regions: pd.DataFrame, areas: pd.DataFrame) -> list[dict]:
+    """Place names for the map, so nobody has to hover to know the place: each LCPA's name at
+    a point inside its boundary, and each district's name at the middle of its small areas
+    (districts stand in for towns: sites record no town)."""
+    import shapely
+    from shapely.geometry import shape
+
+    labels = []
+    for row in regions.itertuples(index=False):
+        if not row.boundary:
+            continue
+        point = shapely.point_on_surface(shape(row.boundary))
+        labels.append({"lat": round(point.y, 5), "lon": round(point.x, 5),
+                       "text": str(row.region_name), "kind": "lcpa"})
+    known = areas.dropna(subset=["latitude", "longitude", "district_name"])
+    for name, group in known.groupby("district_name", sort=True):
+        labels.append({"lat": round(float(group["latitude"].median()), 5),
+                       "lon": round(float(group["longitude"].median()), 5),
+                       "text": str(name), "kind": "district"})
+    return labels
+
+
+def nearest_options_map(place, outcome: dict, provider_url, tiles_url: str = "",
+                        tiles_attribution: str = "") -> dict:
+    """A small map (offermap.maps.map_document) of the nearest counted options at each level:
+    one marker per provider site, its levels and minutes in the popup, and the place checked
+    drawn as a label."""
+    payload = nearest_options_payload(place, outcome)
+    by_site: dict[tuple, dict] = {}
+    for option in payload["options"]:
+        key = (option["latitude"], option["longitude"], option["name"])
+        entry = by_site.setdefault(key, {"lines": [], "urn": option.get("urn")})
+        reach = "within reach" if option["within_reach"] else "beyond the travel time"
+        entry["lines"].append(f"{option['level']}: {option['minutes']} minutes ({reach})")
+    sites = pd.DataFrame([
+        {"latitude": lat, "longitude": lon, "name": name,
+         "url": provider_url(entry["urn"]) if entry["urn"] else "",
+         "description": "; ".join(entry["lines"])}
+        for (lat, lon, name), entry in by_site.items()
+    ], columns=["latitude", "longitude", "name", "url", "description"])
+    origin = payload["origin"]
+    document = maps.map_document(
+        [], sites, measure_label="", tiles_url=tiles_url, tiles_attribution=tiles_attribution,
+        labels=[{"lat": origin["latitude"], "lon": origin["longitude"],
+                 "text": f"◆ {origin['label']}", "kind": "lcpa"}],
+    )
+    points = [[origin["latitude"], origin["longitude"]]] + [
+        [lat, lon] for lat, lon, _ in by_site]
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    document["view"]["bounds"] = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    return document

@@ -188,6 +188,7 @@ def _map_document(results, inputs, options, provider_markers, lcpa_table):
         tiles_url=settings.MAP_TILES_URL,
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
+        labels=presenters.map_labels(inputs.regions, inputs.areas),
     )
     value = (document, bands, cold_area_count)
     cache.set(key, value, MAP_CACHE_SECONDS)
@@ -437,7 +438,7 @@ def _lcpa_map(inputs, slug: str, markers, table):
     document = maps.map_document(
         features, markers, measure_label=measure_label, bands=bands,
         tiles_url=settings.MAP_TILES_URL, tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        focus_features=focus,
+        focus_features=focus, labels=presenters.map_labels(inputs.regions, inputs.areas),
     )
     return document, bands
 
@@ -663,7 +664,9 @@ def guarantee_check(request):
         "outcome": outcome,
         "rule": presenters.rule_summary(SimpleNamespace(
             params=params, coverage=outcome["coverage"])) if outcome else None,
-        "nearest_map": presenters.nearest_options_payload(place, outcome) if outcome else None,
+        "nearest_map": presenters.nearest_options_map(
+            place, outcome, _provider_url, settings.MAP_TILES_URL,
+            settings.MAP_TILES_ATTRIBUTION) if outcome else None,
         "travel_text": _travel_text(params),
         "choices": {
             "years": list(reversed(years)),

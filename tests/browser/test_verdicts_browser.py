@@ -19,7 +19,7 @@ def _hex(colour: str) -> str:
 
 # Every shape on the map, hovered in turn (a mouseover on the shape itself, so a marker or
 # another shape on top cannot take the pointer): the tooltip text each one opens.
-TOOLTIPS = """() => [...document.querySelectorAll('.folium-map path.leaflet-interactive')]
+TOOLTIPS = """() => [...document.querySelectorAll('.app-map__canvas path.leaflet-interactive')]
   .map(p => {
   const r = p.getBoundingClientRect();
   const at = {bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2};
@@ -32,7 +32,7 @@ TOOLTIPS = """() => [...document.querySelectorAll('.folium-map path.leaflet-inte
 
 
 def tooltips(page) -> list[str]:
-    expect(page.locator(".folium-map path.leaflet-interactive").first).to_be_attached()
+    expect(page.locator(".app-map__canvas path.leaflet-interactive").first).to_be_attached()
     return page.evaluate(TOOLTIPS)
 
 
@@ -64,12 +64,44 @@ def test_legend_swatches_are_the_colours_the_map_draws(offline_page, live_server
     states the rule with its values."""
     page = offline_page
     page.goto(live_server.url + "/?year=2016%2F17&level=2")
-    expect(page.locator(".folium-map path.leaflet-interactive").first).to_be_attached()
+    expect(page.locator(".app-map__canvas path.leaflet-interactive").first).to_be_attached()
     fills = {_hex(fill) for fill in page.locator(
-        ".folium-map path.leaflet-interactive").evaluate_all(
+        ".app-map__canvas path.leaflet-interactive").evaluate_all(
         "els => els.map(e => getComputedStyle(e).fill)")}
     swatches = {_hex(colour) for colour in page.locator(".app-legend__swatch").evaluate_all(
         "els => els.map(e => getComputedStyle(e).backgroundColor)")}
     assert fills and fills <= swatches, (fills, swatches)
     expect(page.locator("#legend-rule")).to_contain_text(
         "fewer than 3 open-access providers within 60 minutes")
+
+
+def test_phone_layout_shows_the_map_in_the_first_screen(offline_page, live_server, kent_live):
+    """At 375 × 667 the filters fold into one line and the map starts within the first screen."""
+    page = offline_page
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto(live_server.url + "/?year=2016%2F17")
+    expect(page.locator(".app-map__canvas path.leaflet-interactive").first).to_be_attached()
+    assert page.evaluate("document.getElementById('filters-details').open") is False
+    top = page.evaluate("document.querySelector('.app-map').getBoundingClientRect().top")
+    assert top < 667 - 150, top  # at least 150 px of map in the first screen
+    page.locator(".app-filters__summary").click()
+    expect(page.locator("#filter-level-2")).to_be_visible()
+
+
+def test_lcpa_and_district_names_are_drawn_on_the_map(offline_page, live_server, kent_live):
+    """Each LCPA's name (and the districts') is written on the map as text."""
+    page = offline_page
+    page.goto(live_server.url + "/?year=2016%2F17")
+    labels = page.locator(".app-map-label__text")
+    expect(labels.first).to_be_attached()
+    texts = set(labels.all_text_contents())
+    assert {"East Kent", "West Kent"} <= texts, texts
+
+
+def test_postcode_check_draws_a_small_map_of_the_nearest_options(offline_page, live_server,
+                                                                  kent_live):
+    """The postcode result has a map with the place checked and markers for the options."""
+    page = offline_page
+    page.goto(live_server.url + "/guarantee/?postcode=CT1+1QU&year=2016%2F17")
+    expect(page.locator("#nearest-options img.leaflet-marker-icon").first).to_be_attached()
+    expect(page.locator("#nearest-options .app-map-label__text")).to_have_text("◆ CT1 1QU")

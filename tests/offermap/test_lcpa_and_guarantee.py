@@ -252,8 +252,10 @@ def test_a_postcode_sector_or_district_is_checked_from_the_centre_of_its_postcod
         assert "Partial data" in table  # Level 1 is not measured
         data = json.loads(html.split('id="nearest-options-data" type="application/json">')[1]
                           .split("</script>")[0])
-        assert data["origin"]["label"] == label
-        assert any(option["name"] == "East College" for option in data["options"])
+        labels = next(layer for layer in data["layers"] if layer["kind"] == "labels")
+        assert labels["labels"][0]["text"] == f"◆ {label}"
+        providers = next(layer for layer in data["layers"] if layer["kind"] == "markers")
+        assert any(marker["name"] == "East College" for marker in providers["markers"])
 
 
 def test_an_unknown_or_outside_sector_gets_a_message(client, postcodes):
