@@ -160,8 +160,8 @@ def test_a_campus_without_its_own_postcode_is_placed_approximately_and_says_so(c
     the sector's Code-Point postcodes (computed here independently)."""
     facts = campuses.read_campuses()
     sites = pd.DataFrame(columns=["provider_urn", "name", "easting", "northing"])
-    new, names, _ = campuses.campus_sites(facts, sites, _postcode_points(codepoint),
-                                          lambda lon, lat: "")
+    new, _, _ = campuses.campus_sites(facts, sites, _postcode_points(codepoint),
+                                      lambda lon, lat: "")
     by_name = {row["name"]: row for row in new}
     sheppey = by_name["EKC Group: Sheppey College"]
     in_sector = codepoint[codepoint.iloc[:, 0].str.match(r"^ME12 1[A-Z]{2}$")]
