@@ -15,6 +15,7 @@ import math
 import pandas as pd
 import pytest
 
+from coldspots import analysis, guarantee
 from coldspots.analysis import Inputs
 from coldspots.results import compute_from_inputs
 from tests.coldspots.builders import KM_PARAMS, inputs
@@ -179,6 +180,43 @@ def test_guarantee_met_when_all_five_parts_are_recorded_and_reached():
     # B reaches no apprenticeship, and no source measures apprenticeships: cannot be confirmed.
     assert east.no_data_components == "apprenticeship" and east.parts_without_data == 1
     assert east.met_share + east.not_met_share + east.cannot_confirm_share == pytest.approx(1)
+
+
+def test_a_carried_forward_fe_level_1_record_meets_the_pathway_and_names_its_vintage():
+    """2023/24: a college's Level 1 record carried from FE outcomes 2022/23 meets the pathway
+    within reach (A: S2 20 min), not beyond it (C: no data, FE outcomes measure colleges only);
+    the pathway's and Level 2's vintage text names FE outcomes 2022/23."""
+    year = "2023/24"
+    college = [(1, 1, 10, 0, "school_sixth_form", "east"), (2, 2, 20, 0, "fe_college", "east"),
+               (3, 3, 100, 40, "school_sixth_form", "west")]
+    published = {"academic_year": year, "source_key": "ks5", "source_year": year}
+    carried = {"academic_year": year, "source_key": "fe_outcomes", "source_year": "2022/23",
+               "record_label": "derived", "qualification_type": "fe_education_training"}
+    offers = [
+        {**published, "site_id": 1, "level": "3", "qualification_type": "a_level"},
+        {**published, "site_id": 3, "level": "2", "qualification_type": "l2_vocational"},
+        {**carried, "site_id": 2, "level": "1"},
+        {**carried, "site_id": 2, "level": "2"},
+    ]
+    data = inputs(AREAS, college, offers)
+    results = compute_from_inputs(data, KM_PARAMS.replace(year=year))
+    g = results.guarantee_areas.set_index("area_code")
+    assert g.loc["A", "pathway_l1_entry"] == "met"
+    assert g.loc["A", "pathway_l1_entry_minutes"] == 20.0
+    assert g.loc["C", "pathway_l1_entry"] == "no_data"
+    assert results.coverage.level_state("1") == "partial"
+    assert g.loc["A", "level_2"] == "met"  # the carried Level 2 record is supply too
+    sources = guarantee.component_sources(results.coverage)
+    assert sources["pathway_l1_entry"] == "DfE FE outcomes 2022/23 (FE colleges only)"
+    assert sources["level_2"] == ("DfE 16–18 performance tables 2023/24; "
+                                  "DfE FE outcomes 2022/23 (FE colleges only)")
+    point = guarantee.point_guarantee(
+        data.areas["easting"].iloc[0], data.areas["northing"].iloc[0],
+        data.sites, analysis.active_offers(data.offers, data.sites, year),
+        KM_PARAMS.replace(year=year), cover=results.coverage)
+    pathway = next(c for c in point["components"] if c["component"] == "pathway_l1_entry")
+    assert pathway["status"] == "met" and "FE outcomes 2022/23" in pathway["source"]
+    assert pathway["options"][0]["record_label"] == "derived"
 
 
 def test_learner_profile_filters_by_entry_requirements():
