@@ -294,6 +294,30 @@ def test_small_sixth_forms_use_the_headcount_where_recorded():
     assert flagged["size_source"].to_dict() == {1: "headcount", 3: "courses"}
 
 
+def test_small_sixth_forms_use_the_latest_earlier_figure_where_the_year_has_none():
+    """2016/17 with no headcount that year: provider 2's courses (12) size it, though it has an
+    earlier headcount; provider 3, with no learners on its courses, takes its 2015/16 figure
+    (20, labelled 2015/16 and with its measure), never a later one (2018/19: 5); provider 4,
+    with no offers in the year, is not sized by its earlier figure."""
+    data = county()
+    offers = data.offers.copy()
+    offers.loc[offers["site_id"] == 3, "learners"] = float("nan")
+    enrolments = pd.DataFrame({
+        "provider_id": [2, 3, 3, 3, 4], "students_16_18": [300.0, 25.0, 20.0, 5.0, 8.0],
+        "academic_year": ["2015/16", "2014/15", "2015/16", "2018/19", "2015/16"],
+        "measure": ["16–18 students", "16–18 students", "16–19 funded students (allocation)",
+                    "16–18 students", "16–18 students"]})
+    # Provider 4 (no offers) counted as a school sixth form, so the rule is what leaves it out.
+    data = Inputs(data.areas, data.sites.assign(provider_kind="school_sixth_form"), offers,
+                  data.regions, data.matrix, enrolments)
+    flagged = compute_from_inputs(data, PARAMS.replace(small_sixth_form=30)).small_sixth_forms
+    flagged = flagged.set_index("provider_id")
+    assert flagged["learners"].to_dict() == {2: 12.0, 3: 20.0}
+    assert flagged["size_source"].to_dict() == {2: "courses", 3: "headcount"}
+    assert flagged["size_year"].to_dict() == {2: "2016/17", 3: "2015/16"}
+    assert flagged.loc[3, "size_measure"] == "16–19 funded students (allocation)"
+
+
 def test_year_on_year_change_and_no_data(results):
     """East L3 goes from 1 offer (8 learners) to 5 (52); L2 had no data in 2015/16."""
     yoy = results.year_on_year
