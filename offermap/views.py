@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import (
     Http404,
@@ -118,6 +119,9 @@ def _cold_rule_words(params: AnalysisParams) -> dict[str, str]:
     }
 
 
+# No transaction (ATOMIC_REQUESTS would open a connection): the statement needs no database, so
+# it is still served while the database is down.
+@transaction.non_atomic_requests
 @read_only
 def accessibility(request):
     return render(request, "offermap/accessibility.html")
