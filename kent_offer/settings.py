@@ -210,3 +210,6 @@ MIDDLEWARE.insert(
 # One cache for every worker: Redis when REDIS_URL is set, else a table in the database
 # (`createcachetable`, run by prepare_site), so that no extra service is needed.
 CACHES = shared_caches(env.str("REDIS_URL", default=""))
+
+# backup_database / restore_database (operations/ imports none of the project's apps).
+INSTALLED_APPS.append("operations")
