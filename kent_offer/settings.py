@@ -211,5 +211,8 @@ MIDDLEWARE.insert(
 # (`createcachetable`, run by prepare_site), so that no extra service is needed.
 CACHES = shared_caches(env.str("REDIS_URL", default=""))
 
+# Where collectstatic puts the hashed, compressed files whitenoise serves.
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))
+
 # backup_database / restore_database (operations/ imports none of the project's apps).
 INSTALLED_APPS.append("operations")
