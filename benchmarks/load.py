@@ -17,6 +17,7 @@ import itertools
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,7 +42,9 @@ def measure(checkout: Path, database_url: str, args, workdir: Path, use_config: 
     server = start_gunicorn(checkout, database_url, workers=args.workers, use_config=use_config,
                             log_path=workdir / f"{label}.log", extra_env=extra_env)
     try:
-        first = [get(server.port, "/")[0] for _ in range(1)]
+        began = time.perf_counter()
+        first_status, _ = get(server.port, "/")
+        first = {"status": first_status, "ms": (time.perf_counter() - began) * 1000}
         warm = drive(server.port, WARM_PATHS, users=args.users, seconds=args.seconds).summary()
         varied = drive(server.port, varied_paths(), users=args.users, seconds=args.seconds,
                        seed=7).summary()
@@ -75,6 +78,9 @@ def main() -> None:
                 {name: r["warm"] for name, r in results.items()})
     print_table(f"Varied filters ({len(varied_paths())} filter sets on the map)",
                 {name: r["varied"] for name, r in results.items()})
+    for name, r in results.items():
+        print(f"{name}: first map request after start: {r['first']['ms']:.0f} ms "
+              f"({r['first']['status']})")
     for name, r in results.items():
         print(f"{name}: tracebacks in the server log: {r['tracebacks']}")
 

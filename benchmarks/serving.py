@@ -49,7 +49,8 @@ class Server:
 
 
 def start_gunicorn(checkout: Path, database_url: str, *, workers: int, log_path: Path,
-                   use_config: bool, extra_env: dict | None = None) -> Server:
+                   use_config: bool, extra_env: dict | None = None,
+                   settle_seconds: float = 8) -> Server:
     """gunicorn from `checkout`: with its gunicorn.conf.py (this branch) or with the README's
     plain command line (the baseline, which has no config file)."""
     port = free_port()
@@ -78,17 +79,21 @@ def start_gunicorn(checkout: Path, database_url: str, *, workers: int, log_path:
     process = subprocess.Popen(command, cwd=checkout, env=environment, stdout=log,  # noqa: S603
                                stderr=subprocess.STDOUT)
     server = Server(process, port, log_path)
+    # Ready when the socket accepts (no request, which would warm a worker), plus the seconds
+    # a worker takes to boot (and, with the config, to warm up), as a health check would wait.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            status, _ = get(port, "/accessibility/")
-            if status == 200:
-                break
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
         except OSError:
             time.sleep(0.5)
     else:
         server.stop()
         raise RuntimeError(f"gunicorn did not start:\n{server.log()[-3000:]}")
+    time.sleep(settle_seconds)
+    if process.poll() is not None:
+        raise RuntimeError(f"gunicorn stopped:\n{server.log()[-3000:]}")
     return server
 
 
@@ -110,6 +115,7 @@ class Sample:
     started: float  # seconds since the run started
     seconds: float
     status: int  # 0: no answer (connection refused, reset, timeout)
+    path: str = ""
 
 
 @dataclass
@@ -158,7 +164,7 @@ def drive(port: int, paths: list[str], *, users: int, seconds: float, seed: int 
                 connection = None
                 time.sleep(0.05)  # a refused connection returns at once: do not spin
             with lock:
-                run.samples.append(Sample(began - start, time.monotonic() - began, status))
+                run.samples.append(Sample(began - start, time.monotonic() - began, status, path))
         if connection is not None:
             connection.close()
 
