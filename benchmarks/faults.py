@@ -64,14 +64,13 @@ class Cluster:
 
 def copy_database(source_url: str, cluster: Cluster, workdir: Path) -> None:
     dump = workdir / "source.dump"
-    dump.touch()
-    if cluster.as_postgres:
-        shutil.chown(workdir, "postgres")
     for url, command in [(source_url, ["backup_database", str(dump)]),
                          (cluster.url(), ["restore_database", str(dump), "--yes"])]:
         environment = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
-        subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT,  # noqa: S603
-                       env=environment, check=True, capture_output=True)
+        done = subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT,  # noqa: S603
+                              env=environment, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise RuntimeError(f"{command[0]} failed: {done.stderr[-2000:]}")
 
 
 def measure(checkout, cluster, args, workdir, use_config, label) -> dict:
@@ -133,11 +132,13 @@ def main() -> None:
     parser.add_argument("--after", type=float, default=15)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kent-faults-"))
+    workdir.chmod(0o755)  # the cluster's own user must reach its folder inside
     cluster = Cluster(workdir / "cluster")
     cluster.start()
     try:
-        subprocess.run([*cluster.as_postgres, "createdb",  # noqa: S603 "-h", "127.0.0.1", "-p",
-                        str(cluster.port), "-U", "postgres", "kent_offer"], check=True)
+        create = [*cluster.as_postgres, "createdb", "-h", "127.0.0.1", "-p", str(cluster.port),
+                  "-U", "postgres", "kent_offer"]
+        subprocess.run(create, check=True)  # noqa: S603
         copy_database(os.environ["DATABASE_URL"], cluster, workdir)
         results = {}
         if args.baseline:
