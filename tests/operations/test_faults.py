@@ -47,6 +47,7 @@ def test_pages_answer_503_with_retry_after(client, database_down):
         page = response.content.decode()
         assert "Sorry, the service is unavailable" in page
         assert "govuk-template__body" in page
+        assert "{#" not in page and "{%" not in page  # no template source shown
 
 
 def test_static_page_still_served(client, database_down):
