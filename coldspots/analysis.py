@@ -727,14 +727,18 @@ def small_sixth_forms(
     A sixth form's size is its 16–18 headcount for the year where one is recorded (`enrolments`,
     DfE TPUP1618: size_source "headcount"); otherwise the sum of the known learners on its
     offers (size_source "courses"), which counts students per qualification family and misses
-    families the tables do not split out, so it is only a rough guide. Providers with neither
-    figure are not flagged (unknown is not small), nor are closed ones.
+    families the tables do not split out, so it is only a rough guide; where the year has
+    neither, the latest earlier figure (a headcount, or the 2019/20 allocation), size_source
+    "headcount" with size_year its year and size_measure what it counts (enrolments' optional
+    measure column). Providers with no figure are not flagged (unknown is not small), nor are
+    closed ones.
     offers: active offers in the year (unfiltered by the request's level/type filters).
     Columns: provider_id, provider_name, provider_urn, region_slug, learners (the size used),
-    size_source, offers (running offers in the year).
+    size_source, size_year (the year of the figure), size_measure ("" = not recorded), offers
+    (running offers in the year).
     """
     columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "learners",
-               "size_source", "offers"]
+               "size_source", "size_year", "size_measure", "offers"]
     school = (sites["provider_kind"].isin(SIXTH_FORM_KINDS).to_numpy()
               & sites["provider_open"].to_numpy(dtype=bool))
     ids = np.unique(sites["provider_id"].to_numpy()[school])
@@ -751,17 +755,32 @@ def small_sixth_forms(
     count = np.bincount(position, minlength=len(ids))
     size = np.where(any_known, by_courses, np.nan)
     source = np.where(any_known, "courses", "")
+    size_year = np.where(any_known, year or "", "").astype(object)
+    size_measure = np.full(len(ids), "", dtype=object)
     if enrolments is not None and len(enrolments) and year is not None and len(ids):
-        this_year = enrolments["academic_year"].to_numpy() == year
-        enrolled = enrolments["provider_id"].to_numpy()[this_year]
-        students = enrolments["students_16_18"].to_numpy(dtype=float)[this_year]
+        # The latest figure up to the year: the year's own, else an earlier one (labelled with
+        # its year), used only where the year's courses give no size either.
+        latest = enrolments.loc[
+            (enrolments["academic_year"].to_numpy(dtype=object) <= year)
+            & ~np.isnan(enrolments["students_16_18"].to_numpy(dtype=float))
+        ].sort_values(["provider_id", "academic_year"], kind="stable").drop_duplicates(
+            "provider_id", keep="last")
+        enrolled = latest["provider_id"].to_numpy()
         where = np.searchsorted(ids, enrolled)
         match = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == enrolled)
         headcount = np.full(len(ids), np.nan)
-        headcount[where[match]] = students[match]
-        has_headcount = ~np.isnan(headcount)
-        size = np.where(has_headcount, headcount, size)
-        source = np.where(has_headcount, "headcount", source)
+        headcount[where[match]] = latest["students_16_18"].to_numpy(dtype=float)[match]
+        headcount_year = np.full(len(ids), "", dtype=object)
+        headcount_year[where[match]] = latest["academic_year"].to_numpy(dtype=object)[match]
+        measure = np.full(len(ids), "", dtype=object)
+        if "measure" in latest:
+            measure[where[match]] = latest["measure"].fillna("").to_numpy(dtype=object)[match]
+        # An earlier figure sizes only a sixth form that still has offers in the year.
+        use = ~np.isnan(headcount) & ((headcount_year == year) | (~any_known & (count > 0)))
+        size = np.where(use, headcount, size)
+        source = np.where(use, "headcount", source)
+        size_year = np.where(use, headcount_year, size_year)
+        size_measure = np.where(use, measure, size_measure)
     flagged = ~np.isnan(size) & (size < params.small_sixth_form)
     flagged_ids = ids[flagged]
     # Each provider is described by its main site (the first site when none is marked main).
@@ -781,6 +800,8 @@ def small_sixth_forms(
         "region_slug": sites["region_slug"].array.take(main),
         "learners": size[flagged][order],
         "size_source": source[flagged][order],
+        "size_year": size_year[flagged][order],
+        "size_measure": size_measure[flagged][order],
         "offers": count[flagged][order],
     }, columns=columns)
 

@@ -16,6 +16,8 @@ import pandas as pd
 from coldspots.params import COMPLETE_SOURCES, LEVELS, CompleteSource
 
 PUBLISHED = "published"
+# How a vintage names the kinds of provider a partial source covers.
+KIND_PLURALS = {"fe_college": "FE colleges"}
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,10 @@ class Coverage:
 
     measured_levels / measured_types: levels and qualification types a loaded complete source
     records in the year. recorded_levels / recorded_types: those with any record at all.
-    level_sources / type_sources: for each measured level or type, the sources (name and year,
-    e.g. "DfE 16–18 performance tables 2016/17") that measure it: the vintage pages show.
+    level_sources / type_sources: for each level or type, the declared sources with records of it
+    in the year, named with the vintage of the data used (e.g. "DfE 16–18 performance tables
+    2023/24", "DfE FE outcomes 2022/23 (FE colleges only)" in 2023/24): what pages show. A
+    source listed here measures the level only when the level is in measured_levels.
     """
 
     year: str
@@ -68,31 +72,52 @@ def coverage(
 
     A declared source measures its levels and types in a year only when at least one published
     record of it is present for that year; a source complete for some kinds of provider only
-    measures its types for those kinds, never a whole level (see params, "Data coverage").
+    never measures a whole level (see params, "Data coverage"). Either way a source with records
+    in the year whose source_year it publishes is named, with that vintage, among the level's
+    sources (so a record carried forward from 2022/23 names 2022/23).
     """
     in_year = offers.loc[offers["academic_year"] == year] if len(offers) else offers
     recorded_levels = frozenset(in_year["level"].dropna()) if len(in_year) else frozenset()
     recorded_types = frozenset(in_year["qualification_type"].dropna()) if len(in_year) else (
         frozenset())
+    measured_levels: set[str] = set()
+    measured_types: set[str] = set()
     level_sources: dict[str, list[str]] = {}
     type_sources: dict[str, list[str]] = {}
     if len(in_year) and "source_key" in in_year:
         keys = _text(in_year["source_key"])
         published = _text(in_year["record_label"]) == PUBLISHED
+        vintages = (_text(in_year["source_year"]) if "source_year" in in_year
+                    else np.full(len(in_year), "", dtype=object))
+        vintages = np.where(vintages == "", year, vintages)
         for source in sources:
-            if year not in source.years or not (published & (keys == source.source_key)).any():
+            mine = keys == source.source_key
+            # The vintage: the source's data the year uses, its own year or (a record carried
+            # forward, kentdata.vintage) the latest earlier one it publishes.
+            used = sorted(set(vintages[mine]) & set(source.years))
+            if not used:
                 continue
-            vintage = f"{source.name} {year}"
+            measures = year in source.years and (published & mine).any()
             if source.provider_kinds:
-                continue  # complete for some kinds of provider only: measures no whole level
+                # Complete for some kinds of provider only: names its vintage for the levels it
+                # records, never measures a whole level.
+                kinds = " and ".join(KIND_PLURALS.get(k, k) for k in source.provider_kinds)
+                names = [f"{source.name} {v} ({kinds} only)" for v in used]
+                measures = False
+            else:
+                names = [f"{source.name} {v}" for v in used]
             for level in source.levels:
-                level_sources.setdefault(level, []).append(vintage)
+                level_sources.setdefault(level, []).extend(names)
+                if measures:
+                    measured_levels.add(level)
             for kind in source.qualification_types:
-                type_sources.setdefault(kind, []).append(vintage)
+                type_sources.setdefault(kind, []).extend(names)
+                if measures:
+                    measured_types.add(kind)
     return Coverage(
         year=year,
-        measured_levels=frozenset(level_sources),
-        measured_types=frozenset(type_sources),
+        measured_levels=frozenset(measured_levels),
+        measured_types=frozenset(measured_types),
         recorded_levels=recorded_levels,
         recorded_types=recorded_types,
         level_sources={k: tuple(dict.fromkeys(v)) for k, v in level_sources.items()},

@@ -184,10 +184,12 @@ def travel_matrix_frame(mode: str | None = None) -> pd.DataFrame:
 
 
 def enrolments_frame() -> pd.DataFrame:
-    """16–18 headcounts (DfE TPUP1618): provider_id, academic_year, students_16_18 (float)."""
+    """16–18 headcounts (DfE TPUP1618) and 2019/20 allocations: provider_id, academic_year,
+    students_16_18 (float), measure (what the figure counts)."""
     frame = pd.DataFrame.from_records(
-        list(Enrolment.objects.values_list("provider_id", "academic_year", "students_16_18")),
-        columns=["provider_id", "academic_year", "students_16_18"],
+        list(Enrolment.objects.values_list("provider_id", "academic_year", "students_16_18",
+                                           "measure")),
+        columns=["provider_id", "academic_year", "students_16_18", "measure"],
     )
     return frame.astype({"provider_id": np.int64, "students_16_18": float})
 

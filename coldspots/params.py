@@ -152,7 +152,7 @@ COMPLETE_SOURCES = (
                    ("2020/21", "2021/22", "2022/23", "2023/24"), (), ("t_level",)),
     # FE outcomes list every FE college's learners by level (all ages): complete for colleges,
     # not for schools, so Level 1 and Entry stay "partial data".
-    CompleteSource("DfE FE outcomes by provider", "fe_outcomes",
+    CompleteSource("DfE FE outcomes", "fe_outcomes",
                    ("2018/19", "2019/20", "2020/21", "2021/22", "2022/23"), ("1", "2", "3"), (),
                    provider_kinds=("fe_college",)),
 )

@@ -11,6 +11,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from kent_offer.caching import shared_caches
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -126,13 +128,6 @@ FIXTURES_DIR = Path(env.str("KENT_FIXTURES_DIR", default=str(BASE_DIR / "fixture
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kent-offer",
-    }
-}
-
 # Sign-in lockout: five failures from one user and address lock for an hour.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
@@ -191,3 +186,33 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# --- Operations (issue 14): connections, database faults, caching headers, the shared cache ---
+# Persistent PostgreSQL connections, checked before reuse so that a restarted server costs one
+# reconnect, not an error. SQLite opens a file, which costs nothing, so it keeps none.
+_ON_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "CONN_MAX_AGE", default=60 if _ON_POSTGRESQL else 0
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Outside everything that can touch the database: a lost database answers 503 (see the module),
+# and pages with a nonce or for a signed-in user are never kept by a shared cache.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "kent_offer.middleware.PrivateCachingMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("kent_offer.middleware.PrivateCachingMiddleware") + 1,
+    "kent_offer.middleware.DatabaseUnavailableMiddleware",
+)
+
+# One cache for every worker: Redis when REDIS_URL is set, else a table in the database
+# (`createcachetable`, run by prepare_site), so that no extra service is needed.
+CACHES = shared_caches(env.str("REDIS_URL", default=""))
+
+# Where collectstatic puts the hashed, compressed files whitenoise serves.
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))
+
+# backup_database / restore_database (operations/ imports none of the project's apps).
+INSTALLED_APPS.append("operations")

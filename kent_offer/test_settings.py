@@ -22,3 +22,11 @@ AXES_ENABLED = True
 # Serve static files from the app folders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Each test process keeps its own cache: many tests need no database, yet every test clears the
+# cache. The shared caches (database table, Redis) are tested in tests/operations.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kent-offer-tests",
+    }
+}

@@ -5,13 +5,15 @@ far and fills the record fields they leave to the pipeline (source key, vintage,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from kentdata import vintage
 from kentdata.offer import ProviderExtract
 from kentdata.records import COURSE_COLUMNS, PROVIDER_COLUMNS, SITE_COLUMNS
-from kentdata.sources import apprenticeships, campuses, fe_outcomes, tlevels_register
+from kentdata.sources import apprenticeships, campuses, fe_outcomes, ks5, tlevels_register
 
 TLEVEL_REGISTER_KEY = "tlevels_2024"
 FE_OUTCOMES_KEY = "fe_outcomes"
@@ -23,6 +25,28 @@ FE_LEARNERS_MEASURE = "education and training leavers and completers, all ages (
 def _shortened(text: str) -> str:
     """A shared copy's source, cut to the field's length (the original record keeps it whole)."""
     return text if len(text) <= SOURCE_LIMIT else text[: SOURCE_LIMIT - 1] + "…"
+
+
+def _fe_carried_source(record: dict, year: str) -> str:
+    ukprn = re.search(r"UKPRN (\d{8})", record["source"])
+    return (f"DfE FE outcomes {record['academic_year']}, the latest published, shown for {year}"
+            f"{f', UKPRN {ukprn.group(1)}' if ukprn else ''}: {record['title']}")
+
+
+def _last_years(providers: pd.DataFrame) -> dict[str, str]:
+    """URN or UKPRN → the last academic year the provider ran ("" = still running)."""
+    last = providers["last_year"].fillna("").astype(str)
+    found = {}
+    for urn, ukprn, year in zip(providers["urn"], providers["ukprn"], last, strict=True):
+        for key in (urn, ukprn):
+            if pd.notna(key) and str(key):
+                found.setdefault(str(key), year)
+    return found
+
+
+def _runs_in(last_year_of: dict[str, str], record: dict, year: str) -> bool:
+    last = last_year_of.get(record["provider_urn"] or record["provider_ukprn"], "")
+    return not last or last >= year
 
 
 def _courses(rows, **defaults) -> pd.DataFrame:
@@ -95,10 +119,18 @@ def add_more_sources(
         ),
         provider_for_ukprn,
     )
+    # FE outcomes end before the latest years the map shows: their last year's records stand
+    # in for those years, derived and naming their vintage (kentdata.vintage).
+    last_year_of = _last_years(providers)
+    fe_rows += vintage.carried_forward(
+        fe_rows, ks5.TABLE_YEARS, _fe_carried_source,
+        runs_in=lambda record, year: _runs_in(last_year_of, record, year),
+    )
     if fe_rows:
         fe = _courses(fe_rows, source_key=FE_OUTCOMES_KEY, granularity="provider",
                       learners_measure=FE_LEARNERS_MEASURE)
-        fe["source_year"] = fe["academic_year"]
+        fe["source_year"] = fe["source_year"].fillna("").where(
+            fe["source_year"].fillna("") != "", fe["academic_year"])
         added.append(fe)
     courses = pd.concat([courses, *added], ignore_index=True)
 

@@ -33,6 +33,7 @@ from areas.importers.geometry import easting_northing_to_lon_lat, lon_lat_to_eas
 from areas.validators import normalise_postcode
 from kentdata.records import COURSE_COLUMNS, ENROLMENT_COLUMNS, PROVIDER_COLUMNS, SITE_COLUMNS
 from kentdata.sources import allocations, gias, ks5, spine, tlevels_2021
+from kentdata.vintage import carried_forward
 
 KENT = "886"
 MEDWAY = "887"
@@ -644,32 +645,31 @@ def build_providers(
     se_offers = {urn: row for urn, row in ks5_1819_by_today.items() if urn in provider_urns
                  and ks5.ran_a_levels_2018_19(row)} | closed_se_2018_19
     provider_by_urn = {p["urn"]: p for p in providers}
+    neighbours_2018_19 = []
     for urn, row in sorted(se_offers.items()):
         site = sites_by_provider[urn][0]
-        if (urn, site["name"], ks5.HISTORY_YEAR, "a_level") not in offers:
-            offers[(urn, site["name"], ks5.HISTORY_YEAR, "a_level")] = course_record(
-                urn, site["name"], ks5.HISTORY_YEAR, "A Levels", "3", "a_level",
-                learners=None, source=SE_2018_19_SOURCE.format(urn=row["URN"]),
-                source_key=ks5.SE_2018_19_SOURCE_KEY, source_year=ks5.HISTORY_YEAR,
-                learners_measure=ks5.LEARNERS_MEASURE,
-                learners_published="not in this file",
-                recorded_name=row["SCHNAME"], recorded_urn=row["URN"],
-            )
+        se_record = course_record(
+            urn, site["name"], ks5.HISTORY_YEAR, "A Levels", "3", "a_level",
+            learners=None, source=SE_2018_19_SOURCE.format(urn=row["URN"]),
+            source_key=ks5.SE_2018_19_SOURCE_KEY, source_year=ks5.HISTORY_YEAR,
+            learners_measure=ks5.LEARNERS_MEASURE,
+            learners_published="not in this file",
+            recorded_name=row["SCHNAME"], recorded_urn=row["URN"],
+        )
+        offers.setdefault((urn, site["name"], ks5.HISTORY_YEAR, "a_level"), se_record)
         provider = provider_by_urn[urn]
         if provider["la_code"] in (KENT, MEDWAY) or provider["status"] != "open":
             continue
-        for later in (y for y in ks5.TABLE_YEARS if y > ks5.HISTORY_YEAR):
-            offers[(urn, site["name"], later, "a_level")] = course_record(
-                urn, site["name"], later, "A Levels", "3", "a_level", learners=None,
-                source=CARRIED_SOURCE.format(urn=row["URN"]),
-                source_key=ks5.SE_2018_19_SOURCE_KEY, source_year=ks5.HISTORY_YEAR,
-                learners_measure=ks5.LEARNERS_MEASURE, learners_published="not published",
-                record_label="derived", recorded_name=row["SCHNAME"],
-                recorded_urn=row["URN"],
-            )
+        neighbours_2018_19.append(se_record)
         notes["neighbouring-authority A Levels from the 2018/19 South East file"].append(
             f"{urn} {provider['name']} ({provider['la_code']})"
         )
+    for record in carried_forward(
+        neighbours_2018_19, ks5.TABLE_YEARS,
+        lambda record, year: CARRIED_SOURCE.format(urn=record["recorded_urn"]),
+    ):
+        offers[(record["provider_urn"], record["site_name"], record["academic_year"],
+                "a_level")] = record
     courses.extend(offers.values())
 
     # 16–18 students per provider and year, added up over the old records that reach the

@@ -142,7 +142,8 @@ def rule_summary(results) -> dict:
             "label": LEVEL_LABELS[level], "state": state,
             "text": f"measured ({sources})" if state == "measured" else (
                 "partial data: records exist but no source covers the level completely, so no "
-                "area is given a verdict" if state == "partial" else
+                "area is given a verdict" + (f" (records from {sources})" if sources else "")
+                if state == "partial" else
                 "no data recorded: no verdict"),
         })
     params = results.params

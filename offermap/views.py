@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.http import (
     Http404,
@@ -112,6 +113,9 @@ def about_data(request):
     )
 
 
+# No transaction (ATOMIC_REQUESTS would open a connection): the statement needs no database, so
+# it is still served while the database is down.
+@transaction.non_atomic_requests
 @read_only
 def accessibility(request):
     return render(request, "offermap/accessibility.html")

@@ -162,7 +162,8 @@ def test_enrolments_frame_and_small_sixth_forms(county):
                              students_16_18=150, source="test")
     frame = frames.enrolments_frame()
     assert frame.to_dict("records") == [{"provider_id": county["school"].provider.id,
-                                         "academic_year": "2016/17", "students_16_18": 150.0}]
+                                         "academic_year": "2016/17", "students_16_18": 150.0,
+                                         "measure": ""}]
     small = compute(AnalysisParams(year="2016/17")).small_sixth_forms
     assert small.to_dict("records")[0]["size_source"] == "headcount"
     assert small.to_dict("records")[0]["learners"] == 150

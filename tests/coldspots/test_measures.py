@@ -15,6 +15,7 @@ import math
 import pandas as pd
 import pytest
 
+from coldspots import analysis, guarantee
 from coldspots.analysis import Inputs
 from coldspots.results import compute_from_inputs
 from tests.coldspots.builders import KM_PARAMS, inputs
@@ -181,6 +182,43 @@ def test_guarantee_met_when_all_five_parts_are_recorded_and_reached():
     assert east.met_share + east.not_met_share + east.cannot_confirm_share == pytest.approx(1)
 
 
+def test_a_carried_forward_fe_level_1_record_meets_the_pathway_and_names_its_vintage():
+    """2023/24: a college's Level 1 record carried from FE outcomes 2022/23 meets the pathway
+    within reach (A: S2 20 min), not beyond it (C: no data, FE outcomes measure colleges only);
+    the pathway's and Level 2's vintage text names FE outcomes 2022/23."""
+    year = "2023/24"
+    college = [(1, 1, 10, 0, "school_sixth_form", "east"), (2, 2, 20, 0, "fe_college", "east"),
+               (3, 3, 100, 40, "school_sixth_form", "west")]
+    published = {"academic_year": year, "source_key": "ks5", "source_year": year}
+    carried = {"academic_year": year, "source_key": "fe_outcomes", "source_year": "2022/23",
+               "record_label": "derived", "qualification_type": "fe_education_training"}
+    offers = [
+        {**published, "site_id": 1, "level": "3", "qualification_type": "a_level"},
+        {**published, "site_id": 3, "level": "2", "qualification_type": "l2_vocational"},
+        {**carried, "site_id": 2, "level": "1"},
+        {**carried, "site_id": 2, "level": "2"},
+    ]
+    data = inputs(AREAS, college, offers)
+    results = compute_from_inputs(data, KM_PARAMS.replace(year=year))
+    g = results.guarantee_areas.set_index("area_code")
+    assert g.loc["A", "pathway_l1_entry"] == "met"
+    assert g.loc["A", "pathway_l1_entry_minutes"] == 20.0
+    assert g.loc["C", "pathway_l1_entry"] == "no_data"
+    assert results.coverage.level_state("1") == "partial"
+    assert g.loc["A", "level_2"] == "met"  # the carried Level 2 record is supply too
+    sources = guarantee.component_sources(results.coverage)
+    assert sources["pathway_l1_entry"] == "DfE FE outcomes 2022/23 (FE colleges only)"
+    assert sources["level_2"] == ("DfE 16–18 performance tables 2023/24; "
+                                  "DfE FE outcomes 2022/23 (FE colleges only)")
+    point = guarantee.point_guarantee(
+        data.areas["easting"].iloc[0], data.areas["northing"].iloc[0],
+        data.sites, analysis.active_offers(data.offers, data.sites, year),
+        KM_PARAMS.replace(year=year), cover=results.coverage)
+    pathway = next(c for c in point["components"] if c["component"] == "pathway_l1_entry")
+    assert pathway["status"] == "met" and "FE outcomes 2022/23" in pathway["source"]
+    assert pathway["options"][0]["record_label"] == "derived"
+
+
 def test_learner_profile_filters_by_entry_requirements():
     """Without grade 6 maths, an A Level asking for it drops out and B no longer reaches one."""
     offers = [dict(o) for o in OFFERS]
@@ -254,6 +292,30 @@ def test_small_sixth_forms_use_the_headcount_where_recorded():
     flagged = results.small_sixth_forms.set_index("provider_id")
     assert flagged["learners"].to_dict() == {1: 25.0, 3: 5.0}
     assert flagged["size_source"].to_dict() == {1: "headcount", 3: "courses"}
+
+
+def test_small_sixth_forms_use_the_latest_earlier_figure_where_the_year_has_none():
+    """2016/17 with no headcount that year: provider 2's courses (12) size it, though it has an
+    earlier headcount; provider 3, with no learners on its courses, takes its 2015/16 figure
+    (20, labelled 2015/16 and with its measure), never a later one (2018/19: 5); provider 4,
+    with no offers in the year, is not sized by its earlier figure."""
+    data = county()
+    offers = data.offers.copy()
+    offers.loc[offers["site_id"] == 3, "learners"] = float("nan")
+    enrolments = pd.DataFrame({
+        "provider_id": [2, 3, 3, 3, 4], "students_16_18": [300.0, 25.0, 20.0, 5.0, 8.0],
+        "academic_year": ["2015/16", "2014/15", "2015/16", "2018/19", "2015/16"],
+        "measure": ["16–18 students", "16–18 students", "16–19 funded students (allocation)",
+                    "16–18 students", "16–18 students"]})
+    # Provider 4 (no offers) counted as a school sixth form, so the rule is what leaves it out.
+    data = Inputs(data.areas, data.sites.assign(provider_kind="school_sixth_form"), offers,
+                  data.regions, data.matrix, enrolments)
+    flagged = compute_from_inputs(data, PARAMS.replace(small_sixth_form=30)).small_sixth_forms
+    flagged = flagged.set_index("provider_id")
+    assert flagged["learners"].to_dict() == {2: 12.0, 3: 20.0}
+    assert flagged["size_source"].to_dict() == {2: "courses", 3: "headcount"}
+    assert flagged["size_year"].to_dict() == {2: "2016/17", 3: "2015/16"}
+    assert flagged.loc[3, "size_measure"] == "16–19 funded students (allocation)"
 
 
 def test_year_on_year_change_and_no_data(results):

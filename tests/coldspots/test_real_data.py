@@ -19,12 +19,15 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 from scipy.stats import spearmanr
 
-from coldspots.params import AnalysisParams
+from coldspots import guarantee
+from coldspots.params import MODE_ASSUMPTIONS, AnalysisParams
 from coldspots.results import compute
 
 SHARED = Path("/work/shared/data")
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "source"
 RAW = SHARED if (SHARED / "dfe-performance-tables").is_dir() else BUNDLED
+# The cited public facts on college campuses (postcodes and years), a source file of the build.
+CAMPUS_FACTS = Path(__file__).resolve().parents[2] / "kentdata/sources/college_campuses.csv"
 # Level -> the performance-table columns that count its students (TALLPUP_*).
 LEVEL_COLUMNS = {
     "3": ["TALLPUP_ALEV_1618", "TALLPUP_ACAD_1618", "TALLPUP_AGEN", "TALLPUP_TLEV"],
@@ -108,3 +111,72 @@ def test_level_2_is_thinner_than_level_3_on_the_same_rule(kent):
     assert region.loc[("kent", "2"), "cold_share"] > region.loc[("kent", "3"), "cold_share"]
     assert not region.loc[("kent", "1"), "measured"] and not region.loc[("kent", "E"), "measured"]
     assert np.isnan(region.loc[("kent", "1"), "cold_share"])
+
+
+@pytest.fixture(scope="module")
+def kent_2023_24(kent):
+    """The default year, 2023/24, on the same loaded extract (60 minutes by public transport)."""
+    return compute(AnalysisParams(year="2023/24", minutes=60, mode="pt"))
+
+
+def _estimated_minutes(distance_m: np.ndarray) -> np.ndarray:
+    """Public transport as params assumes it (fixed + detour × distance ÷ speed), or walking
+    when quicker."""
+    pt, walk = MODE_ASSUMPTIONS["pt"], MODE_ASSUMPTIONS["walk"]
+    by_pt = pt.fixed_minutes + distance_m * pt.detour_factor / (pt.speed_kmh * 1000 / 60)
+    on_foot = walk.fixed_minutes + distance_m * walk.detour_factor / (walk.speed_kmh * 1000 / 60)
+    return np.minimum(by_pt, on_foot)
+
+
+def reference_pathway_met_2023_24(minutes: float = 60) -> pd.Series:
+    """Per Kent LSOA, from the raw files only: is a college with Entry / Level 1 education and
+    training in FE outcomes 2022/23 (the latest published) within `minutes`, at its GIAS address
+    or at one of its campuses of 2023/24 (the cited campus facts, placed by Code-Point)?"""
+    fe = pd.read_csv(
+        RAW / "fe-outcomes"
+        / "feo_learners_by_provider_level_age_km_providers_2018-19_to_2022-23.csv",
+        dtype=str, keep_default_na=False)
+    level_1 = fe[(fe["time_period"] == "2022/23") & (fe["provision"] == "Education & Training")
+                 & (fe["level_of_learning_group"] == "Below Level 2 (excluding Essential Skills)")
+                 & (fe["level_of_learning"] == "Total") & (fe["age_youth_adult"] == "Total")
+                 & (fe["number_of_learners"] != "0")]
+    facts = pd.read_csv(CAMPUS_FACTS, dtype=str, keep_default_na=False)
+    facts = facts[facts["college_ukprn"].isin(set(level_1["provider_ukprn"]))]
+    gias = pd.read_csv(RAW / "gias-2025-05/gias_open_20250524_kent_medway.csv", index_col="urn")
+    postcodes = pd.read_csv(RAW / "postcodes/kent_medway_codepoint_open_2025-05.csv",
+                            index_col="Postcode")
+    places = [(gias.at[int(urn), "easting"], gias.at[int(urn), "northing"])
+              for urn in sorted(set(facts["college_urn"]))]
+    in_year = facts[(facts["postcode"] != "") & (facts["first_year"] <= "2023/24")
+                    & ((facts["last_year"] == "") | (facts["last_year"] >= "2023/24"))]
+    places += [(postcodes.at[p, "Eastings"], postcodes.at[p, "Northings"])
+               for p in in_year["postcode"]]
+    centroids = pd.read_csv(RAW / "lsoa11_centroids_kent_medway.csv")
+    centroids = centroids[centroids["lad_code"].str.startswith("E07")]  # Kent's districts
+    to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = to_grid.transform(centroids["longitude"].to_numpy(), centroids["latitude"].to_numpy())
+    distance, _ = cKDTree(np.array(places, dtype=float)).query(np.column_stack([x, y]))
+    return pd.Series(_estimated_minutes(distance) <= minutes,
+                     index=centroids["lsoa11cd"].to_numpy())
+
+
+@pytest.mark.django_db
+def test_2023_24_pathway_is_met_where_a_college_with_fe_outcomes_2022_23_is_in_reach(
+        kent_2023_24):
+    """2023/24: the Level 1 / Entry pathway is met in the Kent areas the raw-file reference puts
+    within 60 minutes of a college with FE outcomes 2022/23 Entry / Level 1 leavers (≥ 99% of
+    areas agree, the cohort share within 0.5 points), and its vintage names 2022/23."""
+    areas = kent_2023_24.guarantee_areas
+    areas = areas[areas["region_slug"].notna()].set_index("area_code")
+    engine = areas["pathway_l1_entry"] == "met"
+    reference = reference_pathway_met_2023_24().reindex(engine.index)
+    assert reference.notna().all()
+    assert (engine == reference.astype(bool)).mean() >= 0.99
+    cohort = areas["cohort"]
+    reference_share = float(cohort[reference.astype(bool)].sum() / cohort.sum())
+    kent = kent_2023_24.guarantee_regions.set_index("region_slug").loc["kent"]
+    assert 0.5 < reference_share < 1  # the colleges reach most, not all, of Kent
+    assert abs(kent["pathway_l1_entry_share"] - reference_share) < 0.005
+    sources = guarantee.component_sources(kent_2023_24.coverage)
+    assert "DfE FE outcomes 2022/23" in sources["pathway_l1_entry"]
+    assert not (areas["pathway_l1_entry"] == "not_met").any()  # FE outcomes: colleges only

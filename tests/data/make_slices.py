@@ -18,6 +18,8 @@ from shapely.geometry import Point, mapping, shape
 SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
 OUT = Path(__file__).parent / "source"
 
+# North Kent College, MidKent College, EKC Group: the Kent and Medway FE colleges.
+FE_COLLEGE_UKPRNS = {"10004721", "10004340", "10006570"}
 # Establishments that exercise each rule (see tests/kentdata/test_providers_build.py).
 URNS = {
     "130728",  # EKC Group: FE, merged predecessor Canterbury College, T Level campuses
@@ -107,6 +109,9 @@ def main() -> None:
     fe = read(fe_file)
     ukprns = set(register.loc[register["urn_by_name"].isin(URNS), "ukprn"]) | set(
         allocations.loc[allocations["Institution Name"].isin(ALLOCATION_NAMES), "UKPRN"])
+    # Every FE college with a Level 1 / Entry record, so that the guarantee's pathway part can
+    # be checked from the bundled files (tests/coldspots/test_real_data.py).
+    ukprns |= FE_COLLEGE_UKPRNS
     write_csv(fe[fe["provider_ukprn"].isin(ukprns)], fe_file)
 
     with open(SOURCE / "tlevel-providers-2021/providers.json", encoding="utf-8") as handle:

@@ -533,3 +533,52 @@ def test_an_unreadable_fixture_file_is_named_and_nothing_loads(built, tmp_path, 
     assert f"{name}" in str(error.value)
     assert message in str(error.value)
     assert _all_counts() == [0] * 9
+
+
+def _raw_fe_2022_23_records(providers, sites):
+    """The raw slice's 2022/23 education-and-training records by level group (leavers not 0) of
+    the colleges in the extract that have a site and still run in 2023/24 (plain pandas)."""
+    raw = pd.read_csv(
+        SOURCE / "fe-outcomes"
+        / "feo_learners_by_provider_level_age_km_providers_2018-19_to_2022-23.csv",
+        dtype=str, keep_default_na=False,
+    )
+    raw = raw[(raw["time_period"] == "2022/23") & (raw["provision"] == "Education & Training")
+              & (raw["level_of_learning"] == "Total") & (raw["age_youth_adult"] == "Total")
+              & raw["level_of_learning_group"].isin(
+                  ["Level 3", "Level 2 (excluding Essential Skills)",
+                   "Below Level 2 (excluding Essential Skills)"])
+              & (raw["number_of_learners"] != "0")]
+    running = providers[(providers["last_year"] == "") | (providers["last_year"] >= "2023/24")]
+    with_site = running[running["urn"].isin(set(sites["provider_urn"]))]
+    urn_of = dict(zip(with_site["ukprn"], with_site["urn"], strict=True))
+    return raw[raw["provider_ukprn"].isin(urn_of)].assign(
+        urn=raw["provider_ukprn"].map(urn_of))
+
+
+def test_fe_outcomes_2022_23_are_carried_into_2023_24_as_derived_records(providers, sites,
+                                                                           courses):
+    """2023/24 has one derived FE-outcomes record per raw 2022/23 college record (vintage
+    2022/23, learners unknown, saying so), at the main site, plus copies at the campuses."""
+    raw = _raw_fe_2022_23_records(providers, sites)
+    assert len(raw) > 0
+    fe = courses[courses["source_key"] == "fe_outcomes"]
+    carried = fe[fe["academic_year"] == "2023/24"]
+    assert set(carried["record_label"]) == {"derived"}
+    assert set(carried["source_year"]) == {"2022/23"}
+    assert set(carried["learners"]) == {""}
+    assert carried["source"].str.startswith(
+        "DfE FE outcomes 2022/23, the latest published, shown for 2023/24").all()
+    main = dict(zip(sites.loc[sites["is_main"] == "True", "provider_urn"],
+                    sites.loc[sites["is_main"] == "True", "name"], strict=True))
+    at_main = carried[carried["site_name"] == carried["provider_urn"].map(main)]
+    assert len(at_main) == len(raw)
+    level_of = {"Level 3": "3", "Level 2 (excluding Essential Skills)": "2",
+                "Below Level 2 (excluding Essential Skills)": "1"}
+    assert sorted(zip(at_main["provider_urn"], at_main["level"], strict=True)) == sorted(
+        zip(raw["urn"], raw["level_of_learning_group"].map(level_of), strict=True))
+    # Each campus copy stands for a carried record of the same college and level.
+    published = fe[fe["academic_year"] == "2022/23"]
+    assert len(carried) == len(published)
+    assert "1" in set(at_main["level"])  # a Level 1 / Entry pathway at a college in 2023/24
+    assert not (fe["academic_year"] > "2023/24").any()  # only the years the map shows

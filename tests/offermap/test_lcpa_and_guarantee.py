@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from areas.models import CohortFigure, Postcode
-from tests.factories import AreaFactory, CohortFigureFactory, DistrictFactory
+from providers.models import Course
+from tests.factories import AreaFactory, CohortFigureFactory, CourseFactory, DistrictFactory
 
 GUARANTEE = reverse("offermap:guarantee")
 
@@ -262,3 +263,32 @@ def test_an_unknown_or_outside_sector_gets_a_message(client, postcodes):
     """A sector with no postcode, or one mostly outside Kent's LCPAs, is refused with a reason."""
     assert "We could not find any postcode in ZZ9 9" in check(client, "postcode=ZZ9+9")
     assert "Most of postcode district ME4 is outside Kent" in check(client, "postcode=ME4")
+
+
+def test_pages_name_the_vintage_of_a_record_carried_forward(client, postcodes, kent):
+    """2023/24 with a Level 1 record carried from FE outcomes 2022/23 at East College: the map,
+    the LCPA profile, the postcode check and About the data name "FE outcomes 2022/23" for the
+    Level 1 / Entry pathway, and the check finds the pathway within reach."""
+    college = kent.providers[0]
+    school = kent.providers[1]
+    CourseFactory(provider=school, site=school.sites.first(), academic_year="2023/24",
+                  level="3", qualification_type=Course.QualificationType.A_LEVEL)
+    CourseFactory(
+        provider=college, site=college.sites.first(), academic_year="2023/24", level="1",
+        qualification_type=Course.QualificationType.FE_EDUCATION_TRAINING,
+        title="FE education and training below Level 2: Entry / Level 1 (all ages)",
+        learners=None, record_label="derived", source_key="fe_outcomes", source_year="2022/23",
+        source="DfE FE outcomes 2022/23, the latest published, shown for 2023/24",
+    )
+    vintage = "A pathway at Level 1 or Entry: DfE FE outcomes 2022/23 (FE colleges only)"
+    map_html = client.get(reverse("offermap:map") + "?year=2023/24").content.decode()
+    assert vintage in map_html.split('id="guarantee-vintages"')[1].split("</ul>")[0]
+    _, profile = lcpa(client, "east-kent", "?year=2023/24")
+    assert "DfE FE outcomes 2022/23 (FE colleges only)" in profile.split('id="guarantee"')[1]
+    html = check(client, "postcode=ct11qu&year=2023/24")
+    part = html.split("A pathway at Level 1 or Entry")[1].split("</tr>")[0]
+    assert "Within reach" in part and "DfE FE outcomes 2022/23" in part
+    about = client.get(reverse("offermap:about_data")).content.decode()
+    table = about.split('id="coverage"')[1].split("</table>")[0]
+    row = next(r for r in table.split("<tr") if "2023/24" in r and "FE outcomes" in r)
+    assert "2022/23" in row

@@ -85,7 +85,9 @@ class Command(BaseCommand):
             sources = "; ".join(results.coverage.level_sources.get(level, ()))
             self.stdout.write(f"  {LEVEL_LABELS[level]}: " + (
                 f"measured ({sources})" if state == "measured" else
-                "partial data (records, but no complete source): no verdict" if state == "partial"
+                "partial data (records, but no complete source"
+                + (f"; from {sources}" if sources else "") + "): no verdict"
+                if state == "partial"
                 else "no data recorded: no verdict"))
         header = (f"{'LCPA':<34} {'level':>7} {'cohort':>7} {'no choice':>10} "
                   f"{'reduced':>8} {'no or reduced':>13} {'providers':>9}")

@@ -13,13 +13,15 @@ from kentdata.load import load_kent
 
 class Command(BaseCommand):
     help = (
-        "Migrate; load the Kent extract from fixtures/ when the database has no areas; and, when "
-        "there are no user accounts at all, create one local admin with a random password, "
-        "printed once."
+        "Migrate; create the cache table; load the Kent extract from fixtures/ when the "
+        "database has no areas; and, when there are no user accounts at all, create one local "
+        "admin with a random password, printed once."
     )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        # The shared cache's table (a no-op when it exists, or when the cache is Redis).
+        call_command("createcachetable", verbosity=0)
         if Area.objects.exists():
             self.stdout.write("Kent data already loaded.")
         else:

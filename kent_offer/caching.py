@@ -1,0 +1,130 @@
+"""The cache every worker shares, chosen from the environment, with a small copy in each worker.
+
+Every key the project caches names the data version it was computed from (coldspots.results,
+offermap.views), so a cached value never goes stale: it is only ever replaced by a new key. That
+makes a per-process copy in front of the shared cache safe, and worth it: the analysis results
+are 1–2 MB pickled, and fetching them from the shared cache on every request costs more than the
+page's own work. A value computed by any worker is found by all the others in the shared cache,
+then kept locally for the next requests.
+"""
+
+import itertools
+
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+
+CACHE_TABLE = "kent_offer_cache"
+
+_instances = itertools.count()
+
+# The local copy: a few recent values per worker (each 1–2 MB), for a few minutes at most, so
+# that memory stays bounded and a cleared shared cache is followed within minutes.
+LOCAL_ENTRIES = 24
+LOCAL_SECONDS = 300
+
+
+class TwoTierCache(BaseCache):
+    """Reads from a per-process LocMemCache first, then the shared backend (whose hits are
+    copied locally); writes and deletes go to both. `clear()` clears this process's copy and
+    the shared cache (other workers' copies expire within LOCAL_SECONDS)."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        options = params.get("OPTIONS", {})
+        # The shared backend is a cache alias of its own, so that `createcachetable` (which
+        # looks for DatabaseCache aliases) creates its table.
+        self.shared_alias = options.get("SHARED_ALIAS", "shared")
+        self.local_seconds = options.get("LOCAL_SECONDS", LOCAL_SECONDS)
+        # A store of its own (LocMemCache shares storage between instances of one name).
+        self.local = LocMemCache(
+            f"two-tier-{location}-{next(_instances)}",
+            {"TIMEOUT": self.local_seconds,
+             "OPTIONS": {"MAX_ENTRIES": options.get("LOCAL_ENTRIES", LOCAL_ENTRIES)}},
+        )
+
+    @property
+    def shared(self) -> BaseCache:
+        return caches[self.shared_alias]
+
+    def _local_timeout(self, timeout):
+        if timeout is DEFAULT_TIMEOUT or timeout is None:
+            return self.local_seconds
+        return min(timeout, self.local_seconds)
+
+    def get(self, key, default=None, version=None):
+        sentinel = object()
+        value = self.local.get(key, sentinel, version=version)
+        if value is not sentinel:
+            return value
+        value = self.shared.get(key, sentinel, version=version)
+        if value is sentinel:
+            return default
+        self.local.set(key, value, self.local_seconds, version=version)
+        return value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.shared.set(key, value, timeout, version=version)
+        self.local.set(key, value, self._local_timeout(timeout), version=version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        added = self.shared.add(key, value, timeout, version=version)
+        if added:
+            self.local.set(key, value, self._local_timeout(timeout), version=version)
+        return added
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        self.local.touch(key, self._local_timeout(timeout), version=version)
+        return self.shared.touch(key, timeout, version=version)
+
+    def delete(self, key, version=None):
+        self.local.delete(key, version=version)
+        return self.shared.delete(key, version=version)
+
+    def has_key(self, key, version=None):
+        return self.local.has_key(key, version=version) or self.shared.has_key(
+            key, version=version)
+
+    def clear(self):
+        self.local.clear()
+        self.shared.clear()
+
+    def close(self, **kwargs):
+        """The shared alias is closed by Django itself at the end of each request."""
+
+
+def shared_backend(redis_url: str) -> dict:
+    """django-redis at `redis_url` when given, else the database table."""
+    if redis_url:
+        return {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "kent-offer",
+            "OPTIONS": {
+                # A cache that is down should slow pages, not break them.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        # A few entries per data version and filter set; they expire (an hour), and culling
+        # keeps the table bounded meanwhile.
+        "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
+    }
+
+
+def shared_caches(redis_url: str) -> dict:
+    """CACHES for Django: the shared backend (Redis or the database table) behind a small copy
+    in each worker. A per-process cache alone would make each gunicorn worker compute the same
+    analysis again; the shared one alone would fetch megabytes on every request."""
+    return {
+        "default": {
+            "BACKEND": "kent_offer.caching.TwoTierCache",
+            "LOCATION": "default",
+            "OPTIONS": {"SHARED_ALIAS": "shared"},
+        },
+        "shared": shared_backend(redis_url),
+    }
