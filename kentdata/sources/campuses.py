@@ -40,10 +40,8 @@ CAMPUS_COLUMNS = [
 # located_by → Site.location_basis, and the words the site's source gives for it.
 LOCATED_BY = {
     "postcode": ("address", "located by its postcode with OS Code-Point Open"),
-    "street": ("street", "placed at another postcode on its street (approximate: no stored source "
-                         "gives the campus's own postcode)"),
-    "sector": ("sector", "placed at the centre of its postcode sector (approximate: no stored "
-                         "source gives the campus's own postcode)"),
+    "street": ("street", "approximate: at another postcode on its street"),
+    "sector": ("sector", "approximate: at the centre of its postcode sector"),
 }
 POSTCODE_SECTOR_RE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]$"
 SAME_PLACE_M = 300  # an existing site this close is the campus (as in kentdata.offer)
@@ -92,7 +90,9 @@ def sector_centre(
               if postcode.rsplit(" ", 1)[0] + " " + postcode.rsplit(" ", 1)[-1][:1] == sector]
     if not points:
         return None
-    return (sum(e for e, _ in points) / len(points), sum(n for _, n in points) / len(points))
+    # Whole metres: the sector centre is approximate anyway, and the extract stays tidy.
+    return (float(round(sum(e for e, _ in points) / len(points))),
+            float(round(sum(n for _, n in points) / len(points))))
 
 
 def campus_point(campus, postcode_at: dict[str, tuple[float, float]]):
@@ -141,7 +141,7 @@ def campus_sites(
                 "easting": float(point[0]), "northing": float(point[1]),
                 "area_code": area_code_at(float(lon), float(lat)), "is_main": False,
                 "location_basis": basis,
-                "source": f"College campus (public facts: {campus.source_url}), {how}",
+                "source": f"College campus ({campus.source_url}), {how}",
             }
         )
         names[(campus.college_urn, campus.campus)] = name

@@ -166,8 +166,9 @@ def test_a_campus_without_its_own_postcode_is_placed_approximately_and_says_so(c
     sheppey = by_name["EKC Group: Sheppey College"]
     in_sector = codepoint[codepoint.iloc[:, 0].str.match(r"^ME12 1[A-Z]{2}$")]
     assert len(in_sector) > 0
-    assert sheppey["easting"] == pytest.approx(in_sector.iloc[:, 2].astype(float).mean())
-    assert sheppey["northing"] == pytest.approx(in_sector.iloc[:, 3].astype(float).mean())
+    assert sheppey["easting"] == pytest.approx(in_sector.iloc[:, 2].astype(float).mean(), abs=0.5)
+    assert sheppey["northing"] == pytest.approx(in_sector.iloc[:, 3].astype(float).mean(),
+                                                abs=0.5)
     assert (sheppey["location_basis"], sheppey["postcode"]) == ("sector", "")
     assert "approximate" in sheppey["source"]
     ashford = by_name["EKC Group: Ashford College"]
