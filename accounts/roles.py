@@ -74,7 +74,9 @@ def sync_role_groups(apps, using: str = "default") -> None:
     Permission = apps.get_model("auth", "Permission")
     wanted = role_permissions(apps.get_models())
     for role, pairs in wanted.items():
-        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group, created = Group.objects.using(using).get_or_create(name=role)
+        if created:
+            _record_creation(apps, group, using)
         apps_needed = {app for app, _ in pairs}
         available = {
             (p.content_type.app_label, p.codename): p
@@ -83,6 +85,17 @@ def sync_role_groups(apps, using: str = "default") -> None:
             .select_related("content_type")
         }
         group.permissions.set([available[pair] for pair in sorted(pairs) if pair in available])
+
+
+def _record_creation(apps, group, using: str) -> None:
+    # A group made here, not through save() with history, still gets its starting entry.
+    from django.utils import timezone
+
+    HistoricalGroup = apps.get_model("accounts", "HistoricalGroup")
+    HistoricalGroup.objects.using(using).create(
+        id=group.pk, name=group.name, history_date=timezone.now(), history_type="+",
+        history_change_reason="Role created by the accounts migration",
+    )
 
 
 def sync_after_migrate(sender, using="default", apps=None, **kwargs) -> None:

@@ -31,7 +31,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "la_code"]
     list_filter = ["la_code"]
     search_fields = ["name", "code"]
@@ -69,7 +69,7 @@ class CohortFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(admin.ModelAdmin):
+class PostcodeAdmin(SimpleHistoryAdmin):
     list_display = ["postcode", "area", "district_code", "latitude", "longitude"]
     search_fields = ["postcode"]
     raw_id_fields = ["area"]

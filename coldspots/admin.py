@@ -61,7 +61,7 @@ class BoardActionAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(TravelTime)
-class TravelTimeAdmin(admin.ModelAdmin):
+class TravelTimeAdmin(SimpleHistoryAdmin):
     """Imported journey times; they come in by `manage.py import_travel_times`, not by hand."""
 
     list_display = ["area", "site", "mode", "minutes", "source", "imported_at"]

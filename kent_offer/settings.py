@@ -156,7 +156,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Sign-in lockout (accounts/lockout.py): five failures for one username from one address lock
 # that pair for an hour; AXES_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
 # usernames, lock the address. Behind TRUSTED_PROXY_COUNT proxies (the TLS proxy: 1) the client
-# address is read from X-Forwarded-For as the nearest trusted proxy wrote it.
+# address is read from X-Forwarded-For as the outermost trusted proxy wrote it.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -164,10 +164,7 @@ AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_HANDLER = "accounts.lockout.UserAtAddressHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
 
 # Optional single sign-on (OpenID Connect, e.g. Entra ID) with mozilla-django-oidc: on only when
 # OIDC_RP_CLIENT_ID is set; local accounts work either way. See the README.
