@@ -184,6 +184,12 @@ if OIDC_ENABLED:
 # Background work (a large admin import) runs as a django-tasks task stored in the database;
 # `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Files with more rows than this are checked and imported by the worker, not in the request.
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
+# Uploads of checks not confirmed within this many hours are removed (the result stays).
+IMPORT_PREVIEW_HOURS = 24
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served: uploads are read by the import only
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -22,3 +22,8 @@ AXES_ENABLED = True
 # Serve static files from the app folders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Uploads (CSV imports) go to a scratch folder, never into the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kent-offer-test-media-"))

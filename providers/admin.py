@@ -5,6 +5,7 @@ from import_export.formats.base_formats import CSV
 from simple_history.admin import SimpleHistoryAdmin
 
 from areas.models import Region
+from providers.admin_import import CsvImportMixin
 from providers.models import Course, Enrolment, Provider, Site
 from providers.resources import CourseResource, ProviderResource, SiteResource
 
@@ -61,8 +62,12 @@ class RegionOfSiteFilter(admin.SimpleListFilter):
         return queryset.filter(**{path: self.value()}).distinct()
 
 
-class CsvImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Officers exchange records as CSV: one format keeps the import form simple."""
+class CsvImportExportAdmin(CsvImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Officers exchange records as CSV: one format keeps the import form simple.
+
+    The import pages are providers/admin_import.py's (every bad row by line; large files in the
+    background); export is django-import-export's.
+    """
 
     import_formats = [CSV]
     export_formats = [CSV]
@@ -122,7 +127,8 @@ class CourseAdmin(CsvImportExportAdmin):
     ]
     list_select_related = ["provider", "site", "site__provider"]
     search_fields = ["title", "subject", "tlevel_route", "provider__name", "provider__urn"]
-    raw_id_fields = ["provider", "site"]
+    # Officers pick the provider and site by name, not by typing a database id.
+    autocomplete_fields = ["provider", "site"]
     fieldsets = [
         (None, {"fields": ["provider", "site", "academic_year", "title"]}),
         ("The offer", {"fields": [

@@ -304,3 +304,7 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.provider}: {self.students_16_18} students aged 16–18 ({self.academic_year})"
+
+
+# Officers' CSV imports in the admin (providers/import_jobs.py).
+from providers.import_jobs import ImportJob  # noqa: E402, F401
