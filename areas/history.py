@@ -20,6 +20,12 @@ from django.contrib.auth import get_user_model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 SYSTEM_USERNAME = "kent-data-loader"
+REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+def fit(reason: str) -> str:
+    """A reason shortened to what the history column holds (a long file path, say)."""
+    return reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
 
 _who_and_why: contextvars.ContextVar[tuple[object, str] | None] = contextvars.ContextVar(
     "history_who_and_why", default=None
@@ -54,7 +60,7 @@ def user_named(username: str | None):
 @contextmanager
 def recorded_as(user, reason: str) -> Iterator[None]:
     """Bulk writes inside this block are recorded in history as `user`, because `reason`."""
-    token = _who_and_why.set((user, reason))
+    token = _who_and_why.set((user, fit(reason)))
     try:
         yield
     finally:
@@ -74,7 +80,7 @@ def stamp(instance, user, reason: str) -> None:
     if user is not None:
         instance._history_user = user
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = fit(reason)
 
 
 def bulk_create(model, objs: list, *, batch_size: int) -> None:

@@ -15,6 +15,7 @@ from areas.models import Area, CohortFigure, District, Region
 from coldspots.models import DataVersion, TravelTime
 from providers.loading import kent_data_loaded
 from providers.models import Course, Enrolment, Provider, Site
+from providers.resources import records_imported
 
 WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, Enrolment,
                   TravelTime)
@@ -41,3 +42,5 @@ def connect() -> None:
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
     # load_kent writes with bulk_create/bulk_update (no save signals) and says so with its own.
     kent_data_loaded.connect(bump_data_version, dispatch_uid="coldspots-data-version-load-kent")
+    # So do officers' CSV imports (in batches).
+    records_imported.connect(bump_data_version, dispatch_uid="coldspots-data-version-imports")

@@ -18,6 +18,7 @@ from pathlib import Path
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.dispatch import Signal
 from import_export import fields, resources, widgets
 
 from areas import history
@@ -36,19 +37,28 @@ __all__ = ["RESOURCES", "ImportOutcome", "RowError", "import_file", "template_cs
 
 
 class LookupWidget(widgets.ForeignKeyWidget):
-    """A foreign key by a natural key (URN, site id, LSOA code) that names what is missing."""
+    """A foreign key by a natural key (URN, site id, LSOA code) that names what is missing.
+
+    Each value is looked up once per import (a 50,000-row file names the same few providers).
+    """
 
     def __init__(self, model, field, label):
         super().__init__(model, field)
         self.label = label
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
+        key = str(value).strip() if value is not None else ""
+        if key in self.found:
+            return self.found[key]
         try:
-            return super().clean(value, row, **kwargs)
+            result = super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
             raise ValueError(f"No {self.label} {value} is recorded.") from None
         except (ValueError, TypeError):
             raise ValueError(f"{value!r} is not a valid {self.label}.") from None
+        self.found[key] = result
+        return result
 
 
 def _blank(value) -> bool:
@@ -130,12 +140,59 @@ class OfficerResource(resources.ModelResource):
     def import_columns(cls) -> list[str]:
         return [field.column_name for field in cls().get_import_fields()]
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        for resource_field in self.fields.values():
+            if isinstance(resource_field.widget, LookupWidget):
+                resource_field.widget.found = {}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # A foreign key set by a LookupWidget was found by that lookup: full_clean need not
+        # look each one up again (a query per row and key on a large file).
+        errors = dict(import_validation_errors or {})
+        already_found = {
+            f.attribute for f in self.fields.values()
+            if isinstance(f.widget, LookupWidget) and f.attribute not in errors
+            and getattr(instance, f"{f.attribute}_id", None) is not None
+        }
+        try:
+            instance.full_clean(exclude=set(errors) | already_found,
+                                validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def before_save_instance(self, instance, row, **kwargs):
         history.stamp(instance, self.history_user, self.change_reason)
 
-    def after_import_row(self, row, row_result, **kwargs):
-        if self.progress is not None:
-            self.progress(kwargs.get("row_number", 0))
+    # New rows are written in batches (use_bulk), which send no save signal: their history is
+    # written with simple-history's bulk helper, and `records_imported` tells other apps.
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                with history.recorded_as(self.history_user, self.change_reason):
+                    history.bulk_create(self._meta.model, self.create_instances,
+                                        batch_size=batch_size or 1000)
+            except Exception as exc:  # noqa: BLE001 - reported as the file's error, as upstream
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        # Changed records are saved one by one: Django's bulk_update builds a CASE per row and
+        # field and is slower than single UPDATEs here. save() writes their history entry with
+        # the user and reason stamped on them (before_save_instance).
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                for instance in self.update_instances:
+                    instance.save()
+            except Exception as exc:  # noqa: BLE001
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
 
 
 class ProviderResource(OfficerResource):
@@ -155,12 +212,23 @@ class ProviderResource(OfficerResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
+        use_bulk = True
+        skip_diff = True  # no row-by-row preview diff: our pages list problems and counts
+        batch_size = 1000
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.existing = {
+            (key, str(getattr(provider, key))): provider
+            for provider in Provider.objects.all() for key in ("id", "urn", "ukprn")
+            if getattr(provider, key) is not None
+        }
 
     def get_instance(self, instance_loader, row):
         # Officers' files rarely carry our database id: match on URN, then UKPRN.
         for key in ("id", "urn", "ukprn"):
             if not _blank(row.get(key)):
-                return Provider.objects.filter(**{key: row[key]}).first()
+                return self.existing.get((key, str(row[key]).strip()))
         return None
 
 
@@ -188,6 +256,9 @@ class SiteResource(OfficerResource):
         ]
         clean_model_instances = True
         skip_unchanged = True
+        use_bulk = True
+        skip_diff = True  # no row-by-row preview diff: our pages list problems and counts
+        batch_size = 1000
 
     def before_import_row(self, row, **kwargs):
         # A site needs both coordinate systems; an officer usually has only one of them.
@@ -207,12 +278,18 @@ class SiteResource(OfficerResource):
         except ValueError:
             pass  # the field's own validation reports the malformed number
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        sites = list(Site.objects.select_related("provider"))
+        self.by_id = {str(site.pk): site for site in sites}
+        self.by_name = {(str(site.provider.urn), site.name): site for site in sites}
+
     def get_instance(self, instance_loader, row):
         if not _blank(row.get("id")):
-            return Site.objects.filter(pk=row["id"]).first()
+            return self.by_id.get(str(row["id"]).strip())
         if _blank(row.get("provider_urn")) or _blank(row.get("name")):
             return None
-        return Site.objects.filter(provider__urn=row["provider_urn"], name=row["name"]).first()
+        return self.by_name.get((str(row["provider_urn"]).strip(), row["name"]))
 
 
 class CourseResource(OfficerResource):
@@ -247,16 +324,49 @@ class CourseResource(OfficerResource):
         ]
         clean_model_instances = True
         skip_unchanged = True
+        use_bulk = True
+        skip_diff = True  # no row-by-row preview diff: our pages list problems and counts
+        batch_size = 1000
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        # The courses this file may update, loaded once: its providers' courses and its ids.
+        column = dataset.headers.index
+        urns = {str(v).strip() for v in dataset.get_col(column("provider_urn"))} if (
+            "provider_urn" in dataset.headers) else set()
+        ids = {str(v).strip() for v in dataset.get_col(column("id"))} if (
+            "id" in dataset.headers) else set()
+        candidates = Course.objects.filter(
+            models.Q(provider__urn__in=[int(u) for u in urns if u.isascii() and u.isdigit()])
+            | models.Q(pk__in=[int(i) for i in ids if i.isascii() and i.isdigit()])
+        ).annotate(provider_urn=models.F("provider__urn"))
+        self.by_id, self.by_key = {}, {}
+        for course in candidates:
+            self.by_id[str(course.pk)] = course
+            values = {name: getattr(course, name) for name in self.NATURAL_KEY}
+            self.by_key[self._key(course.provider_urn, course.site_id, values)] = course
+
+    def _key(self, urn, site_id, values) -> tuple:
+        return (str(urn).strip(), "" if _blank(site_id) else str(site_id).strip(),
+                *(str(values.get(name) or "").strip() for name in self.NATURAL_KEY))
 
     def get_instance(self, instance_loader, row):
         if not _blank(row.get("id")):
-            return Course.objects.filter(pk=row["id"]).first()
+            return self.by_id.get(str(row["id"]).strip())
         if _blank(row.get("provider_urn")):
             return None
-        lookup = {key: row.get(key) or "" for key in self.NATURAL_KEY}
-        lookup["site_id"] = None if _blank(row.get("site_id")) else row["site_id"]
-        return Course.objects.filter(provider__urn=row["provider_urn"], **lookup).first()
+        values = {name: row.get(name) for name in self.NATURAL_KEY}
+        for name in ("level", "qualification_type"):  # a label matches the stored code
+            try:
+                values[name] = self.fields[name].widget.clean(values[name])
+            except ValueError:
+                return None  # the row's own error names the bad value
+        return self.by_key.get(self._key(row["provider_urn"], row.get("site_id"), values))
 
+
+# Sent after an import that wrote rows. They are written in batches, which send no post_save, so
+# apps that track data changes (coldspots' data version) connect here.
+records_imported = Signal()
 
 RESOURCES = {"providers": ProviderResource, "sites": SiteResource, "courses": CourseResource}
 KIND_OF_MODEL = {Provider: "providers", Site: "sites", Course: "courses"}
@@ -285,25 +395,25 @@ def template_csv(kind: str) -> str:
     return out.getvalue()
 
 
-def _row_errors(resource, result, parsed) -> list[RowError]:
+def _row_errors(resource, result, file_name: str, lines: list[int]) -> list[RowError]:
     # Name the file's column (provider_urn), not the model attribute behind it (provider), and
     # the file's own line (import-export numbers data rows from 1).
     column_of = {f.attribute: f.column_name for f in resource.fields.values() if f.attribute}
 
     def line_of(number: int) -> int:
-        return parsed.lines[number - 1] if 0 < number <= len(parsed.lines) else 1
+        return lines[number - 1] if 0 < number <= len(lines) else 1
 
     errors = []
     for invalid in result.invalid_rows:
         for field_name, messages in invalid.error_dict.items():
             label = "row" if field_name == "__all__" else column_of.get(field_name, field_name)
-            errors.extend(RowError(parsed.name, line_of(invalid.number), label, str(m))
+            errors.extend(RowError(file_name, line_of(invalid.number), label, str(m))
                           for m in messages)
     for number, row_errors in result.row_errors():
-        errors.extend(RowError(parsed.name, line_of(number), "row", str(e.error))
+        errors.extend(RowError(file_name, line_of(number), "row", str(e.error))
                       for e in row_errors)
     for base_error in result.base_errors:
-        errors.append(RowError(parsed.name, 1, "file", str(base_error.error)))
+        errors.append(RowError(file_name, 1, "file", str(base_error.error)))
     return errors
 
 
@@ -321,13 +431,19 @@ def import_text(
     if not parsed.rows:
         return ImportOutcome(sorted(parsed.errors, key=lambda e: e.line), 0, 0, 0)
     errors = list(parsed.errors)
-    errors += duplicate_key_errors(parsed, resource_class.IMPORT_KEYS, blank=_blank)
+    repeats = duplicate_key_errors(parsed, resource_class.IMPORT_KEYS, blank=_blank)
+    errors += repeats
     total = len(parsed.rows)
     resource = resource_class(
         history_user=user, change_reason=reason or f"Imported from {file_name}",
         progress=(lambda done: progress(done, total)) if progress else None,
     )
-    dataset = tablib.Dataset(*parsed.rows, headers=parsed.headers)
+    # A repeated record is named once, with the line it repeats, and left out of the check
+    # (its insert would only fail again, as a file-wide database error).
+    repeated_lines = {error.line for error in repeats}
+    kept = [i for i, line in enumerate(parsed.lines) if line not in repeated_lines]
+    checked_lines = [parsed.lines[i] for i in kept]
+    dataset = tablib.Dataset(*(parsed.rows[i] for i in kept), headers=parsed.headers)
     try:
         result = resource.import_data(
             dataset, dry_run=dry_run or bool(errors), use_transactions=True,
@@ -335,11 +451,13 @@ def import_text(
         )
     except ValidationError as exc:
         return ImportOutcome([RowError(file_name, 1, "file", "; ".join(exc.messages))], 0, 0, 0)
-    errors += _row_errors(resource, result, parsed)
+    errors += _row_errors(resource, result, parsed.name, checked_lines)
     if errors:
         # import_data rolls back when it finds an error; the file-level ones found here too.
         return ImportOutcome(sorted(set(errors), key=lambda e: (e.line, e.field)), 0, 0, 0)
     totals = result.totals
+    if not dry_run and (totals.get("new") or totals.get("update")):
+        records_imported.send(sender=resource_class, kind=kind)
     return ImportOutcome(
         [], totals.get("new", 0), totals.get("update", 0), totals.get("skip", 0)
     )

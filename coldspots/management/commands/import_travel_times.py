@@ -1,5 +1,7 @@
 """Import a travel-time matrix CSV (area_code, site_id or urn, mode, minutes); all or nothing."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from areas import history
@@ -26,7 +28,7 @@ class Command(BaseCommand):
             acting = history.user_named(options.get("user"))
         except LookupError as error:
             raise CommandError(str(error)) from error
-        reason = f"Imported from {options['file']} (import_travel_times)"
+        reason = f"Imported from {Path(options['file']).name} (import_travel_times)"
         try:
             with history.recorded_as(acting, reason):
                 summary = import_travel_times(options["file"], options["source"])
