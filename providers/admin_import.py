@@ -53,13 +53,12 @@ class CsvImportMixin:
         return f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}"
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         ours = [
             path("import/template.csv", wrap(self.import_template),
-                 name="%s_%s_import_template" % info),
-            path("import/<int:job_id>/", wrap(self.import_job_view),
-                 name="%s_%s_import_job" % info),
+                 name=f"{prefix}_import_template"),
+            path("import/<int:job_id>/", wrap(self.import_job_view), name=f"{prefix}_import_job"),
         ]
         return ours + super().get_urls()
 

@@ -175,7 +175,7 @@ class OfficerResource(resources.ModelResource):
                 with history.recorded_as(self.history_user, self.change_reason):
                     history.bulk_create(self._meta.model, self.create_instances,
                                         batch_size=batch_size or 1000)
-            except Exception as exc:  # noqa: BLE001 - reported as the file's error, as upstream
+            except Exception as exc:  # reported as the file's error, as upstream does
                 self.handle_import_error(result, exc, raise_errors)
             finally:
                 self.create_instances.clear()
@@ -189,7 +189,7 @@ class OfficerResource(resources.ModelResource):
             try:
                 for instance in self.update_instances:
                     instance.save()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:  # as upstream: reported as the file's error
                 self.handle_import_error(result, exc, raise_errors)
             finally:
                 self.update_instances.clear()

@@ -6,7 +6,6 @@ from django_tasks import task
 from providers.import_jobs import ImportJob
 from providers.resources import import_text, read_text
 
-
 PROGRESS_EVERY = 500  # rows between two progress notes
 
 
