@@ -9,7 +9,7 @@ class SignInForm(AuthenticationForm):
         "invalid_login": (
             "Enter a correct username and password. Both are case-sensitive."
         ),
-        "inactive": "This account is not active. Ask a KCC officer to reactivate it.",
+        "inactive": "This account is not active. Ask the service’s administrator to reactivate it.",
     }
 
     username = forms.CharField(max_length=150, strip=True)
