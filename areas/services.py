@@ -1,7 +1,6 @@
 """Writes that span several models of the areas app."""
 
-from areas.importers.geography import REGION_SIMPLIFY_DEGREES
-from areas.importers.geometry import to_geojson_geometry, union_of
+from areas.importers.geometry import REGION_SIMPLIFY_DEGREES, to_geojson_geometry, union_of
 from areas.models import Region
 
 

@@ -963,3 +963,18 @@ def reach_for(inputs: Inputs, params: AnalysisParams, minutes: float | None = No
         params.minutes if minutes is None else minutes, params.assumptions(),
         inputs.matrix_for(params.mode),
     )
+
+
+def sites_open_in(sites: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The sites frame with provider_open meaning "the provider ran in `year`": within its first
+    and last year (text years compare in order), or, with no last year, open today. A closed
+    provider counts in the years it ran; one that opened later does not. A frame without the
+    year columns is returned as it is."""
+    if "provider_last_year" not in sites:
+        return sites
+    first = sites["provider_first_year"].fillna("").astype(str).to_numpy()
+    last = sites["provider_last_year"].fillna("").astype(str).to_numpy()
+    open_today = (sites["provider_status"] == "open").to_numpy()
+    started = (first == "") | (first <= year)
+    running = np.where(last == "", open_today, last >= year)
+    return sites.assign(provider_open=started & running)

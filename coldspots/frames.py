@@ -13,7 +13,7 @@ import pandas as pd
 from areas.models import Area, CohortFigure, Region
 from coldspots.analysis import Inputs
 from coldspots.models import TravelTime
-from providers.models import Course, Enrolment, Site
+from providers.models import Course, Enrolment, Site, ran_in_year
 
 AREA_COLUMNS = [
     "area_code", "area_name", "district_code", "district_name", "in_kent", "region_slug",
@@ -23,12 +23,14 @@ AREA_COLUMNS = [
 SITE_COLUMNS = [
     "site_id", "site_name", "provider_id", "provider_urn", "provider_name", "provider_kind",
     "specialist_send", "out_of_county", "provider_open", "is_main", "easting", "northing",
-    "latitude", "longitude", "postcode", "area_code", "region_slug",
+    "latitude", "longitude", "postcode", "area_code", "region_slug", "provider_first_year",
+    "provider_last_year", "provider_status",
 ]
 OFFER_COLUMNS = [
     "course_id", "site_id", "provider_id", "provider_kind", "academic_year", "title", "level",
     "qualification_type", "subject", "tlevel_route", "learners", "places", "min_english_grade",
     "min_maths_grade", "ehcp_required", "record_label", "withdrawn", "provider_open",
+    "source_key", "source_year",
 ]
 
 
@@ -101,7 +103,7 @@ def sites_frame() -> pd.DataFrame:
         "id", "name", "provider_id", "provider__urn", "provider__name", "provider__kind",
         "provider__specialist_send", "provider__out_of_county", "provider__status", "is_main",
         "easting", "northing", "latitude", "longitude", "postcode", "area__code",
-        "area__region__slug",
+        "area__region__slug", "provider__first_year", "provider__last_year", "provider__status",
     ).order_by("id")
     records = [
         (*row[:8], row[8] == "open", *row[9:]) for row in rows
@@ -134,14 +136,17 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
         "id", "site_id", "provider_id", "provider__kind", "academic_year", "title", "level",
         "qualification_type", "subject", "tlevel_route", "learners", "places",
         "min_english_grade", "min_maths_grade", "ehcp_required", "record_label", "withdrawn",
-        "provider__status",
+        "provider__status", "provider__first_year", "provider__last_year", "source_key",
+        "source_year",
     ).order_by("id")
     records = []
     for row in rows:
         site_id = row[1] if row[1] is not None else main_site.get(row[2])
         if site_id is None:
             continue
-        records.append((row[0], site_id, *row[2:17], row[17] == "open"))
+        # Open means: the provider ran in the offer's year (a closed one counts in its years).
+        running = ran_in_year(row[18], row[19], row[17], row[4])
+        records.append((row[0], site_id, *row[2:17], running, row[20], row[21]))
     frame = pd.DataFrame.from_records(records, columns=OFFER_COLUMNS)
     return frame.astype({
         "course_id": np.int64, "site_id": np.int64, "provider_id": np.int64, "learners": float,

@@ -85,6 +85,18 @@ MODE_ASSUMPTIONS = {
     "walk": WALK,
 }
 
+# The guarantee's apprenticeship part is measured on the area's district, not on a site: the
+# published starts are by provider and delivery district (providers.apprenticeships
+# .district_supply). A district meets it at a level when at least this many providers started
+# apprentices there at that level in the year. Reason: the source rounds counts and shows 1–4
+# as "low", so one or two providers is not evidence of a choice a 16-year-old can count on; two
+# providers are the fewest that give a choice. Officers may change it here (see README).
+APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT = 2
+APPRENTICESHIP_MIN_PROVIDERS_REASON = (
+    "At least 2 providers starting apprentices at the level in the district in the year: a "
+    "choice, not a single employer's scheme; the dashboard's 1–4 counts are shown only as 'low'."
+)
+
 
 @dataclass(frozen=True)
 class AnalysisParams:

@@ -98,6 +98,7 @@ def compute_from_inputs(
     # the lower site id, whatever order the rows came in.
     areas = inputs.areas.sort_values("area_code", kind="stable").reset_index(drop=True)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
+    sites = analysis.sites_open_in(sites, year)
 
     # The offer key is a string operation: make it once for every year.
     all_offers = inputs.offers.assign(offer_key=analysis.offer_keys(inputs.offers))
@@ -218,6 +219,7 @@ def guarantee_for_point(
     inputs = load_inputs()
     year, _ = analysis.resolve_years(inputs.offers, params)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
+    sites = analysis.sites_open_in(sites, year)
     active = analysis.active_offers(inputs.offers, sites, year)
     records = analysis.year_records(inputs.offers, sites, year)
     result = guarantee.point_guarantee(easting, northing, sites, active, params, records=records)

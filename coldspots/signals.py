@@ -13,9 +13,8 @@ from django.db.models.signals import post_delete, post_save
 
 from areas.models import Area, CohortFigure, District, Region
 from coldspots.models import DataVersion, TravelTime
-from providers.loading import kent_data_loaded
 from providers.models import Course, Enrolment, Provider, Site
-from providers.resources import records_imported
+from providers.signals import kent_data_loaded, records_imported
 
 WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, Enrolment,
                   TravelTime)

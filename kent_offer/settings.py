@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "areas",
     "providers",
+    "kentdata",
     "coldspots",
     "offermap",
     # Beside the others: roles, sign-in and object rules (imports areas, providers, coldspots).

@@ -52,7 +52,7 @@ def offers_in_view(
 
 def sites_without_offers(inputs: Inputs, year: str, lcpa: str = "") -> int:
     """Open sites (in the LCPA, or in Kent) with no offer of any kind recorded in the year."""
-    sites = inputs.sites
+    sites = analysis.sites_open_in(inputs.sites, year)
     in_view = sites["provider_open"] & (
         sites["region_slug"] == lcpa if lcpa else sites["region_slug"].notna()
     )
@@ -479,10 +479,13 @@ def offers_by_level_and_type(
     return rows
 
 
-def sites_in_region(inputs: Inputs, offers: pd.DataFrame, slug: str) -> pd.DataFrame:
-    """Every open site in the LCPA, with its offers in the year (0 when none is recorded) and
-    how many of them are derived records."""
-    sites = inputs.sites.loc[(inputs.sites["region_slug"] == slug) & inputs.sites["provider_open"]]
+def sites_in_region(
+    inputs: Inputs, offers: pd.DataFrame, slug: str, year: str | None = None
+) -> pd.DataFrame:
+    """Every site in the LCPA open in the year (today, when no year is given), with its offers
+    in the year (0 when none is recorded) and how many of them are derived records."""
+    sites = analysis.sites_open_in(inputs.sites, year) if year else inputs.sites
+    sites = sites.loc[(sites["region_slug"] == slug) & sites["provider_open"]]
     per_site = offers.groupby("site_id").size()
     derived_per_site = offers.loc[offers["record_label"] == "derived"].groupby("site_id").size()
     return pd.DataFrame({

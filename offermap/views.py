@@ -28,7 +28,8 @@ from offermap import links, maps, presenters
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS, read_options
 from offermap.presenters import LEVEL_LABELS
 from offermap.sources import SOURCES
-from providers.models import Course, Level, Provider, RecordLabel, Site
+from providers.coverage import YEARS_WITHOUT_PERFORMANCE_TABLES, coverage_table, vintages_for_year
+from providers.models import ApprenticeshipStarts, Course, Level, Provider, RecordLabel, Site
 
 MAP_CACHE_SECONDS = 60 * 60
 # A spreadsheet reads a cell that starts with one of these as a formula.
@@ -71,6 +72,7 @@ def about_data(request):
     years = list(
         Course.objects.order_by("academic_year").values_list("academic_year", flat=True).distinct()
     )
+    coverage_rows = [*Course.objects.coverage(), *ApprenticeshipStarts.objects.coverage()]
     measures = dict(CohortFigure.Measure.choices)
     estimate_methods = [
         {
@@ -92,6 +94,8 @@ def about_data(request):
             "counts": counts,
             "courses_by_label": courses_by_label,
             "years": years,
+            "years_without_tables": sorted(YEARS_WITHOUT_PERFORMANCE_TABLES.items()),
+            "coverage": coverage_table(coverage_rows, dict(Provider.Kind.choices)),
             "sources": SOURCES,
             "estimate_methods": estimate_methods,
             "travel_modes": [
@@ -122,7 +126,7 @@ def accessibility(request):
 
 @read_only
 def provider_detail(request, urn: int):
-    provider = get_object_or_404(Provider, urn=urn)
+    provider = get_object_or_404(Provider.objects.select_related("successor"), urn=urn)
     sites = list(provider.sites.select_related("area__region", "area__district"))
     courses = list(provider.courses.select_related("site").order_by(
         "-academic_year", "level", "qualification_type", "title"
@@ -287,6 +291,13 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "lcpa_sort": links.sort_links(query, options.lcpa_sort, LCPA_SORTS, "lcpa_sort"),
         "download_query": links.query_string(query, page=None, sort=None, lcpa_sort=None),
         "share_url": links.shareable_url(request.path, query),
+        "year_notes": sorted(YEARS_WITHOUT_PERFORMANCE_TABLES.items()),
+        # From the cached offers frame: naming the year's sources costs no query.
+        "year_sources": vintages_for_year(
+            inputs.offers.reindex(columns=["academic_year", "source_key", "source_year"])
+            .fillna("").to_dict("records"),
+            results.year,
+        ),
         "choices": {
             "years": list(reversed(results.years_available)) or [results.year],
             "levels": Level.choices,
@@ -471,7 +482,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         "offers_by_type": presenters.offers_by_level_and_type(
             inputs, params, results.year, results.compare_year, slug
         ),
-        "sites": presenters.sites_in_region(inputs, offers, slug).to_dict("records"),
+        "sites": presenters.sites_in_region(inputs, offers, slug, results.year).to_dict("records"),
         "guarantee": presenters.guarantee_components(results, slug),
         "duplication": presenters.duplication_in_region(results, slug),
         "small_sixth_forms": small.loc[small["region_slug"] == slug].to_dict("records")

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from areas.models import Area, Region
+from areas.models import Area, District, Region
 from areas.validators import (
     normalise_postcode,
     validate_academic_year,
@@ -30,6 +30,36 @@ class RecordLabel(models.TextChoices):
     PUBLISHED = "published", "Published fact"
     DERIVED = "derived", "Derived from another fact"
     ILLUSTRATIVE = "illustrative", "Illustrative (not a fact)"
+
+
+def running_in_year_q(academic_year: str, prefix: str = "") -> models.Q:
+    """Q for providers that ran in `academic_year`: within their first and last year, and, when
+    no last year is recorded, open today (an officer may close a provider without giving a
+    year; it is then taken as closed in every year, as before years were recorded)."""
+    first, last, status = f"{prefix}first_year", f"{prefix}last_year", f"{prefix}status"
+    return (
+        (models.Q(**{first: ""}) | models.Q(**{f"{first}__lte": academic_year}))
+        & (
+            models.Q(**{f"{last}__gte": academic_year})
+            | models.Q(**{last: "", status: "open"})
+        )
+    )
+
+
+class ProviderQuerySet(models.QuerySet):
+    def running_in(self, academic_year: str):
+        """Providers that ran in the academic year (closed ones included for their years)."""
+        return self.filter(running_in_year_q(academic_year))
+
+
+def ran_in_year(first_year: str, last_year: str, status: str, academic_year: str) -> bool:
+    """Plain-Python twin of running_in_year_q, for frames and pages (years compare as text:
+    "2015/16" < "2016/17")."""
+    if first_year and first_year > academic_year:
+        return False
+    if last_year:
+        return last_year >= academic_year
+    return status == "open"
 
 
 class Provider(models.Model):
@@ -80,9 +110,26 @@ class Provider(models.Model):
     age_high = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Highest statutory age (DfE school spine)."
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.OPEN,
+        help_text="Open or closed today. Which years it ran is given by the first and last year.",
+    )
+    first_year = models.CharField(
+        max_length=7, blank=True, validators=[validate_academic_year],
+        help_text="First academic year it ran, e.g. 2017/18 (empty: before the data begins).",
+    )
+    last_year = models.CharField(
+        max_length=7, blank=True, validators=[validate_academic_year],
+        help_text="Last academic year it ran (empty: still running).",
+    )
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors",
+        help_text="Today's provider that took over from this one (GIAS links).",
+    )
     source = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -100,7 +147,17 @@ class SiteQuerySet(models.QuerySet):
         return self.filter(area__region=region)
 
     def active(self):
+        """Sites of providers open today."""
         return self.filter(provider__status=Provider.Status.OPEN)
+
+    def running_in(self, academic_year: str):
+        """Sites of providers that ran in the academic year."""
+        return self.filter(running_in_year_q(academic_year, prefix="provider__"))
+
+
+class LocationBasis(models.TextChoices):
+    ADDRESS = "address", "Address or its postcode"
+    SMALL_AREA = "small_area", "Centre of the postcode's small area (postcode withdrawn)"
 
 
 class Site(models.Model):
@@ -122,6 +179,10 @@ class Site(models.Model):
         help_text="The small area the site falls in (empty outside Kent and Medway).",
     )
     is_main = models.BooleanField(default=True, help_text="The provider's main site.")
+    location_basis = models.CharField(
+        max_length=20, choices=LocationBasis.choices, default=LocationBasis.ADDRESS,
+        help_text="How the point was found; a small-area centre is not the site's address.",
+    )
     source = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
@@ -156,11 +217,30 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(qualification_type__in=qualification_types)
 
     def active(self):
-        """Offers still running: not withdrawn, at an open provider."""
-        return self.filter(withdrawn=False, provider__status=Provider.Status.OPEN)
+        """Offers running in their year: not withdrawn, at a provider that ran that year (a
+        closed provider's offers count in the years it ran)."""
+        courses = self.filter(withdrawn=False).filter(
+            models.Q(provider__first_year="")
+            | models.Q(provider__first_year__lte=models.F("academic_year"))
+        )
+        return courses.filter(
+            models.Q(provider__last_year__gte=models.F("academic_year"))
+            | models.Q(provider__last_year="", provider__status=Provider.Status.OPEN)
+        )
 
     def published(self):
         return self.filter(record_label=RecordLabel.PUBLISHED)
+
+    def coverage(self):
+        """Rows for providers.coverage: records and providers per year, source, vintage and kind
+        of provider."""
+        return (
+            self.values("academic_year", "source_key", "source_year",
+                        kind=models.F("provider__kind"))
+            .annotate(records=models.Count("id"),
+                      providers=models.Count("provider", distinct=True))
+            .order_by("academic_year", "source_key", "source_year", "kind")
+        )
 
 
 class Course(models.Model):
@@ -181,6 +261,12 @@ class Course(models.Model):
         SEND_POST16 = "send_post16", "SEND post-16 programme"
         ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
         OTHER_ACADEMIC = "other_academic", "Other academic (e.g. IB, Pre-U)"
+        FE_EDUCATION_TRAINING = "fe_education_training", "FE education and training (all ages)"
+
+    class Granularity(models.TextChoices):
+        SITE = "site", "At this site"
+        PROVIDER = "provider", "Provider-wide figure, shown at its sites"
+        DISTRICT = "district", "District-level (not a fact about a site)"
 
     # The levels each qualification type may be offered at; a type missing here has no rule.
     ALLOWED_LEVELS = {
@@ -197,6 +283,7 @@ class Course(models.Model):
         QualificationType.APPRENTICESHIP_ADVANCED: {Level.THREE},
         QualificationType.SEND_POST16: {Level.ENTRY, Level.ONE},
         QualificationType.OTHER_ACADEMIC: {Level.THREE},
+        QualificationType.FE_EDUCATION_TRAINING: {Level.ENTRY, Level.ONE, Level.TWO, Level.THREE},
     }
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="courses")
@@ -234,8 +321,39 @@ class Course(models.Model):
     ehcp_required = models.BooleanField("EHCP required", default=False)
     withdrawn = models.BooleanField(default=False, help_text="No longer offered.")
     source = models.CharField(max_length=200, help_text="Where this record comes from.")
+    source_key = models.CharField(
+        max_length=40, blank=True,
+        help_text="Short name of the source, e.g. ks5, tlevels_2021 (empty: entered by hand).",
+    )
+    source_year = models.CharField(
+        "source vintage", max_length=7, blank=True, validators=[validate_academic_year],
+        help_text="Academic year of the source's data (may be earlier than the offer's year).",
+    )
     record_label = models.CharField(
         max_length=20, choices=RecordLabel.choices, default=RecordLabel.PUBLISHED
+    )
+    granularity = models.CharField(
+        max_length=10, choices=Granularity.choices, default=Granularity.SITE,
+        help_text="What the record is a fact about: the site, the whole provider, or a district.",
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="courses",
+        help_text="For district-level records: the district the figure is for.",
+    )
+    learners_measure = models.CharField(
+        max_length=80, blank=True,
+        help_text="What learners counts, e.g. students completing 16–18 study.",
+    )
+    learners_published = models.CharField(
+        max_length=20, blank=True,
+        help_text="The count as the source shows it when it rounds or hides it (low, c, SUPP).",
+    )
+    recorded_name = models.CharField(
+        max_length=200, blank=True,
+        help_text="The institution's name in the source that year, if not the provider's name.",
+    )
+    recorded_urn = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The institution's URN in the source that year.",
     )
     last_confirmed = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
@@ -287,7 +405,16 @@ class Enrolment(models.Model):
         max_length=7, validators=[validate_academic_year], help_text="e.g. 2016/17."
     )
     students_16_18 = models.PositiveIntegerField(
-        "16–18 students", help_text="Number of 16–18 students at the institution (DfE TPUP1618)."
+        "16–18 students",
+        help_text="Students at the institution: 16–18 headcount (DfE TPUP1618) or, from the "
+        "16–19 allocations, funded students.",
+    )
+    high_needs_students = models.PositiveIntegerField(
+        null=True, blank=True, help_text="High-needs students (16–19 allocations); empty unknown.",
+    )
+    measure = models.CharField(
+        max_length=80, blank=True,
+        help_text="What the figure counts, e.g. 16–18 students (performance tables).",
     )
     source = models.CharField(max_length=200, help_text="Where this figure comes from.")
     history = HistoricalRecords()
@@ -304,6 +431,92 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.provider}: {self.students_16_18} students aged 16–18 ({self.academic_year})"
+
+
+class ApprenticeshipStartsQuerySet(models.QuerySet):
+    def in_year(self, academic_year: str):
+        return self.filter(academic_year=academic_year)
+
+    def delivered_in(self, district: District):
+        return self.filter(basis=ApprenticeshipStarts.Basis.DELIVERY_DISTRICT, district=district)
+
+    def final(self):
+        return self.filter(provisional=False)
+
+    def provisional(self):
+        return self.filter(provisional=True)
+
+    def coverage(self):
+        """Rows for providers.coverage, like CourseQuerySet.coverage (district-level records)."""
+        return (
+            self.values("academic_year", kind=models.F("provider__kind"))
+            .annotate(records=models.Count("id"),
+                      providers=models.Count("provider_ukprn", distinct=True),
+                      source_key=models.Value("apprenticeships"),
+                      source_year=models.F("academic_year"))
+            .order_by("academic_year", "kind")
+        )
+
+
+class ApprenticeshipStarts(models.Model):
+    """Apprenticeship starts by provider and district (or South East) in a year: a district-level
+    record, never a fact about a site."""
+
+    class Basis(models.TextChoices):
+        DELIVERY_DISTRICT = "delivery_district", "Delivery district"
+        LEARNER_HOME_DISTRICT = "learner_home_district", "Learner's home district"
+        SOUTH_EAST_DELIVERY = "south_east_delivery", "Delivered in the South East"
+
+    class ApprenticeshipLevel(models.TextChoices):
+        ALL = "", "All levels"
+        INTERMEDIATE = "2", "Intermediate (Level 2)"
+        ADVANCED = "3", "Advanced (Level 3)"
+        HIGHER = "higher", "Higher"
+
+    class AgeGroup(models.TextChoices):
+        ALL = "", "All ages"
+        UNDER_19 = "under_19", "Under 19"
+        AGED_19_24 = "19_24", "19–24"
+        AGED_25_PLUS = "25_plus", "25 and over"
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="apprenticeship_starts",
+    )
+    provider_ukprn = models.PositiveIntegerField(
+        null=True, blank=True, help_text="As published (some 2021/22 rows have none)."
+    )
+    provider_name = models.CharField(max_length=200, help_text="As published that year.")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    provisional = models.BooleanField(default=False, help_text="Part-year provisional figures.")
+    basis = models.CharField(max_length=30, choices=Basis.choices)
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="apprenticeship_starts", help_text="Empty for South East delivery.",
+    )
+    level = models.CharField(max_length=10, blank=True, choices=ApprenticeshipLevel.choices)
+    age_group = models.CharField(max_length=10, blank=True, choices=AgeGroup.choices)
+    starts = models.PositiveIntegerField(
+        help_text="Unrounded as in the file; pages round as the source publishes (nearest 10, "
+        "1–4 shown as low)."
+    )
+    source = models.CharField(max_length=200)
+
+    objects = ApprenticeshipStartsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["academic_year", "provider_name"]
+        verbose_name_plural = "apprenticeship starts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_ukprn", "provider_name", "academic_year", "basis", "district",
+                        "level", "age_group"],
+                name="one_starts_figure_per_provider_year_basis_district_level_age",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider_name}: {self.starts} starts ({self.academic_year})"
 
 
 # Officers' CSV imports in the admin (providers/import_jobs.py).

@@ -18,7 +18,6 @@ from pathlib import Path
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.dispatch import Signal
 from import_export import fields, resources, widgets
 
 from areas import history
@@ -32,6 +31,7 @@ from providers.import_report import (
     read_rows,
 )
 from providers.models import Course, Provider, Site
+from providers.signals import records_imported
 
 __all__ = ["RESOURCES", "ImportOutcome", "RowError", "import_file", "template_csv"]
 
@@ -363,10 +363,6 @@ class CourseResource(OfficerResource):
                 return None  # the row's own error names the bad value
         return self.by_key.get(self._key(row["provider_urn"], row.get("site_id"), values))
 
-
-# Sent after an import that wrote rows. They are written in batches, which send no post_save, so
-# apps that track data changes (coldspots' data version) connect here.
-records_imported = Signal()
 
 RESOURCES = {"providers": ProviderResource, "sites": SiteResource, "courses": CourseResource}
 KIND_OF_MODEL = {Provider: "providers", Site: "sites", Course: "courses"}

@@ -1,8 +1,6 @@
-"""Import the public geography, cohort and postcode files (build) and the Kent fixture (load).
-
-Every reader checks its file's header and rows and raises ImportFileError naming the file, line
-and field of each bad row before anything is written.
-"""
+"""Helpers shared by every import: file and row checks (validation), coordinates and GeoJSON
+(geometry) and idempotent upserts with progress bars (upsert). The public-data pipeline that
+uses them lives in kentdata; officers' CSV import (providers.resources) uses them too."""
 
 from areas.importers.validation import ImportFileError, RowProblem
 

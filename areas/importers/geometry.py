@@ -12,6 +12,8 @@ from shapely.geometry import mapping, shape
 from areas.importers.validation import ImportFileError, RowProblem, file_problem
 
 COORDINATE_DECIMALS = 5  # about 1 m on the ground
+# LCPA outlines are unions of small areas, simplified this much (areas.services rebuilds them).
+REGION_SIMPLIFY_DEGREES = 0.0003
 
 _to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)

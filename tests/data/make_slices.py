@@ -18,7 +18,7 @@ from shapely.geometry import Point, mapping, shape
 SOURCE = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/data")
 OUT = Path(__file__).parent / "source"
 
-# Establishments that exercise each rule (see tests/providers/test_importers.py).
+# Establishments that exercise each rule (see tests/kentdata/test_providers_build.py).
 URNS = {
     "130728",  # EKC Group: FE, merged predecessor Canterbury College, T Level campuses
     "140987",  # The Leigh UTC: T Levels 2020 and 2021
@@ -41,6 +41,12 @@ URNS = {
 }
 OLD_URNS = {"118910", "136300", "144497", "135721", "130730", "130733", "118930", "118832",
             "142053"}
+# 16–19 allocations rows (named, no URN): matched by name, and one that matches no provider.
+ALLOCATION_NAMES = {"Tunbridge Wells Girls' Grammar School", "Tonbridge Grammar School",
+                    "EKC Group", "Hadlow College", "Liberty College", "Astor College (A "
+                    "Specialist College for the Arts)"}
+# Slices cut by hand for their own tests (tests/kentdata/test_apprenticeships.py): kept as they are.
+KEPT = {"apprenticeships"}
 EXTRA_POSTCODES = {"ME12 3JQ", "CT1 3AJ", "TN11 0AL", "ME5 0LE", "CT19 4ED", "ME7 1FN",
                    "CT20 2TZ", "CT16 1DH", "CT1 3AQ", "CT10 1PN", "DA1 5TF"}
 
@@ -57,7 +63,10 @@ def read(relative: str) -> pd.DataFrame:
 
 def main() -> None:
     if OUT.exists():
-        shutil.rmtree(OUT)
+        for path in OUT.iterdir():
+            if path.name in KEPT:
+                continue
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     gias_file = "gias-2025-05/gias_open_20250524_kent_medway.csv"
     neighbour_file = (
         "gias-2025-05/gias_open_20250524_neighbour_las_bexley_bromley_esussex_surrey_thurrock.csv"
@@ -76,8 +85,10 @@ def main() -> None:
     spine = spine[spine["URN"].isin(wanted)]
     write_csv(spine, spine_file)
     postcodes = set(spine["POSTCODE"]) | EXTRA_POSTCODES
-    for year in ("2015-16", "2016-17"):
-        name = f"dfe-performance-tables/kent_medway_england_ks5final_{year}.csv"
+    recent = [f"dfe-performance-tables/ks5final_{y}_kent_medway_all_columns.csv"
+              for y in ("2021-22", "2022-23", "2023-24")]
+    for name in [f"dfe-performance-tables/kent_medway_england_ks5final_{year}.csv"
+                 for year in ("2015-16", "2016-17")] + recent:
         ks5 = read(name)
         ks5 = ks5[ks5["URN"].isin(wanted) | (ks5["RECTYPE"] == "4")]
         postcodes |= set(ks5["PCODE"])
@@ -85,6 +96,18 @@ def main() -> None:
     name = "dfe-performance-tables/se_postcodes_ks5_2018-19_with_latlong.csv"
     se = read(name)
     write_csv(se[se["URN"].isin(wanted)], name)
+    allocations_file = "esfa-allocations/esfa_16-19_allocations_2019-20_kent_medway.csv"
+    allocations = read(allocations_file)
+    write_csv(allocations[allocations["Institution Name"].isin(ALLOCATION_NAMES)],
+              allocations_file)
+    register_file = "tlevel-providers-2024/tlevel_registered_providers_kent_medway_2024-08-23.csv"
+    register = read(register_file)
+    write_csv(register[register["urn_by_name"].isin(URNS)], register_file)
+    fe_file = "fe-outcomes/feo_learners_by_provider_level_age_km_providers_2018-19_to_2022-23.csv"
+    fe = read(fe_file)
+    ukprns = set(register.loc[register["urn_by_name"].isin(URNS), "ukprn"]) | set(
+        allocations.loc[allocations["Institution Name"].isin(ALLOCATION_NAMES), "UKPRN"])
+    write_csv(fe[fe["provider_ukprn"].isin(ukprns)], fe_file)
 
     with open(SOURCE / "tlevel-providers-2021/providers.json", encoding="utf-8") as handle:
         register = json.load(handle)
@@ -97,7 +120,11 @@ def main() -> None:
     shutil.copy(SOURCE / "tlevel-providers-2021/qualifications.json",
                 OUT / "tlevel-providers-2021/qualifications.json")
 
-    # Small areas: those holding the sites above, and two per district.
+    # Small areas: those holding the sites above, two per district, and those of the extra
+    # postcodes (a withdrawn postcode is placed at its small area's centre).
+    lookup_file = "postcodes/kent_medway_pcd_oa11_lsoa11_msoa11_lad_may22.csv"
+    lookup = read(lookup_file)
+    fallback_lsoas = set(lookup.loc[lookup["pcds"].isin(EXTRA_POSTCODES), "lsoa11cd"])
     lsoa_files = sorted((SOURCE / "boundaries/lsoa_by_lad").glob("*.json"))
     points = [Point(float(r.longitude), float(r.latitude)) for r in
               pd.concat([gias, neighbours])[lambda f: f["urn"].isin(URNS)].itertuples()]
@@ -115,7 +142,9 @@ def main() -> None:
             geom = shape(feature["geometry"])
             props = feature["properties"]
             changed = props["LSOA11CD"] not in changed_2021  # no 2021 LSOA with its code
-            if i < 2 or any(geom.contains(p) for p in points) or (
+            if i < 2 or props["LSOA11CD"] in fallback_lsoas or any(
+                geom.contains(p) for p in points
+            ) or (
                 changed and not any(n.startswith(props["LSOA11NM"][:-1]) for n in kept_names)
                 and len(features) < 6
             ):
@@ -183,9 +212,8 @@ def main() -> None:
     no_place = codepoint[codepoint["Positional_quality_indicator"] == "90"].head(1)
     keep_rows = codepoint[codepoint["Postcode"].isin(postcodes)]
     write_csv(pd.concat([keep_rows, sample, no_place]).drop_duplicates(), codepoint_file)
-    lookup_file = "postcodes/kent_medway_pcd_oa11_lsoa11_msoa11_lad_may22.csv"
-    lookup = read(lookup_file)
     chosen = set(keep_rows["Postcode"]) | set(sample["Postcode"]) | set(no_place["Postcode"])
+    chosen |= EXTRA_POSTCODES  # withdrawn ones are in the ONS lookup only
     write_csv(lookup[lookup["pcds"].isin(chosen)], lookup_file)
 
 
