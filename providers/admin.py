@@ -93,6 +93,8 @@ class ProviderAdmin(CsvImportExportAdmin):
             .get_queryset(request)
             .annotate(num_sites=Count("sites", distinct=True))
             .annotate(num_courses=Count("courses", distinct=True))
+            # A GROUP BY drops Meta.ordering; the course form's provider search pages by name.
+            .order_by("name", "pk")
         )
 
     @admin.display(description="sites", ordering="num_sites")
