@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Profile
+from areas.history_admin import HistoryAdmin
 
 
 class ProfileInline(admin.StackedInline):
@@ -17,7 +17,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class OfficerUserAdmin(UserAdmin, SimpleHistoryAdmin):
+class OfficerUserAdmin(UserAdmin, HistoryAdmin):
     """Users with their role's scope; every change (and role given) is in the user's history."""
 
     inlines = [ProfileInline]
@@ -25,5 +25,5 @@ class OfficerUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin, SimpleHistoryAdmin):
+class RoleGroupAdmin(GroupAdmin, HistoryAdmin):
     pass

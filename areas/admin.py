@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
+from areas.history_admin import HistoryAdmin
 from areas.models import Area, CohortFigure, District, Postcode, Region
 from areas.services import rebuild_region_boundaries
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ["name", "code", "area_count", "provisional", "boundary_vintage"]
     list_filter = ["provisional"]
     search_fields = ["name", "code"]
@@ -31,7 +31,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(SimpleHistoryAdmin):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["name", "code", "la_code"]
     list_filter = ["la_code"]
     search_fields = ["name", "code"]
@@ -39,7 +39,7 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(SimpleHistoryAdmin):
+class AreaAdmin(HistoryAdmin):
     list_display = ["code", "name", "district", "region", "imd_decile"]
     list_filter = ["region", "district", "imd_decile"]
     list_editable = ["region"]
@@ -58,7 +58,7 @@ class AreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CohortFigure)
-class CohortFigureAdmin(SimpleHistoryAdmin):
+class CohortFigureAdmin(HistoryAdmin):
     list_display = [
         "measure", "geography", "place", "academic_year", "value", "is_estimate", "source",
     ]
@@ -69,7 +69,7 @@ class CohortFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(SimpleHistoryAdmin):
+class PostcodeAdmin(HistoryAdmin):
     list_display = ["postcode", "area", "district_code", "latitude", "longitude"]
     search_fields = ["postcode"]
     raw_id_fields = ["area"]

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from rules.contrib.admin import ObjectPermissionsModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from areas.history_admin import HistoryAdmin
 from coldspots.models import BoardAction, TravelTime
 
 
@@ -22,7 +22,7 @@ class VisibleActionsChangeList(ChangeList):
 
 
 @admin.register(BoardAction)
-class BoardActionAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+class BoardActionAdmin(ObjectPermissionsModelAdmin, HistoryAdmin):
     """Who may see and record which action is decided per record by the rules (accounts)."""
 
     list_display = [
@@ -61,7 +61,7 @@ class BoardActionAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(TravelTime)
-class TravelTimeAdmin(SimpleHistoryAdmin):
+class TravelTimeAdmin(HistoryAdmin):
     """Imported journey times; they come in by `manage.py import_travel_times`, not by hand."""
 
     list_display = ["area", "site", "mode", "minutes", "source", "imported_at"]

@@ -194,8 +194,11 @@ MEDIA_URL = "media/"  # never served: uploads are read by the import only
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Importing changes records (officers hold add and change); exporting only reads them.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# Import and export obey the model's permissions (import: add, and the project's admins also ask
+# for change; export: view). Formula cells are made text by the project's own CSV format
+# (providers.spreadsheets), not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT, which only drops a
+# leading "=" (losing it) and leaves +, -, @, tab and CR.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Content Security Policy: nothing from another host; scripts only with this response's nonce.

@@ -1,22 +1,22 @@
-"""Presentation of analysis results as maps: measures, colour scales, legends and folium maps.
+"""Presentation of analysis results as maps: measures, colour scales, legends and map data.
 
 Pure functions over DataFrames (no ORM): the views pass in frames and results from `coldspots`
-and get back values to shade with, legend bands, and the `html` and `script` parts of a folium
-map. Folium's own header is never used, because it loads Leaflet, jQuery and Bootstrap from
-CDNs; the page loads Leaflet and Leaflet.markercluster from static/vendor instead.
+and get back values to shade with, legend bands, and the map as one JSON-ready document
+(`map_document`). The page embeds that document with Django's `json_script` and
+static/js/offer-map.js turns it into Leaflet layers, setting every piece of text with
+`textContent`. No stored text is ever part of a template's source: the map used to be drawn by
+folium, whose branca templates are rendered and then parsed again as Jinja2, so a provider named
+`{{ 7*7 }}` ran on the server (issue 8). Folium is therefore not used at all.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import folium
 import pandas as pd
 import shapely
-from folium.plugins import FastMarkerCluster
 from shapely.geometry import mapping, shape
 
 NO_DATA_COLOUR = "#ffffff"
@@ -112,14 +112,6 @@ class Band:
     colour: str
     label: str
     hatched: bool = False
-
-
-@dataclass(frozen=True)
-class MapParts:
-    """What a page embeds: the map's container element and the script that draws into it."""
-
-    html: str
-    script: str
 
 
 def format_share(value: float) -> str:
@@ -223,6 +215,7 @@ def shade(values: pd.Series, measure: Measure) -> tuple[pd.DataFrame, list[Band]
                 "band": band.label,
                 "colour": band.colour,
                 "no_data": index is None,
+                "hatched": band.hatched,
                 "value_text": format_value(value, measure),
             }
         )
@@ -372,6 +365,44 @@ def simplify_geometry(geometry: dict | None, tolerance: float = 0.0004, digits: 
     return mapping(geom)
 
 
+# ---------------------------------------------------------------------------------------------
+# The map as data. `map_document` returns a JSON-ready dict; static/js/offer-map.js draws it.
+#
+# Every feature and marker carries:
+#   name     the record's name (a marker's title and alt text);
+#   tooltip  lines shown on hover, each {"label": str | None, "text": str} (a marker without
+#            one shows its name);
+#   popup    optional {"title": str, "link": same-site path | None, "lines": [line, ...]},
+#            shown on click or Enter;
+# and a feature may carry `style` (Leaflet path options, plus "hatched": fill with hatching),
+# which overrides its layer's `style`. Text is only ever set with textContent in the browser,
+# so any string is safe here; a later change adds a tooltip or popup line without touching the
+# script.
+
+# Kent at county scale. Leaflet.markercluster needs the map's own zoom limits (there may be no
+# tile layer to set them); 7 shows all of Kent, 18 a single street.
+MAP_VIEW = {"center": [51.2, 0.8], "zoom": 9, "minZoom": 7, "maxZoom": 18}
+
+
+def line(text, label: str | None = None) -> dict:
+    """One line of a tooltip or popup: an optional label and its text."""
+    return {"label": label, "text": str(text)}
+
+
+def same_site_path(url) -> str | None:
+    """The URL if it is a path on this site ("/providers/1/"), else None: a popup never links
+    to another host or to a `javascript:` address, whatever a record holds."""
+    if not isinstance(url, str) or not url.startswith("/") or url[1:2] in ("/", "\\"):
+        return None
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return None
+    return url
+
+
+def popup(title, lines: Sequence[dict] = (), link=None) -> dict:
+    return {"title": str(title), "link": same_site_path(link), "lines": list(lines)}
+
+
 def _bounds(features: list[dict]) -> list[list[float]] | None:
     geometries = [shape(f["geometry"]) for f in features if f.get("geometry")]
     if not geometries:
@@ -380,52 +411,64 @@ def _bounds(features: list[dict]) -> list[list[float]] | None:
     return [[south, west], [north, east]]
 
 
-# Builds each provider marker from a data row with DOM text nodes, so a provider's name can never
-# be read as HTML. Row: [lat, lon, name, url, description].
-_MARKER_CALLBACK = """
-function (row) {
-    var marker = L.marker(
-        new L.LatLng(row[0], row[1]), {title: row[2], alt: row[2], keyboard: true}
-    );
-    var tip = document.createElement("span");
-    tip.textContent = row[2];
-    marker.bindTooltip(tip);
-    var box = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = row[3];
-    link.textContent = row[2];
-    box.appendChild(link);
-    var detail = document.createElement("p");
-    detail.textContent = row[4];
-    box.appendChild(detail);
-    marker.bindPopup(box);
-    return marker;
+def _region_style(colour: str, hatched: bool, focus: bool) -> dict:
+    return {
+        "fillColor": colour,
+        "fillOpacity": 0.75,
+        "color": OUTLINE_COLOUR,
+        "weight": 5 if focus else 2,
+        # A hatched fill and a dashed outline mark "no data" without relying on colour.
+        "dashArray": "6 4" if hatched else None,
+        "hatched": bool(hatched),
+    }
+
+
+AREA_STYLE = {
+    "fillColor": COLD_AREA_COLOUR,
+    "fillOpacity": 0.35,
+    "color": COLD_AREA_COLOUR,
+    "weight": 1,
+    "dashArray": None,
+    "hatched": False,
 }
-"""
 
 
-def region_features(regions: pd.DataFrame, focus: str = "") -> list[dict]:
-    """GeoJSON features for shaded LCPAs; text properties are HTML-escaped for the tooltips.
+def region_features(
+    regions: pd.DataFrame, *, measure_label: str = "", focus: str = "", link_for=None
+) -> list[dict]:
+    """Map features for shaded LCPAs.
 
-    `regions` has region_slug, region_name, boundary, colour, no_data, value_text, band, note;
-    the LCPA whose slug is `focus` is drawn with a heavy outline.
+    `regions` has region_slug, region_name, boundary, colour, no_data, value_text, band, note
+    (and optionally hatched); the LCPA whose slug is `focus` is drawn with a heavy outline.
+    `link_for(slug)` gives the path its popup links to (None: no link).
     """
     features = []
     for row in regions.itertuples(index=False):
         if not row.boundary:
             continue
-        detail = row.value_text + (f" ({row.note})" if getattr(row, "note", "") else "")
+        note = getattr(row, "note", "")
+        detail = str(row.value_text) + (f" ({note})" if note else "")
+        lines = [
+            line(row.region_name, "LCPA"),
+            line(detail, measure_label or None),
+            line(row.band, "Band"),
+        ]
+        hatched = bool(getattr(row, "hatched", row.no_data))
+        is_focus = row.region_slug == focus
         features.append(
             {
                 "type": "Feature",
                 "geometry": row.boundary,
                 "properties": {
-                    "name": html.escape(str(row.region_name)),
-                    "value": html.escape(detail),
-                    "band": html.escape(str(row.band)),
-                    "colour": row.colour,
+                    "name": str(row.region_name),
+                    "tooltip": lines,
+                    "popup": popup(
+                        row.region_name, lines[1:],
+                        link_for(row.region_slug) if link_for else None,
+                    ),
+                    "style": _region_style(row.colour, hatched, is_focus),
                     "no_data": bool(row.no_data),
-                    "focus": row.region_slug == focus,
+                    "focus": is_focus,
                 },
             }
         )
@@ -438,8 +481,20 @@ SMALL_AREA_TOLERANCE = 0.0008
 MAX_SEPARATE_AREAS = 200
 
 
+def _area_feature(geometry: dict, name: str, description: str) -> dict:
+    # Drawn with the layer's style (AREA_STYLE); no popup, so that hundreds of areas stay light.
+    return {
+        "type": "Feature",
+        "geometry": simplify_geometry(geometry, SMALL_AREA_TOLERANCE),
+        "properties": {
+            "name": name,
+            "tooltip": [line(name, "Small area"), line(description, "Cold spot at")],
+        },
+    }
+
+
 def area_features(areas: pd.DataFrame, max_separate: int = MAX_SEPARATE_AREAS) -> list[dict]:
-    """GeoJSON features for small-area cold spots from area_code, area_name, boundary (GeoJSON,
+    """Map features for small-area cold spots from area_code, area_name, boundary (GeoJSON,
     may be None) and description (the levels and why, in words).
 
     Up to `max_separate` areas each get their own shape, named in its tooltip. Beyond that the
@@ -449,124 +504,80 @@ def area_features(areas: pd.DataFrame, max_separate: int = MAX_SEPARATE_AREAS) -
     areas = areas.loc[[bool(b) for b in areas["boundary"]]] if len(areas) else areas
     if len(areas) <= max_separate:
         return [
-            {
-                "type": "Feature",
-                "geometry": simplify_geometry(row.boundary, SMALL_AREA_TOLERANCE),
-                "properties": {
-                    "name": html.escape(f"{row.area_name} ({row.area_code})"),
-                    "value": html.escape(str(row.description)),
-                },
-            }
+            _area_feature(row.boundary, f"{row.area_name} ({row.area_code})",
+                          str(row.description))
             for row in areas.itertuples(index=False)
         ]
     features = []
     for description, group in areas.groupby("description", sort=True):
         merged = shapely.union_all([shape(boundary) for boundary in group["boundary"]])
-        features.append({
-            "type": "Feature",
-            "geometry": simplify_geometry(mapping(merged), SMALL_AREA_TOLERANCE),
-            "properties": {
-                "name": f"{len(group)} small areas (listed in the cold-spot download)",
-                "value": html.escape(str(description)),
-            },
-        })
+        features.append(_area_feature(
+            mapping(merged), f"{len(group)} small areas (listed in the cold-spot download)",
+            str(description),
+        ))
     return features
 
 
-def _region_style(feature: dict) -> dict:
-    no_data = feature["properties"]["no_data"]
-    return {
-        "fillColor": feature["properties"]["colour"],
-        "fillOpacity": 0.75,
-        "color": OUTLINE_COLOUR,
-        "weight": 5 if feature["properties"].get("focus") else 2,
-        # A dashed outline marks "no data" without relying on colour.
-        "dashArray": "6 4" if no_data else None,
-    }
+def markers(sites: pd.DataFrame) -> list[dict]:
+    """One marker per row of `sites` (latitude, longitude, name, url, description); a row
+    without finite coordinates is left out (it is still in the table beside the map)."""
+    result = []
+    for row in sites.itertuples(index=False):
+        lat, lon = float(row.latitude), float(row.longitude)
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            continue
+        name = str(row.name)
+        result.append({
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "name": name,
+            "popup": popup(name, [line(row.description)], row.url),
+        })
+    return result
 
 
-def _area_style(_feature: dict) -> dict:
-    return {
-        "fillColor": COLD_AREA_COLOUR,
-        "fillOpacity": 0.35,
-        "color": COLD_AREA_COLOUR,
-        "weight": 1,
-    }
-
-
-def build_map(
+def map_document(
     region_feature_list: list[dict],
     sites: pd.DataFrame,
     cold_area_features: list[dict] | None = None,
     *,
     measure_label: str,
+    bands: Sequence[Band] = (),
     tiles_url: str = "",
     tiles_attribution: str = "",
     focus_features: list[dict] | None = None,
-) -> folium.Map:
-    """A folium map: LCPAs shaded, optional small-area cold spots, clustered provider markers.
+) -> dict:
+    """The whole map as data: view, optional base tiles, layers (LCPAs shaded, optional
+    small-area cold spots, clustered provider markers) and the legend bands it is shaded with.
 
     `sites` has latitude, longitude, name, url, description (one row per marker). With no
     `tiles_url` the map has no base tiles, so it needs no network.
     """
-    fmap = folium.Map(
-        location=[51.2, 0.8],
-        zoom_start=9,
-        tiles=None,
-        control_scale=True,
-        prefer_canvas=False,
-    )
-    # Leaflet.markercluster needs the map's own zoom limits (there may be no tile layer to set
-    # them); 7 shows all of Kent, 18 a single street.
-    fmap.options["maxZoom"] = 18
-    fmap.options["minZoom"] = 7
-    # No zoom or fade animations: calmer for people who are sensitive to motion, and the map is
-    # never caught half-way with markers on top of each other.
-    fmap.options["zoomAnimation"] = False
-    fmap.options["fadeAnimation"] = False
-    fmap.options["markerZoomAnimation"] = False
-    if tiles_url:
-        folium.TileLayer(
-            tiles=tiles_url, attr=tiles_attribution or "Base map", name="Base map"
-        ).add_to(fmap)
+    layers = []
     if region_feature_list:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": region_feature_list},
-            name=f"LCPAs: {measure_label}",
-            style_function=_region_style,
-            highlight_function=lambda _f: {"weight": 4},
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "value", "band"],
-                aliases=["LCPA", measure_label, "Band"],
-            ),
-        ).add_to(fmap)
+        layers.append({
+            "id": "lcpas", "name": f"LCPAs: {measure_label}", "kind": "areas",
+            "highlight": True, "features": region_feature_list,
+        })
     if cold_area_features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": cold_area_features},
-            name="Small-area cold spots",
-            style_function=_area_style,
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "value"], aliases=["Small area", "Cold spot at"]
-            ),
-        ).add_to(fmap)
-    if not sites.empty:
-        rows = sites[["latitude", "longitude", "name", "url", "description"]].to_numpy().tolist()
-        FastMarkerCluster(
-            rows, callback=_MARKER_CALLBACK, name="Providers", options={"animate": False}
-        ).add_to(fmap)
-    if region_feature_list or cold_area_features:
-        folium.LayerControl(collapsed=False).add_to(fmap)
-    bounds = _bounds(focus_features or region_feature_list or [])
-    if bounds:
-        fmap.fit_bounds(bounds)
-    return fmap
-
-
-def map_parts(fmap: folium.Map) -> MapParts:
-    """The map's container HTML and drawing script, without folium's CDN-loading header."""
-    root = fmap.get_root()
-    root.render()
-    # Folium declares some names with `let`; run in a function scope so that drawing the same
-    # map again after an htmx swap cannot collide with the names of the map it replaces.
-    script = "(function () {\n" + root.script.render() + "\n})();"
-    return MapParts(html=root.html.render(), script=script)
+        layers.append({
+            "id": "cold-areas", "name": "Small-area cold spots", "kind": "areas",
+            "highlight": False, "style": AREA_STYLE, "features": cold_area_features,
+        })
+    site_markers = markers(sites) if len(sites) else []
+    if site_markers:
+        layers.append({
+            "id": "providers", "name": "Providers", "kind": "markers", "cluster": True,
+            "markers": site_markers,
+        })
+    return {
+        "view": {**MAP_VIEW, "bounds": _bounds(focus_features or region_feature_list or [])},
+        "tiles": {"url": tiles_url, "attribution": tiles_attribution or "Base map"}
+        if tiles_url else None,
+        "layer_control": bool(region_feature_list or cold_area_features),
+        "layers": layers,
+        "legend": [
+            {"colour": band.colour, "label": band.label, "hatched": band.hatched}
+            for band in bands
+        ],
+    }

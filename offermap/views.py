@@ -13,7 +13,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from areas.models import Area, CohortFigure, Postcode
@@ -30,17 +30,16 @@ from offermap.presenters import LEVEL_LABELS
 from offermap.sources import SOURCES
 from providers.coverage import YEARS_WITHOUT_PERFORMANCE_TABLES, coverage_table, vintages_for_year
 from providers.models import ApprenticeshipStarts, Course, Level, Provider, RecordLabel, Site
+from providers.spreadsheets import spreadsheet_safe
 
 MAP_CACHE_SECONDS = 60 * 60
-# A spreadsheet reads a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def read_only(view):
-    """GET only: any other method gets 405. These views change nothing, so there is no form
-    to protect from forgery; exempting them lets a POST or PUT get 405 rather than the CSRF
-    check's 403."""
-    return csrf_exempt(require_GET(view))
+    """GET and HEAD only (uptime probes use HEAD): any other method gets 405. These views
+    change nothing, so there is no form to protect from forgery; exempting them lets a POST or
+    PUT get 405 rather than the CSRF check's 403."""
+    return csrf_exempt(require_safe(view))
 # Where each map-page parameter is set, so that an error message can link to it.
 FIELD_ANCHORS = {
     "year": "filter-year", "level": "filter-level-E", "type": "filter-type-a_level",
@@ -162,8 +161,9 @@ def _analysis_request(query):
     return params, results, inputs, options, {**errors, **option_errors}
 
 
-def _map_parts(results, inputs, options, provider_markers, lcpa_table):
-    """The folium map (html, script) and legend, cached on the data version and request."""
+def _map_document(results, inputs, options, provider_markers, lcpa_table):
+    """The map as data (for json_script), its legend bands and the number of small areas
+    drawn, cached on the data version and request."""
     key = ":".join((
         "offermap:map", results.data_version, results.params.cache_key(), options.cache_key(),
     ))
@@ -171,7 +171,10 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
     if cached is not None:
         return cached
     regions, bands = presenters.shaded_regions(inputs.regions, lcpa_table, options.measure)
-    features = maps.region_features(regions, focus=options.lcpa)
+    measure_label = maps.MEASURES[options.measure].label
+    features = maps.region_features(
+        regions, measure_label=measure_label, focus=options.lcpa, link_for=_lcpa_url
+    )
     focus = [f for f in features if f["properties"]["focus"]] or None
     cold_features, cold_area_count = None, 0
     if options.cold_areas:
@@ -182,16 +185,17 @@ def _map_parts(results, inputs, options, provider_markers, lcpa_table):
         cold = cold.assign(boundary=[boundaries.get(code) for code in cold["area_code"]])
         cold_features = maps.area_features(cold)
         cold_area_count = len(cold)
-    fmap = maps.build_map(
+    document = maps.map_document(
         features,
         provider_markers,
         cold_features,
-        measure_label=maps.MEASURES[options.measure].label,
+        measure_label=measure_label,
+        bands=bands,
         tiles_url=settings.MAP_TILES_URL,
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
     )
-    value = (maps.map_parts(fmap), bands, cold_area_count)
+    value = (document, bands, cold_area_count)
     cache.set(key, value, MAP_CACHE_SECONDS)
     return value
 
@@ -211,6 +215,10 @@ def _travel_choices(params: AnalysisParams) -> dict:
 
 def _provider_url(urn) -> str:
     return reverse("offermap:provider", args=[int(urn)])
+
+
+def _lcpa_url(slug) -> str | None:
+    return None if slug == KENT else reverse("offermap:lcpa", args=[slug])
 
 
 def _view_tables(results, inputs, params, options, place: str) -> dict:
@@ -243,7 +251,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
     place = names.get(options.lcpa, "Kent")
     tables = _view_tables(results, inputs, params, options, place)
     lcpa_table, providers = tables["lcpa_table"], tables["providers"]
-    map_parts, bands, cold_area_count = _map_parts(
+    map_document, bands, cold_area_count = _map_document(
         results, inputs, options, tables["markers"], lcpa_table
     )
 
@@ -281,7 +289,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "measure": measure,
         "headline": tables["headline"],
         "sites_without_offers": tables["sites_without_offers"],
-        "map": map_parts,
+        "map": map_document,
         "bands": bands,
         "cold_area_count": cold_area_count,
         "lcpa_table": presenters.sort_lcpa_rows(lcpa_table, options.lcpa_sort).to_dict("records"),
@@ -349,19 +357,11 @@ def _download_name(results, options, suffix: str) -> str:
     return f"kent-offer-{place}-{results.year.replace('/', '-')}-{suffix}"
 
 
-def _spreadsheet_safe(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe, so that it is
-    shown as the text it is (a name or label from the data can start with = or +)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv_response(table, filename: str) -> HttpResponse:
     """The table as a CSV attachment, every text cell safe to open in a spreadsheet."""
     text_columns = table.select_dtypes(include=["object", "string"]).columns
     table = table.assign(**{
-        column: table[column].map(_spreadsheet_safe) for column in text_columns
+        column: table[column].map(spreadsheet_safe) for column in text_columns
     })
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -431,16 +431,20 @@ def download_geojson(request):
 
 
 def _lcpa_map(inputs, slug: str, markers, table):
-    """A small map of one LCPA among its neighbours, shaded by cold-spot share."""
+    """A small map of one LCPA among its neighbours, shaded by cold-spot share: (the map as
+    data, its legend bands)."""
     regions, bands = presenters.shaded_regions(inputs.regions, table, "cold_share")
-    features = maps.region_features(regions, focus=slug)
+    measure_label = maps.MEASURES["cold_share"].label
+    features = maps.region_features(
+        regions, measure_label=measure_label, focus=slug, link_for=_lcpa_url
+    )
     focus = [f for f in features if f["properties"]["focus"]]
-    fmap = maps.build_map(
-        features, markers, measure_label=maps.MEASURES["cold_share"].label,
+    document = maps.map_document(
+        features, markers, measure_label=measure_label, bands=bands,
         tiles_url=settings.MAP_TILES_URL, tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
     )
-    return maps.map_parts(fmap), bands
+    return document, bands
 
 
 def _cohort_figures(slug: str) -> list[dict]:
@@ -472,7 +476,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
     table = presenters.lcpa_rows(results, analysis.measured_levels(params))
     offers = presenters.offers_in_view(inputs, results.year, params, slug)
     markers = presenters.marker_rows(presenters.provider_rows(inputs, offers), _provider_url)
-    map_parts, bands = _lcpa_map(inputs, slug, markers, table)
+    map_document, bands = _lcpa_map(inputs, slug, markers, table)
     small = results.small_sixth_forms
     sections = {
         "summary": presenters.lcpa_summary_row(table, slug),
@@ -489,7 +493,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         if len(small) else [],
         "send": presenters.send_summary(results, slug),
         "cohort_figures": _cohort_figures(slug),
-        "map": map_parts,
+        "map": map_document,
         "bands": bands,
     }
     cache.set(key, sections, MAP_CACHE_SECONDS)

@@ -1,13 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.db.models import Count
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV
-from simple_history.admin import SimpleHistoryAdmin
 
+from areas.history_admin import HistoryAdmin
 from areas.models import Region
 from providers.admin_import import CsvImportMixin
 from providers.models import Course, Enrolment, Provider, Site
 from providers.resources import CourseResource, ProviderResource, SiteResource
+from providers.spreadsheets import SpreadsheetSafeCSV
 
 
 class SiteInline(admin.TabularInline):
@@ -62,15 +63,32 @@ class RegionOfSiteFilter(admin.SimpleListFilter):
         return queryset.filter(**{path: self.value()}).distinct()
 
 
-class CsvImportExportAdmin(CsvImportMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Officers exchange records as CSV: one format keeps the import form simple.
+class CsvImportExportAdmin(CsvImportMixin, ImportExportModelAdmin, HistoryAdmin):
+    """Officers exchange records as CSV: one format keeps the import form simple. A cell that a
+    spreadsheet would run as a formula is exported as text (and imported back as it was).
+    The import pages are providers/admin_import.py's (every bad row by its line; large files in
+    the background); export is django-import-export's.
 
-    The import pages are providers/admin_import.py's (every bad row by line; large files in the
-    background); export is django-import-export's.
+    Import adds and changes records, so it needs both permissions on the model; export shows
+    every record, so it needs the admin's view permission (view, or change, which includes it).
+    Without them the buttons are not shown and the import and export addresses answer 403.
     """
 
-    import_formats = [CSV]
-    export_formats = [CSV]
+    import_formats = [SpreadsheetSafeCSV]
+    export_formats = [SpreadsheetSafeCSV]
+
+    def _has_model_permissions(self, request, *actions) -> bool:
+        opts = self.opts
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in actions
+        )
+
+    def has_import_permission(self, request):
+        return self._has_model_permissions(request, "add", "change")
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
 
 
 @admin.register(Provider)
@@ -145,7 +163,7 @@ class CourseAdmin(CsvImportExportAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(SimpleHistoryAdmin):
+class EnrolmentAdmin(HistoryAdmin):
     list_display = ["provider", "academic_year", "students_16_18", "source"]
     list_filter = ["academic_year", RegionOfSiteFilter, "provider__kind", "provider__status"]
     list_select_related = ["provider"]

@@ -32,6 +32,7 @@ from providers.import_report import (
 )
 from providers.models import Course, Provider, Site
 from providers.signals import records_imported
+from providers.spreadsheets import spreadsheet_unescaped
 
 __all__ = ["RESOURCES", "ImportOutcome", "RowError", "import_file", "template_csv"]
 
@@ -424,6 +425,8 @@ def import_text(
     """
     resource_class = RESOURCES[kind]
     parsed = read_rows(text, file_name, resource_class.import_columns())
+    # The admin's export writes a formula-like cell with a leading apostrophe: read it back.
+    parsed.rows = [[spreadsheet_unescaped(cell) for cell in row] for row in parsed.rows]
     if not parsed.rows:
         return ImportOutcome(sorted(parsed.errors, key=lambda e: e.line), 0, 0, 0)
     errors = list(parsed.errors)

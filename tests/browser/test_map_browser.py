@@ -12,7 +12,7 @@ START = "/?year=2016%2F17"
 
 def open_map(page, live_server, query=START):
     page.goto(live_server.url + query)
-    expect(page.locator("#results .folium-map")).to_be_visible()
+    expect(page.locator("#results .app-map__canvas")).to_be_visible()
     # A flag on window survives htmx swaps but not a page load: it tells the two apart.
     page.evaluate("window.__notReloaded = true")
 
@@ -26,7 +26,8 @@ def test_changing_a_filter_updates_map_and_table_without_reload(offline_page, li
     """Ticking Level 2 swaps in new results and a new map, and puts the view in the URL."""
     page = offline_page
     open_map(page, live_server)
-    old_map = page.locator(".folium-map").get_attribute("id")
+    # A mark on the map's element: the swapped-in map is a new element, without it.
+    page.locator(".app-map__canvas").evaluate("element => { element.dataset.old = 'yes'; }")
     expect(provider_table(page)).to_contain_text("East School")
 
     page.check("#filter-level-2")
@@ -34,11 +35,11 @@ def test_changing_a_filter_updates_map_and_table_without_reload(offline_page, li
     expect(page).to_have_url(re.compile(r"level=2"))
     expect(provider_table(page)).not_to_contain_text("East School")
     expect(provider_table(page)).to_contain_text("East College")
-    expect(page.locator(".folium-map")).not_to_have_attribute("id", old_map)
+    expect(page.locator(".app-map__canvas")).not_to_have_attribute("data-old", "yes")
     assert page.evaluate("window.__notReloaded") is True
     expect(page.locator("#results-status")).to_contain_text("Level 2")
     # The new map was drawn by the swapped-in script (so it ran with the page's nonce).
-    expect(page.locator(".folium-map .leaflet-interactive").first).to_be_attached()
+    expect(page.locator(".app-map__canvas .leaflet-interactive").first).to_be_attached()
 
 
 def test_back_button_restores_the_previous_view(offline_page, live_server, kent_live):
@@ -54,21 +55,21 @@ def test_back_button_restores_the_previous_view(offline_page, live_server, kent_
     expect(page).not_to_have_url(re.compile(r"level=2"))
     expect(page.locator("#filter-level-2")).not_to_be_checked()
     expect(provider_table(page)).to_contain_text("East School")
-    expect(page.locator(".folium-map .leaflet-interactive").first).to_be_attached()
+    expect(page.locator(".app-map__canvas .leaflet-interactive").first).to_be_attached()
 
 
 def test_map_shows_provider_markers_and_lcpa_shapes(offline_page, live_server, kent_live):
     """The Leaflet map draws both LCPAs as shapes and the providers as markers or clusters."""
     page = offline_page
     open_map(page, live_server)
-    shapes = page.locator(".folium-map path.leaflet-interactive")
+    shapes = page.locator(".app-map__canvas path.leaflet-interactive")
     expect(shapes).to_have_count(2)
-    markers = page.locator(".folium-map .leaflet-marker-icon")
+    markers = page.locator(".app-map__canvas .leaflet-marker-icon")
     expect(markers.first).to_be_visible()
-    names = page.locator(".folium-map img.leaflet-marker-icon").evaluate_all(
+    names = page.locator(".app-map__canvas img.leaflet-marker-icon").evaluate_all(
         "els => els.map(e => e.alt)"
     )
-    clusters = page.locator(".folium-map .marker-cluster").count()
+    clusters = page.locator(".app-map__canvas .marker-cluster").count()
     assert clusters > 0 or {"East College", "East School", "West School"} <= set(names)
 
 
@@ -80,15 +81,15 @@ def test_marker_tooltip_shows_a_name_as_text(offline_page, live_server, kent_liv
     make_provider("<b>Bold</b> Academy", kent_live.areas[4], offers=(("2", "l2_vocational"),))
     page = offline_page
     open_map(page, live_server, START + "&lcpa=west-kent&level=2")
-    marker = page.locator(".folium-map img.leaflet-marker-icon")
+    marker = page.locator(".app-map__canvas img.leaflet-marker-icon")
     expect(marker).to_have_count(1)
     marker.hover()
     expect(page.locator(".leaflet-tooltip")).to_have_text("<b>Bold</b> Academy")
-    alts = page.locator(".folium-map img.leaflet-marker-icon").evaluate_all(
+    alts = page.locator(".app-map__canvas img.leaflet-marker-icon").evaluate_all(
         "els => els.map(e => e.alt)"
     )
     assert "<b>Bold</b> Academy" in alts
-    assert page.locator(".folium-map b").count() == 0
+    assert page.locator(".app-map__canvas b").count() == 0
 
 
 def test_filters_work_with_the_keyboard_alone(offline_page, live_server, kent_live):

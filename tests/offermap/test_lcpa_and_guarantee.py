@@ -27,7 +27,7 @@ def test_lcpa_profile_shows_every_section(client, kent):
         assert heading in html, heading
     assert "East College" in html and "West School" not in html.split('id="compare"')[0]
     assert "East Kent (this LCPA)" in html
-    assert 'class="folium-map"' in html
+    assert 'data-offer-map="lcpa-map-data"' in html and 'id="lcpa-map-data"' in html
     assert "Provisional" in html
 
 

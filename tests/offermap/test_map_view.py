@@ -24,15 +24,19 @@ def page(client, query="", **headers):
 
 
 def test_full_page_has_form_results_and_map_without_other_hosts(client, kent):
-    """The page is a whole document: filter form, results, map html and its nonced script."""
+    """The page is a whole document: filter form, results, the map's container and data, and
+    only nonced scripts (the map's data is a JSON block, which never runs)."""
     response, html = page(client, "year=2016/17")
     assert html.startswith("<!doctype html>")
     assert 'id="filters"' in html and 'method="get"' in html
     assert 'id="results"' in html
-    assert 'class="folium-map"' in html
+    assert 'data-offer-map="offer-map-data"' in html
+    assert html.count('<script id="offer-map-data" type="application/json">') == 1
     nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
-    assert html.count("<script") == html.count(f'nonce="{nonce}"')
-    assert "vendor/leaflet/leaflet.js" in html and "vendor/htmx/htmx.min.js" in html
+    data_blocks = html.count('type="application/json"')
+    assert html.count("<script") - data_blocks == html.count(f'nonce="{nonce}"')
+    assert "js/offer-map.js" in html and "vendor/leaflet/leaflet.js" in html
+    assert "vendor/htmx/htmx.min.js" in html
     assert not re.search(r'(src|href)="(https?:)?//', html.split("<footer")[0])
     assert "<iframe" not in html
 
@@ -45,7 +49,7 @@ def test_htmx_request_gets_only_the_results_fragment(client, kent):
     assert 'id="results-status"' in html and 'hx-swap-oob="true"' in html
     assert '<div id="table-state" hx-swap-oob="true">' in html
     assert "<title>Map: Kent, Level 3, 2016/17" in html
-    assert 'class="folium-map"' in html
+    assert 'data-offer-map="offer-map-data"' in html and 'id="offer-map-data"' in html
     assert response["HX-Push-Url"] == f"{MAP}?year=2016%2F17&level=3"
     assert "HX-Request" in response["Vary"]
 

@@ -1,5 +1,6 @@
-"""offermap.maps: measures, colour bands, legends and the folium map parts, on hand-built frames."""
+"""offermap.maps: measures, colour bands, legends and the map document, on hand-built frames."""
 
+import json
 import math
 
 import pandas as pd
@@ -188,60 +189,109 @@ def _sites(names=("Highworth <Grammar>",)):
     )
 
 
-def test_map_parts_hold_no_cdn_and_no_iframe():
-    """The map's html and script never load anything from another host, and use no iframe."""
-    regions = pd.DataFrame(
+def _regions(name="Ashford & <Co>", no_data=False):
+    return pd.DataFrame(
         {
-            "region_slug": ["a"], "region_name": ["Ashford & <Co>"], "boundary": [SQUARE],
-            "colour": ["#fff"], "no_data": [False], "value_text": ["5%"], "band": ["Under 10%"],
-            "note": [""],
+            "region_slug": ["a"], "region_name": [name], "boundary": [SQUARE],
+            "colour": [maps.NO_DATA_COLOUR if no_data else "#fdbe85"], "no_data": [no_data],
+            "value_text": ["5%"], "band": ["Under 10%"], "note": ["highest at Level 3"],
         }
     )
-    fmap = maps.build_map(maps.region_features(regions), _sites(), measure_label="Cold-spot share")
-    parts = maps.map_parts(fmap)
-    combined = parts.html + parts.script
-    assert "http://" not in combined and "https://" not in combined
-    assert "<iframe" not in combined
-    assert 'class="folium-map"' in parts.html
-    assert "L.markerClusterGroup" in parts.script
-    assert "L.AwesomeMarkers" not in parts.script  # not vendored, so never used
 
 
-def test_names_reach_tooltips_escaped():
-    """An LCPA or provider name with markup is shown as text, never run as HTML."""
-    regions = pd.DataFrame(
-        {
-            "region_slug": ["a"], "region_name": ["<img src=x onerror=alert(1)>"],
-            "boundary": [SQUARE], "colour": ["#fff"], "no_data": [False], "value_text": ["5%"],
-            "band": ["Under 10%"], "note": [""],
-        }
+def test_map_document_is_plain_data_with_no_other_host():
+    """The map is JSON-ready data: no HTML, script, CDN address or iframe anywhere in it."""
+    document = maps.map_document(
+        maps.region_features(_regions(), measure_label="Cold-spot share"), _sites(),
+        measure_label="Cold-spot share",
     )
-    features = maps.region_features(regions)
-    assert features[0]["properties"]["name"] == "&lt;img src=x onerror=alert(1)&gt;"
-    script = maps.map_parts(
-        maps.build_map(features, _sites(["<b>bold</b>"]), measure_label="x")
-    ).script
-    assert "<img" not in script and "<b>" not in script
-    assert "textContent = row[2]" in script  # marker names are set as text
+    text = json.dumps(document, allow_nan=False)
+    assert "http://" not in text and "https://" not in text
+    assert "<iframe" not in text and "function" not in text
+    assert [layer["kind"] for layer in document["layers"]] == ["areas", "markers"]
+    assert document["layers"][1]["cluster"] is True
+    assert document["view"]["bounds"] == [[51.0, 0.5], [51.3, 1.0]]
+
+
+def test_names_reach_the_map_as_the_same_text():
+    """An LCPA or provider name with markup or template syntax is carried verbatim, as data
+    (the browser sets it with textContent), never escaped twice or evaluated."""
+    name = "<img src=x onerror=alert(1)> {{ 7*7 }}"
+    features = maps.region_features(
+        _regions(name), measure_label="Cold-spot share", link_for=lambda slug: f"/lcpa/{slug}/"
+    )
+    properties = features[0]["properties"]
+    assert properties["name"] == name
+    assert properties["tooltip"] == [
+        {"label": "LCPA", "text": name},
+        {"label": "Cold-spot share", "text": "5% (highest at Level 3)"},
+        {"label": "Band", "text": "Under 10%"},
+    ]
+    assert properties["popup"] == {
+        "title": name, "link": "/lcpa/a/", "lines": properties["tooltip"][1:],
+    }
+    marker = maps.map_document([], _sites([name]), measure_label="x")["layers"][0]["markers"][0]
+    assert marker["name"] == name and "tooltip" not in marker  # the script shows the name
+    assert marker["popup"] == {
+        "title": name, "link": "/providers/1/",
+        "lines": [{"label": None, "text": "School sixth form"}],
+    }
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "//evil.example/", "/\\evil.example/", "https://x.org/",
+            "/a b/", "", None],
+)
+def test_popup_links_are_only_paths_on_this_site(url):
+    """A popup links only to a path on this site; anything else gets no link at all."""
+    assert maps.same_site_path(url) is None
+    assert maps.popup("Name", link=url)["link"] is None
+    assert maps.same_site_path("/providers/12/") == "/providers/12/"
 
 
 def test_no_tiles_by_default_and_configured_tiles_when_given():
     """The map has no base tiles unless a tile URL is configured."""
-    plain = maps.map_parts(maps.build_map([], _sites(), measure_label="x")).script
-    assert "L.tileLayer" not in plain
-    tiled = maps.map_parts(
-        maps.build_map([], _sites(), measure_label="x", tiles_url="/tiles/{z}/{x}/{y}.png")
-    ).script
-    assert "/tiles/{z}/{x}/{y}.png" in tiled
+    assert maps.map_document([], _sites(), measure_label="x")["tiles"] is None
+    tiled = maps.map_document(
+        [], _sites(), measure_label="x", tiles_url="/tiles/{z}/{x}/{y}.png",
+    )
+    assert tiled["tiles"] == {"url": "/tiles/{z}/{x}/{y}.png", "attribution": "Base map"}
 
 
-def test_no_data_regions_are_dashed():
-    """An LCPA with no data gets a dashed outline as well as its own fill."""
-    no_data = {"properties": {"colour": maps.NO_DATA_COLOUR, "no_data": True}}
-    assert maps._region_style(no_data)["dashArray"]
-    assert not maps._region_style({"properties": {"colour": "#fff", "no_data": False}})[
-        "dashArray"
+def test_no_data_regions_are_hatched_and_dashed():
+    """An LCPA with no data gets a hatched fill and a dashed outline as well as its colour."""
+    missing = maps.region_features(_regions(no_data=True))[0]["properties"]["style"]
+    known = maps.region_features(_regions())[0]["properties"]["style"]
+    assert missing["hatched"] and missing["dashArray"]
+    assert not known["hatched"] and not known["dashArray"]
+
+
+def test_legend_is_exactly_what_the_map_draws():
+    """Every fill the LCPA layer uses is a legend band with the same hatching, and the map's
+    legend is the bands the page lists."""
+    values = pd.Series([0.0, 0.3, math.nan])
+    shading, bands = maps.shade(values, maps.MEASURES["cold_share"])
+    regions = pd.concat([
+        pd.DataFrame({"region_slug": ["a", "b", "c"], "region_name": ["A", "B", "C"],
+                      "boundary": [SQUARE] * 3, "note": [""] * 3}),
+        shading,
+    ], axis=1)
+    document = maps.map_document(
+        maps.region_features(regions), _sites(), measure_label="x", bands=bands
+    )
+    legend = {(band["colour"], band["hatched"]) for band in document["legend"]}
+    drawn = {(f["properties"]["style"]["fillColor"], f["properties"]["style"]["hatched"])
+             for f in document["layers"][0]["features"]}
+    assert drawn <= legend
+    assert document["legend"] == [
+        {"colour": b.colour, "label": b.label, "hatched": b.hatched} for b in bands
     ]
+
+
+def test_markers_without_coordinates_are_left_out():
+    """A site with no coordinates is not drawn (its JSON would not parse), the others are."""
+    sites = _sites(["A", "B"]).assign(latitude=[51.1, math.nan])
+    assert [m["name"] for m in maps.markers(sites)] == ["A"]
 
 
 def _cold_areas(count):
@@ -256,11 +306,14 @@ def _cold_areas(count):
     })
 
 
-def test_few_cold_areas_are_drawn_one_by_one_with_escaped_names():
-    """A handful of cold spots each get a shape named (as text) in its tooltip."""
+def test_few_cold_areas_are_drawn_one_by_one_with_their_names():
+    """A handful of cold spots each get a shape named, verbatim, in its tooltip."""
     features = maps.area_features(_cold_areas(3))
     assert len(features) == 3
-    assert features[0]["properties"]["name"] == "Area &lt;0&gt; (E00000000)"
+    assert features[0]["properties"]["name"] == "Area <0> (E00000000)"
+    assert features[0]["properties"]["tooltip"][0] == {
+        "label": "Small area", "text": "Area <0> (E00000000)",
+    }
 
 
 def test_many_cold_areas_are_merged_by_description():
@@ -269,5 +322,5 @@ def test_many_cold_areas_are_merged_by_description():
     assert len(features) == 2
     names = sorted(f["properties"]["name"] for f in features)
     assert names == ["5 small areas (listed in the cold-spot download)"] * 2
-    merged = next(f for f in features if "Level 3" in f["properties"]["value"])
+    merged = next(f for f in features if "Level 3" in f["properties"]["tooltip"][1]["text"])
     assert shape(merged["geometry"]).area == pytest.approx(5 * 0.0001, rel=0.05)
