@@ -12,7 +12,7 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     # The admin's own sign-in page is replaced by the site's (same form, django-axes and all).
-    path("admin/login/", SignInView.as_view(), name="admin_sign_in"),
+    path("admin/login/", SignInView.as_view(next_page="admin:index"), name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
     path("", include("offermap.urls")),

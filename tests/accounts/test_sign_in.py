@@ -217,3 +217,11 @@ def test_single_sign_on_is_on_with_its_settings():
         "'django.contrib.auth.backends.ModelBackend' in s.AUTHENTICATION_BACKENDS)",
     )
     assert result.stdout.split() == ["True", "True", "True", "True"], result.stderr
+
+
+def test_signing_in_at_the_admin_address_goes_to_the_admin(client):
+    """/admin/login/ with no next page returns to the admin's index, as Django's admin does."""
+    make_user("officer", staff=True)
+    response = client.post("/admin/login/", {"username": "officer", "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 302 and response["Location"] == "/admin/"
