@@ -120,15 +120,14 @@ def geopandas_measures(inputs: Inputs, params: AnalysisParams) -> dict[str, pd.D
     area_level[["offers", "providers"]] = area_level[["offers", "providers"]].fillna(0)
     area_level = area_level.merge(areas[["area_code", "in_kent", "region_slug", "cohort_16_17"]],
                                   on="area_code")
-    measure = params.cold_measure
-    medians = area_level[area_level["in_kent"]].groupby("level")[measure].median()
-    area_level["kent_median"] = area_level["level"].map(medians)
-    none = area_level["offers"] == 0
-    below = ~none & (area_level[measure] < params.cold_share_of_median
-                     * area_level["kent_median"])
-    area_level["cold"] = (none | below) & ~area_level["no_data"]
-    area_level["cold_rule"] = np.select([area_level["no_data"], none, below],
-                                        ["", "none_within_reach", "below_share_of_median"], "")
+    # The choice rule (params, "The choice rule"); the plain way counts every provider, as a
+    # timing comparison, without the open-access and coverage refinements.
+    none = area_level["providers"] == 0
+    reduced = ~none & ((area_level["providers"] < params.min_providers)
+                       | (area_level["nearest_minutes"] > params.max_nearest_minutes))
+    area_level["cold"] = (none | reduced) & ~area_level["no_data"]
+    area_level["state"] = np.select([area_level["no_data"], none, reduced],
+                                    ["partial_data", "no_choice", "reduced_choice"], "choice")
 
     kent_areas = area_level[area_level["in_kent"]]
     region_rows = []

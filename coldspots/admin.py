@@ -4,7 +4,7 @@ from django.contrib.admin.views.main import ChangeList
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from areas.history_admin import HistoryAdmin
-from coldspots.models import BoardAction, TravelTime
+from coldspots.models import BoardAction, ChoiceThresholds, TravelTime
 
 
 class VisibleActionsChangeList(ChangeList):
@@ -69,3 +69,16 @@ class TravelTimeAdmin(HistoryAdmin):
     list_select_related = ["area", "site", "site__provider"]
     search_fields = ["area__code", "area__name", "site__name", "site__provider__name"]
     raw_id_fields = ["area", "site"]
+
+
+@admin.register(ChoiceThresholds)
+class ChoiceThresholdsAdmin(HistoryAdmin):
+    """One record: the N and X of the choice rule. History shows who changed them and when."""
+
+    list_display = ["__str__", "min_providers", "max_nearest_minutes", "changed_at"]
+
+    def has_add_permission(self, request):
+        return not ChoiceThresholds.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

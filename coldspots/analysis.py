@@ -27,8 +27,6 @@ from coldspots.travel import (
 )
 
 KENT = "kent"  # the region_slug of the whole-county row in LCPA summaries
-COLD_NONE = "none_within_reach"
-COLD_BELOW = "below_share_of_median"
 SPECIALIST_KINDS = ("special_school", "specialist_post16")
 AP_KINDS = ("alternative_provision",)
 SIXTH_FORM_KINDS = ("school_sixth_form",)
@@ -42,8 +40,10 @@ class Inputs:
     """The frames one analysis reads (see coldspots.frames for their columns).
 
     areas, sites, offers (all years), regions, matrix (imported journey times, all modes:
-    area_code, site_id, mode, minutes; may be empty) and enrolments (16–18 headcounts:
-    provider_id, academic_year, students_16_18; None or empty when not recorded).
+    area_code, site_id, mode, minutes; may be empty), enrolments (16–18 headcounts:
+    provider_id, academic_year, students_16_18; None or empty when not recorded) and
+    apprenticeships (district-level supply, providers.apprenticeships.district_supply: per
+    district_code and academic_year, providers_l2 and providers_l3; None when not loaded).
     """
 
     areas: pd.DataFrame
@@ -52,6 +52,7 @@ class Inputs:
     regions: pd.DataFrame
     matrix: pd.DataFrame
     enrolments: pd.DataFrame | None = None
+    apprenticeships: pd.DataFrame | None = None
 
     def matrix_for(self, mode: str) -> pd.DataFrame:
         """Imported journey times for one mode: area_code, site_id, minutes."""
@@ -460,42 +461,25 @@ def choice_by_level_and_type(
     return area_level, area_type
 
 
-def mark_cold_spots(
-    area_level: pd.DataFrame, reference: pd.Series, in_kent: pd.Series,
-    share_of_median: float, measure: str = "providers",
-) -> pd.DataFrame:
-    """Add cold, cold_rule and kent_median to an area × level choice table.
+def others_within(
+    areas: pd.DataFrame, sites: pd.DataFrame, offers: pd.DataFrame, access: np.ndarray,
+    reach: Reach, levels: tuple[str, ...], classes: tuple[str, ...],
+) -> dict[str, np.ndarray]:
+    """Per access class: distinct providers of that class with an offer of each level within
+    reach, as an (n_areas, n_levels) array (for "plus 2 selective, 1 independent within reach").
 
-    measure: the column compared with the median ("providers" or "offers").
-    reference: that column at the median reference travel time, aligned with `area_level` rows.
-    in_kent: bool per row (the median is Kent's: taken over Kent's areas; over all areas if none
-    is marked as in Kent). An area is cold at a level when no offer is within reach
-    ("none_within_reach") or when its `measure` is below share_of_median × Kent's median
-    ("below_share_of_median"); no_data rows are never cold (cold_rule "").
+    offers: the selected active offers (site_pos); access: their access classes.
     """
-    frame = area_level.copy(deep=False)  # copy-on-write: the caller's frame is untouched
-    offers = frame["offers"].to_numpy(dtype=float, na_value=np.nan)
-    value = frame[measure].to_numpy(dtype=float, na_value=np.nan)
-    reference = pd.Series(reference).to_numpy(dtype=float, na_value=np.nan)
-    kent_rows = np.asarray(in_kent, dtype=bool)
-    if not kent_rows.any():
-        kent_rows = np.ones(len(frame), dtype=bool)
-    levels = frame["level"].to_numpy()
-    median = np.full(len(frame), np.nan)
-    for level in pd.unique(levels):
-        rows = levels == level
-        values = reference[rows & kent_rows]
-        values = values[~np.isnan(values)]
-        if len(values):
-            median[rows] = np.median(values)
-    none = offers == 0
-    below = ~none & (value < share_of_median * median)
-    no_data = frame["no_data"].to_numpy(dtype=bool)
-    frame["kent_median"] = median
-    frame["cold"] = (none | below) & ~no_data
-    frame["cold_rule"] = np.where(no_data, "", np.where(none, COLD_NONE,
-                                                        np.where(below, COLD_BELOW, "")))
-    return frame
+    n_levels, n_classes = len(levels), max(len(classes), 1)
+    level_code = _codes(offers["level"], levels)
+    class_code = _codes(access, classes)
+    keep = (level_code >= 0) & (class_code >= 0)
+    stats = group_reach(
+        reach, offers["site_pos"].to_numpy()[keep].astype(np.int64),
+        level_code[keep] * n_classes + class_code[keep], np.zeros(int(keep.sum()), np.int64),
+        n_levels * n_classes, provider_codes(sites), with_nearest=False, count_keys=False,
+    ).providers.reshape(reach.n_origins, n_levels, n_classes)
+    return {name: stats[:, :, i] for i, name in enumerate(classes)}
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -533,22 +517,31 @@ def summarise_regions(
     areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFrame, area_level: pd.DataFrame,
     offers: pd.DataFrame, levels: tuple[str, ...],
 ) -> pd.DataFrame:
-    """Per LCPA × level (and Kent × level): the cohort measures of cold spots.
+    """Per LCPA × level (and Kent × level): the cohort in each choice state.
 
-    Columns: region_slug, region_name, level, areas, cohort (sum of cohort_16_17, missing
-    figures count as 0), cold_areas, cold_cohort, cold_share (cold_cohort / cohort; NaN when the
-    cohort is 0 or no_data), options (offers at sites in the LCPA at that level), options_per_1000
-    (options per 1,000 of the cohort), median_minutes and p90_minutes (cohort-weighted median and
-    90th percentile of minutes to the nearest offer at that level), no_data.
+    area_level: rows area-major in `areas` order, then levels in order, with state ("no_choice"
+    | "reduced_choice" | "choice" | "partial_data"), providers, nearest_minutes and no_data.
+    Columns: region_slug, region_name, level, areas, cohort (sum of cohort_16_17, missing figures
+    count as 0), measured (the level is measured in the year), no_choice_areas,
+    reduced_choice_areas, no_choice_share, reduced_choice_share, cold_areas and cold_cohort
+    (no or reduced choice), cold_share (their share of the cohort; NaN when the cohort is 0 or
+    the level is not measured), mean_providers (cohort-weighted mean of counted providers within
+    reach; NaN when no record), options (offers at sites in the LCPA at that level: a count of
+    supply in the LCPA, not within reach), options_per_1000 (those offers per 1,000 of the
+    LCPA's cohort), median_minutes and p90_minutes (cohort-weighted median and 90th percentile
+    of minutes to the nearest counted offer), no_data (no record at the level at all).
     """
     cohort = areas["cohort_16_17"].fillna(0).to_numpy(dtype=float)
     n_levels = len(levels)
     level_pos = {level: i for i, level in enumerate(levels)}
-    # area_level rows are area-major in `areas` order, then levels in order.
-    cold = area_level["cold"].to_numpy(dtype=bool).reshape(-1, n_levels)
+    state = area_level["state"].to_numpy(dtype=object).reshape(-1, n_levels)
+    providers = area_level["providers"].to_numpy(dtype=float, na_value=np.nan).reshape(
+        -1, n_levels)
     minutes = area_level["nearest_minutes"].to_numpy(dtype=float).reshape(-1, n_levels)
     no_data = area_level["no_data"].to_numpy(dtype=bool).reshape(-1, n_levels)[0] if len(
         area_level) else np.ones(n_levels, dtype=bool)
+    measured = (state != "partial_data").any(axis=0) if len(state) else np.zeros(
+        n_levels, dtype=bool)
     site_region = pd.Index(list(regions["region_slug"])).get_indexer(
         sites["region_slug"].to_numpy())
     offer_region = site_region[offers["site_pos"].to_numpy(dtype=np.int64)]
@@ -562,19 +555,30 @@ def summarise_regions(
     records = []
     for number, (slug, name, mask) in enumerate(region_rows(areas, regions)):
         total = float(cohort[mask].sum())
+        weights = cohort[mask]
         for level in levels:
             i = level_pos[level]
             options = int(option_counts[number, i])
-            cold_here = cold[mask, i] if len(cold) else np.zeros(0, dtype=bool)
-            cold_cohort = float(cohort[mask][cold_here].sum())
-            median, p90 = weighted_quantiles(minutes[mask, i], cohort[mask], (0.5, 0.9)) if len(
+            here = state[mask, i] if len(state) else np.zeros(0, dtype=object)
+            none_cohort = float(weights[here == "no_choice"].sum())
+            reduced_cohort = float(weights[here == "reduced_choice"].sum())
+            shares_known = total > 0 and bool(measured[i])
+            median, p90 = weighted_quantiles(minutes[mask, i], weights, (0.5, 0.9)) if len(
                 minutes) else (np.nan, np.nan)
+            counted = np.nan_to_num(providers[mask, i]) if len(providers) else np.zeros(0)
             records.append({
                 "region_slug": slug, "region_name": name, "level": level,
-                "areas": len(mask), "cohort": total,
-                "cold_areas": int(cold_here.sum()),
-                "cold_cohort": cold_cohort,
-                "cold_share": cold_cohort / total if total > 0 and not no_data[i] else np.nan,
+                "areas": len(mask), "cohort": total, "measured": bool(measured[i]),
+                "no_choice_areas": int((here == "no_choice").sum()),
+                "reduced_choice_areas": int((here == "reduced_choice").sum()),
+                "no_choice_share": none_cohort / total if shares_known else np.nan,
+                "reduced_choice_share": reduced_cohort / total if shares_known else np.nan,
+                "cold_areas": int(np.isin(here, ("no_choice", "reduced_choice")).sum()),
+                "cold_cohort": none_cohort + reduced_cohort,
+                "cold_share": (none_cohort + reduced_cohort) / total if shares_known
+                else np.nan,
+                "mean_providers": float((counted * weights).sum() / total)
+                if total > 0 and not no_data[i] else np.nan,
                 "options": np.nan if no_data[i] else options,
                 "options_per_1000": (options * 1000 / total) if total > 0 and not no_data[i]
                 else np.nan,
@@ -582,10 +586,15 @@ def summarise_regions(
                 "p90_minutes": p90,
                 "no_data": bool(no_data[i]),
             })
-    return pd.DataFrame.from_records(records, columns=[
-        "region_slug", "region_name", "level", "areas", "cohort", "cold_areas", "cold_cohort",
-        "cold_share", "options", "options_per_1000", "median_minutes", "p90_minutes", "no_data",
-    ])
+    return pd.DataFrame.from_records(records, columns=REGION_LEVEL_COLUMNS)
+
+
+REGION_LEVEL_COLUMNS = [
+    "region_slug", "region_name", "level", "areas", "cohort", "measured", "no_choice_areas",
+    "reduced_choice_areas", "no_choice_share", "reduced_choice_share", "cold_areas",
+    "cold_cohort", "cold_share", "mean_providers", "options", "options_per_1000",
+    "median_minutes", "p90_minutes", "no_data",
+]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ SITE_COLUMNS = [
     "site_id", "site_name", "provider_id", "provider_urn", "provider_name", "provider_kind",
     "specialist_send", "out_of_county", "provider_open", "is_main", "easting", "northing",
     "latitude", "longitude", "postcode", "area_code", "region_slug", "provider_first_year",
-    "provider_last_year", "provider_status",
+    "provider_last_year", "provider_status", "admissions_policy",
 ]
 OFFER_COLUMNS = [
     "course_id", "site_id", "provider_id", "provider_kind", "academic_year", "title", "level",
@@ -97,13 +97,15 @@ def sites_frame() -> pd.DataFrame:
     Columns: site_id, site_name, provider_id, provider_urn (Int64, NA when none), provider_name,
     provider_kind, specialist_send (bool), out_of_county (bool), provider_open (bool), is_main,
     easting, northing, latitude, longitude, postcode, area_code (None outside the areas),
-    region_slug (None outside Kent's LCPAs).
+    region_slug (None outside Kent's LCPAs), admissions_policy ("selective", "non_selective",
+    "not_applicable").
     """
     rows = Site.objects.values_list(
         "id", "name", "provider_id", "provider__urn", "provider__name", "provider__kind",
         "provider__specialist_send", "provider__out_of_county", "provider__status", "is_main",
         "easting", "northing", "latitude", "longitude", "postcode", "area__code",
         "area__region__slug", "provider__first_year", "provider__last_year", "provider__status",
+        "provider__admissions_policy",
     ).order_by("id")
     records = [
         (*row[:8], row[8] == "open", *row[9:]) for row in rows
@@ -122,7 +124,8 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
     academic_year, title, level ("E", "1", "2", "3"), qualification_type, subject,
     tlevel_route, learners (float, NaN = unknown, not zero), places (float, NaN unknown),
     min_english_grade, min_maths_grade (float, NaN = no requirement), ehcp_required (bool),
-    record_label, withdrawn (bool), provider_open (bool).
+    record_label, withdrawn (bool), provider_open (bool), source_key and source_year (which
+    source the record comes from and the vintage of its data: what coldspots.coverage reads).
     """
     courses = Course.objects.all()
     if years:
@@ -199,4 +202,13 @@ def load_inputs() -> Inputs:
         regions=regions_frame(),
         matrix=travel_matrix_frame(),
         enrolments=enrolments_frame(),
+        apprenticeships=apprenticeships_frame(),
     )
+
+
+def apprenticeships_frame() -> pd.DataFrame:
+    """District-level apprenticeship supply for every year (providers.apprenticeships
+    .district_supply: district_code, academic_year, providers, providers_l2, providers_l3, ...)."""
+    from providers.apprenticeships import district_supply, starts_frame
+
+    return district_supply(starts_frame())

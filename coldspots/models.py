@@ -1,11 +1,19 @@
 """What the board records against a cold spot: notes and actions, by remit, LCPA and level."""
 
+from __future__ import annotations
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from areas.models import Area, Region
 from providers.models import Level
+
+# Plain numbers, so that models do not import the analysis (params imports providers only).
+DEFAULT_MIN_PROVIDERS = 3
+DEFAULT_MAX_NEAREST_MINUTES = 30
+MINUTES_RANGE = (5, 180)
 
 
 class BoardAction(models.Model):
@@ -102,3 +110,35 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"data version {self.counter}"
+
+
+class ChoiceThresholds(models.Model):
+    """The thresholds of the choice rule that officers set (one record; see coldspots.params,
+    "The choice rule"). Every change is kept in its history; pages name the values they used."""
+
+    min_providers = models.PositiveSmallIntegerField(
+        "N: fewest providers for choice", default=DEFAULT_MIN_PROVIDERS,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="An area has reduced choice at a level with fewer open-access providers than "
+                  "this within the travel time.",
+    )
+    max_nearest_minutes = models.PositiveSmallIntegerField(
+        "X: furthest nearest offer (minutes)", default=DEFAULT_MAX_NEAREST_MINUTES,
+        validators=[MinValueValidator(MINUTES_RANGE[0]), MaxValueValidator(MINUTES_RANGE[1])],
+        help_text="… or when the nearest open-access offer is further than this.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "choice thresholds"
+        verbose_name_plural = "choice thresholds"
+
+    def __str__(self):
+        return (f"Choice: at least {self.min_providers} providers, nearest within "
+                f"{self.max_nearest_minutes} minutes")
+
+    @classmethod
+    def current(cls) -> ChoiceThresholds:
+        """The record in force (the defaults, unsaved, until an officer saves one)."""
+        return cls.objects.order_by("pk").first() or cls()

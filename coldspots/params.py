@@ -33,14 +33,50 @@ These figures are assumptions, not measurements: they are exposed here so they c
 and an imported travel-time matrix (`coldspots.models.TravelTime`, see `import_travel_times`)
 replaces the estimate for every pair it covers. Results say which method was used.
 
-Why the cold-spot median is taken at a fixed reference travel time
-------------------------------------------------------------------
-A small area is a cold spot at a level when no offer is within reach, or when its choice (the
-count named by `cold_measure`: providers, or distinct offers) is below `cold_share_of_median` ×
-Kent's median of that count. The median is taken
-at `median_reference_minutes` (60, the default travel time) rather than at the selected travel
-time, so that the bar does not move when a user widens the travel time: a larger travel time can
-then never create a cold spot, and changes between travel times reflect reach, not a moving bar.
+The choice rule: one rule, the same at every level
+-------------------------------------------------
+For each small area, level and year the analysis finds the minutes to the nearest open-access
+offer of that level and the number of different open-access providers of that level within the
+chosen travel time. An area is in
+  * no choice      — no open-access provider of the level within the travel time;
+  * reduced choice — fewer than `min_providers` (N, default 3) within the travel time, or the
+                     nearest more than `max_nearest_minutes` (X, default 30) away;
+  * choice         — otherwise;
+  * partial data   — the level is not *measured* in the year (see "Data coverage"): the area is
+                     never called cold on records that do not cover the level.
+N = 3 is the smallest number that is a choice between providers rather than a default and a
+fallback; X = 30 minutes is the journey the DfE's post-16 transport guidance treats as
+reasonable for most learners ("Post-16 transport and travel support", 2019: journeys of up to
+about 75 minutes are acceptable only in rural areas). Officers change N and X in the admin
+(`coldspots.models.ChoiceThresholds`, with history); every page says which values it used.
+The rule is absolute, so Level 2 and Level 3 are compared on the same terms and adding supply can
+never create a cold spot (there is no median that moves).
+
+Open access
+-----------
+Choice counts what a typical 16-year-old can enter (`access_class`): not a selective school
+(admissions policy "selective"), not fee-paying (independent schools), not specialist SEND
+provision or an offer that requires an EHCP, not alternative provision. `include_access` adds
+selective, independent or specialist provision to the count; pages always show those within
+reach separately ("plus 2 selective, 1 independent within reach"). Specialist provision is
+measured against the EHCP cohort and alternative provision on its own (analysis.send_reach),
+never in the whole-cohort states.
+
+Data coverage
+-------------
+A level (or qualification type) is *measured* in a year only when a source that records it
+completely for that year is loaded. COMPLETE_SOURCES declares those sources: a published table
+that lists every provider of its kind for a year, named by the records' `source_key`.
+`coldspots.coverage.coverage` is a pure function of the offers frame and this table: (year,
+level) is measured when a declared source covering every kind of provider covers that level in
+that year AND at least one published record of that source is present for the year (so a
+declared but unloaded source measures nothing). Records from anything else (an officer's own
+record, a derived SEND programme, a register of one qualification type) add supply where they
+are, but never make a level measured: one record can never turn areas cold.
+To add a source (e.g. a later year's tables), add a CompleteSource with its source_key, its
+years, the levels and types it records completely, and the kinds of provider it covers.
+Apprenticeship starts are district-level (no site): they are not offers here; the guarantee
+reads them per district (coldspots.guarantee, APPRENTICESHIP_MIN_PROVIDERS_PER_DISTRICT).
 """
 
 from __future__ import annotations
@@ -58,10 +94,68 @@ MODES = ("pt", "car", "walk")
 MODE_LABELS = {"pt": "public transport", "car": "car", "walk": "walking"}
 MINUTES_CHOICES = (30, 45, 60, 75)
 MINUTES_RANGE = (5, 180)
-COLD_MEASURES = ("providers", "offers")
 LEVELS = tuple(Level.values)  # ("E", "1", "2", "3")
 QUALIFICATION_TYPES = tuple(Course.QualificationType.values)
 PROVIDER_KINDS = tuple(Provider.Kind.values)
+
+# Access classes of a provider's offers (coldspots.choice.access_classes).
+OPEN, SELECTIVE, INDEPENDENT, SPECIALIST, ALTERNATIVE = (
+    "open", "selective", "independent", "specialist", "alternative_provision")
+ACCESS_CLASSES = (OPEN, SELECTIVE, INDEPENDENT, SPECIALIST, ALTERNATIVE)
+# What the filter may add to open access (alternative provision is measured on its own).
+OPTIONAL_ACCESS = (SELECTIVE, INDEPENDENT, SPECIALIST)
+ACCESS_LABELS = {OPEN: "open-access", SELECTIVE: "selective", INDEPENDENT: "independent",
+                 SPECIALIST: "specialist", ALTERNATIVE: "alternative provision"}
+
+# The defaults live with the officers' settings record (coldspots.models.ChoiceThresholds).
+from coldspots.models import (  # noqa: E402
+    DEFAULT_MAX_NEAREST_MINUTES,
+    DEFAULT_MIN_PROVIDERS,
+)
+
+
+@dataclass(frozen=True)
+class CompleteSource:
+    """A source that records a kind of offer completely for the years it names (see the module
+    docstring, "Data coverage")."""
+
+    name: str  # how pages name it
+    source_key: str  # Course.source_key of its records
+    years: tuple[str, ...]  # academic years it records completely
+    levels: tuple[str, ...]  # levels whose whole site-based offer it records
+    qualification_types: tuple[str, ...]  # types it records completely
+    # Kinds of provider it covers; () = every kind. A source complete for some kinds only
+    # (FE outcomes: FE colleges) never makes a whole level measured.
+    provider_kinds: tuple[str, ...] = ()
+
+
+_PERFORMANCE_L3 = ("a_level", "applied_general", "tech_level", "other_academic")
+_PERFORMANCE_L2 = ("l2_vocational", "technical_certificate")
+COMPLETE_SOURCES = (
+    # DfE 16–18 performance tables list every state-funded and independent institution with
+    # 16–18 students and its students per qualification family (TALLPUP_*). The 2015/16 extract
+    # has no Level 2 families and 2018/19 (the 2021/22 file's *_19 columns) only technical
+    # certificates, so Level 2 is not measured in those years; no tables exist for 2017/18,
+    # 2019/20 or 2020/21 (see providers.coverage.YEARS_WITHOUT_PERFORMANCE_TABLES).
+    CompleteSource("DfE 16–18 performance tables", "ks5", ("2015/16",), ("3",), _PERFORMANCE_L3),
+    CompleteSource("DfE 16–18 performance tables", "ks5", ("2016/17", "2021/22", "2022/23",
+                                                          "2023/24"),
+                   ("3", "2"), _PERFORMANCE_L3 + _PERFORMANCE_L2),
+    CompleteSource("DfE 16–18 performance tables", "ks5", ("2018/19",), ("3",),
+                   (*_PERFORMANCE_L3, "technical_certificate")),
+    # The ESFA register lists every provider approved to teach T Levels from 2020 and 2021, and
+    # the results register every provider with T Level results to August 2024: complete for
+    # T Levels only, so they never make Level 3 as a whole measured.
+    CompleteSource("ESFA T Level provider register", "tlevels_2021", ("2020/21", "2021/22"), (),
+                   ("t_level",)),
+    CompleteSource("T Level results service provider register", "tlevels_2024",
+                   ("2020/21", "2021/22", "2022/23", "2023/24"), (), ("t_level",)),
+    # FE outcomes list every FE college's learners by level (all ages): complete for colleges,
+    # not for schools, so Level 1 and Entry stay "partial data".
+    CompleteSource("DfE FE outcomes by provider", "fe_outcomes",
+                   ("2018/19", "2019/20", "2020/21", "2021/22", "2022/23"), ("1", "2", "3"), (),
+                   provider_kinds=("fe_college",)),
+)
 
 ACADEMIC_YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -114,16 +208,12 @@ class AnalysisParams:
     levels, qualification_types, subjects, provider_kinds: filters applied to offers before the
         choice measures (empty tuple = all). `subjects` matches the subject or the T Level route.
         They do not narrow the Young Person's Guarantee, whose components are fixed.
-    cold_share_of_median: an area is a cold spot when its choice is below this share of Kent's
-        median choice at that level (default 0.5, i.e. less than half the typical choice).
-    cold_measure: which count of choice the share-of-median rule compares: "providers"
-        (default: distinct providers within reach) or "offers" (distinct qualification type +
-        subject/route within reach). The default is providers because Kent's published offer
-        data records qualification families, not subjects: at most three or four distinct
-        offers exist per level, so a distinct-offer count is the same almost everywhere, while
-        the number of institutions a young person can choose between varies widely.
-    median_reference_minutes: the travel time at which Kent's median is taken (default 60; see
-        module docstring for why it is fixed).
+    min_providers (N): an area has reduced choice at a level with fewer than this many
+        different counted providers within the travel time (default 3).
+    max_nearest_minutes (X): ... or when the nearest counted offer is more than this many
+        minutes away (default 30).
+    include_access: access classes counted besides open access ("selective", "independent",
+        "specialist"; default none).
     small_learners: an offer is "small" when its known learner number is below this (default 20,
         roughly the size below which a post-16 teaching group is widely judged hard to sustain).
         Offers with unknown learners are never counted as small.
@@ -147,9 +237,9 @@ class AnalysisParams:
     qualification_types: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
     provider_kinds: tuple[str, ...] = ()
-    cold_share_of_median: float = 0.5
-    cold_measure: str = "providers"
-    median_reference_minutes: int = 60
+    min_providers: int = DEFAULT_MIN_PROVIDERS
+    max_nearest_minutes: int = DEFAULT_MAX_NEAREST_MINUTES
+    include_access: tuple[str, ...] = ()
     small_learners: int = 20
     duplication_minutes: int = 30
     small_sixth_form: int = 200
@@ -203,14 +293,16 @@ class AnalysisParams:
         return query
 
     @classmethod
-    def from_query(cls, query: Mapping[str, Any] | None) -> tuple[AnalysisParams, dict[str, str]]:
+    def from_query(
+        cls, query: Mapping[str, Any] | None, base: AnalysisParams | None = None,
+    ) -> tuple[AnalysisParams, dict[str, str]]:
         """Read parameters from GET data (a QueryDict or a plain dict); never raises.
 
         Returns (params, errors): errors maps the query name to a message a person can act on;
         every invalid value falls back to its default. Multi-valued filters accept repeated keys
         (?level=2&level=3) or comma-separated values (?level=2,3). Empty values mean "default".
         """
-        return _from_query(cls, query or {})
+        return _from_query(cls, query or {}, base)
 
 
 # Field name -> the GET parameter the UI uses for it.
@@ -223,9 +315,9 @@ QUERY_NAMES = {
     "qualification_types": "type",
     "subjects": "subject",
     "provider_kinds": "provider_kind",
-    "cold_share_of_median": "cold_share",
-    "cold_measure": "cold_measure",
-    "median_reference_minutes": "median_minutes",
+    "min_providers": "min_providers",
+    "max_nearest_minutes": "max_nearest",
+    "include_access": "include",
     "small_learners": "small_learners",
     "duplication_minutes": "duplication_minutes",
     "small_sixth_form": "small_sixth_form",
@@ -252,7 +344,7 @@ def validate(params: AnalysisParams) -> dict[str, str]:
         if not _valid_year(getattr(params, name)):
             errors[name] = "Enter an academic year such as 2016/17."
     lo, hi = MINUTES_RANGE
-    for name in ("minutes", "median_reference_minutes", "duplication_minutes"):
+    for name in ("minutes", "max_nearest_minutes", "duplication_minutes"):
         value = getattr(params, name)
         if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
             errors[name] = f"Enter a whole number of minutes from {lo} to {hi}."
@@ -262,17 +354,15 @@ def validate(params: AnalysisParams) -> dict[str, str]:
         ("levels", LEVELS),
         ("qualification_types", QUALIFICATION_TYPES),
         ("provider_kinds", PROVIDER_KINDS),
+        ("include_access", OPTIONAL_ACCESS),
     ):
         bad = [v for v in getattr(params, name) if v not in allowed]
         if bad:
             errors[name] = f"Unknown value(s) {', '.join(map(str, bad))}; choose from " + (
                 ", ".join(allowed)
             )
-    if params.cold_measure not in COLD_MEASURES:
-        errors["cold_measure"] = "Choose providers or offers."
-    if not 0 < params.cold_share_of_median <= 1:
-        errors["cold_share_of_median"] = "Enter a share greater than 0 and at most 1."
-    for name, top in (("small_learners", 10_000), ("small_sixth_form", 100_000)):
+    for name, top in (("small_learners", 10_000), ("small_sixth_form", 100_000),
+                      ("min_providers", 50)):
         value = getattr(params, name)
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
             errors[name] = f"Enter a whole number from 1 to {top}."
@@ -306,14 +396,18 @@ def _values(query: Mapping[str, Any], key: str) -> list[str]:
     return values
 
 
-def _from_query(cls, query: Mapping[str, Any]) -> tuple[AnalysisParams, dict[str, str]]:
-    default = cls()
+def _from_query(
+    cls, query: Mapping[str, Any], base: AnalysisParams | None = None,
+) -> tuple[AnalysisParams, dict[str, str]]:
+    # base: the defaults in force (e.g. the officers' thresholds); a query value overrides them.
+    default = base or cls()
     kwargs: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    int_fields = {"minutes", "median_reference_minutes", "small_learners", "duplication_minutes",
-                  "small_sixth_form", "english_grade", "maths_grade"}
-    float_fields = {"cold_share_of_median", "detour_factor", "speed_kmh", "fixed_minutes"}
-    tuple_fields = {"levels", "qualification_types", "subjects", "provider_kinds"}
+    int_fields = {"minutes", "max_nearest_minutes", "small_learners", "duplication_minutes",
+                  "small_sixth_form", "english_grade", "maths_grade", "min_providers"}
+    float_fields = {"detour_factor", "speed_kmh", "fixed_minutes"}
+    tuple_fields = {"levels", "qualification_types", "subjects", "provider_kinds",
+                    "include_access"}
     for name, query_name in QUERY_NAMES.items():
         values = _values(query, query_name)
         if not values:
@@ -323,6 +417,8 @@ def _from_query(cls, query: Mapping[str, Any]) -> tuple[AnalysisParams, dict[str
                 value: Any = tuple(dict.fromkeys(values))  # keep order, drop repeats
                 if name == "levels":
                     value = tuple(v.upper() for v in value)
+                if name == "include_access":
+                    value = tuple(v.lower() for v in value)
             elif name in int_fields:
                 value = int(values[0])
             elif name in float_fields:

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from django.core.cache import cache
 
-from coldspots import analysis, guarantee
+from coldspots import analysis, choice, coverage, guarantee
 from coldspots.analysis import Inputs
-from coldspots.params import QUALIFICATION_TYPES, AnalysisParams
+from coldspots.params import ACCESS_CLASSES, QUALIFICATION_TYPES, AnalysisParams
 from coldspots.travel import METHOD_LABELS
 
 CACHE_SECONDS = 60 * 60
@@ -25,14 +25,16 @@ class Results:
     """All measures for one request. Every frame's columns are documented on the function that
     builds it; in short:
 
-    area_level (analysis.choice_by_level_and_type + mark_cold_spots): area_code, level, offers,
-        providers, nearest_minutes, nearest_site_id, no_data, kent_median, cold, cold_rule
-        ("none_within_reach" | "below_share_of_median" | ""), plus region_slug, in_kent, cohort.
+    area_level (analysis.choice_by_level_and_type over the counted offers, see choice): area_code,
+        level, offers, providers (counted providers within the travel time), nearest_minutes,
+        nearest_site_id, no_data, state ("no_choice" | "reduced_choice" | "choice" |
+        "partial_data"), measured, cold (no or reduced choice), <class>_within for each access
+        class not counted (e.g. selective_within), plus region_slug, in_kent, cohort.
     area_type (analysis.choice_by_level_and_type): area_code, level, qualification_type, offers,
         providers, nearest_minutes, nearest_site_id, no_data.
-    region_level (analysis.summarise_regions): region_slug, region_name, level, areas, cohort,
-        cold_areas, cold_cohort, cold_share, options, options_per_1000, median_minutes,
-        p90_minutes, no_data — one row per LCPA × level, then "kent" × level.
+    region_level (analysis.summarise_regions): per LCPA × level, then "kent" × level, the
+        cohort in no and reduced choice (shares), mean providers within reach, options, journey
+        times; see REGION_LEVEL_COLUMNS.
     guarantee_areas (guarantee.guarantee_by_area), guarantee_regions (guarantee_by_region, with
         a "kent" row).
     duplication (analysis.duplication): collaboration candidate pairs; small_sixth_forms
@@ -66,22 +68,34 @@ class Results:
     send_areas: pd.DataFrame
     send_reach: pd.DataFrame
     no_data_levels: tuple[str, ...] = field(default=())
+    coverage: coverage.Coverage | None = None
+    # What pages need without going back to the analysis or the ORM: the canonical sites and
+    # areas, the LCPAs with their boundaries, and the selected offers of the year with their
+    # access class ("open", "selective", ...).
+    sites: pd.DataFrame | None = None
+    areas: pd.DataFrame | None = None
+    regions: pd.DataFrame | None = None
+    selected_offers: pd.DataFrame | None = None
+    # The guarantee's apprenticeship part came from the district-level starts this year.
+    apprenticeships_by_district: bool = False
     recorded_types: tuple[str, ...] = field(default=())
     unrecorded_types: tuple[str, ...] = field(default=())
 
     def report_table(self) -> pd.DataFrame:
         """The LCPA × level table of the coldspots_report command: region_slug, region_name,
-        level, cohort, cold_share, options_per_1000, median_minutes, p90_minutes, no_data, and
-        the LCPA's guarantee covered_share (the whole guarantee), covered_share_checked_parts
-        (the parts with data), weakest_component and no_data_components."""
+        level, cohort, measured, no_choice_share, reduced_choice_share, cold_share (no or
+        reduced), mean_providers, median_minutes, p90_minutes, no_data, the thresholds used, and
+        the LCPA's guarantee: met_share, not_met_share, cannot_confirm_share (side by side) and
+        no_data_components."""
         table = self.region_level[[
-            "region_slug", "region_name", "level", "cohort", "cold_share", "options_per_1000",
-            "median_minutes", "p90_minutes", "no_data",
-        ]]
+            "region_slug", "region_name", "level", "cohort", "measured", "no_choice_share",
+            "reduced_choice_share", "cold_share", "mean_providers", "median_minutes",
+            "p90_minutes", "no_data",
+        ]].assign(min_providers=self.params.min_providers,
+                  max_nearest_minutes=self.params.max_nearest_minutes)
         return table.merge(
-            self.guarantee_regions[["region_slug", "covered_share",
-                                    "covered_share_checked_parts", "weakest_component",
-                                    "no_data_components"]],
+            self.guarantee_regions[["region_slug", "met_share", "not_met_share",
+                                    "cannot_confirm_share", "no_data_components"]],
             on="region_slug", how="left",
         )
 
@@ -108,37 +122,40 @@ def compute_from_inputs(
     records = analysis.year_records(all_offers, sites, year)
     chosen_records = analysis.select_offers(records, params)
 
-    widest = max(params.minutes, params.median_reference_minutes)
-    reach_wide = analysis.reach_for(
-        Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params, widest
+    reach = analysis.reach_for(
+        Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params
     )
-    reach = reach_wide if params.minutes == widest else reach_wide.within(params.minutes)
-
+    cover = coverage.coverage(all_offers, year)
+    access = choice.offer_access(chosen, sites)
+    counted = chosen[np.isin(access, choice.counted_access(params))]
     area_level, area_type = analysis.choice_by_level_and_type(
-        areas, sites, chosen, reach, levels, chosen_records
+        areas, sites, counted, reach, levels, chosen_records
     )
-    if params.median_reference_minutes == params.minutes:
-        reference = area_level[params.cold_measure]
-    else:
-        reference_reach = (reach_wide if params.median_reference_minutes == widest
-                           else reach_wide.within(params.median_reference_minutes))
-        reference = analysis.choice_by_level(
-            areas, sites, chosen, reference_reach, levels, with_nearest=False,
-            records=chosen_records,
-        )[params.cold_measure]
-    in_kent = np.repeat(areas["in_kent"].to_numpy(dtype=bool), len(levels))
-    area_level = analysis.mark_cold_spots(
-        area_level, reference, in_kent, params.cold_share_of_median, params.cold_measure
+    measured = np.array([cover.level_measured_for(level, params.qualification_types)
+                         for level in levels], dtype=bool)
+    n_areas = len(areas)
+    state_code = choice.states(
+        area_level["providers"].to_numpy(dtype=float, na_value=np.nan),
+        area_level["nearest_minutes"].to_numpy(dtype=float), np.tile(measured, n_areas), params,
     )
-    each_level = np.repeat(np.arange(len(areas)), len(levels))
+    area_level["state"] = choice.STATE_ARRAY.take(state_code)
+    area_level["measured"] = np.tile(measured, n_areas)
+    area_level["cold"] = state_code <= 1
+    # Provision not counted as choice, shown beside it ("plus 2 selective within reach").
+    others = tuple(a for a in ACCESS_CLASSES if a not in choice.counted_access(params))
+    for name, counts in analysis.others_within(
+            areas, sites, chosen, access, reach, levels, others).items():
+        area_level[f"{name}_within"] = counts.ravel()
+    each_level = np.repeat(np.arange(n_areas), len(levels))
     area_level["region_slug"] = areas["region_slug"].array.take(each_level)
-    area_level["in_kent"] = in_kent
+    area_level["in_kent"] = np.repeat(areas["in_kent"].to_numpy(dtype=bool), len(levels))
     area_level["cohort"] = areas["cohort_16_17"].to_numpy(dtype=float)[each_level]
 
     region_level = analysis.summarise_regions(
-        areas, inputs.regions, sites, area_level, chosen, levels
+        areas, inputs.regions, sites, area_level, counted, levels
     )
-    guarantee_areas = guarantee.guarantee_by_area(areas, sites, active, reach, params, records)
+    guarantee_areas = guarantee.guarantee_by_area(
+        areas, sites, active, reach, params, records, cover, inputs.apprenticeships)
     guarantee_regions = guarantee.guarantee_by_region(guarantee_areas, areas, inputs.regions)
     send_areas, send_regions = analysis.send_reach(areas, sites, inputs.regions, reach)
     present_types = set(records["qualification_type"].unique())
@@ -174,6 +191,13 @@ def compute_from_inputs(
         send_areas=send_areas,
         send_reach=send_regions,
         no_data_levels=no_data_levels,
+        coverage=cover,
+        sites=sites,
+        areas=areas,
+        regions=inputs.regions,
+        selected_offers=chosen.assign(access=access),
+        apprenticeships_by_district=guarantee.apprenticeship_districts(
+            inputs.apprenticeships, year) is not None,
         recorded_types=tuple(t for t in QUALIFICATION_TYPES if t in present_types),
         unrecorded_types=tuple(t for t in QUALIFICATION_TYPES if t not in present_types),
     )
@@ -199,10 +223,11 @@ def load_inputs(version: str | None = None) -> Inputs:
     return inputs
 
 
-def compute(params: AnalysisParams | None = None) -> Results:
-    """Every measure for `params` on the live data, cached on (params, data version)."""
+def compute(params: AnalysisParams | None = None, version: str | None = None) -> Results:
+    """Every measure for `params` on the live data, cached on (params, data version); a caller
+    that has just read the version passes it, so a request reads it once."""
     params = params or AnalysisParams()
-    version = data_version()
+    version = version or data_version()
     key = f"coldspots:results:{params.cache_key()}:{version}"
     results = cache.get(key)
     if results is None:
@@ -211,20 +236,38 @@ def compute(params: AnalysisParams | None = None) -> Results:
     return results
 
 
-def guarantee_for_point(
-    easting: float, northing: float, params: AnalysisParams | None = None
+def point_check(
+    easting: float, northing: float, params: AnalysisParams | None = None,
+    district_code: str = "",
 ) -> dict:
-    """The guarantee for one point on the live data (see guarantee.point_guarantee)."""
+    """The guarantee and the choice state at each level for one point, on the live data.
+
+    Returns the guarantee.point_guarantee dict plus year, coverage (the year's Coverage) and
+    levels (choice.point_choice items, one per measured level of the request).
+    """
     params = params or AnalysisParams()
     inputs = load_inputs()
     year, _ = analysis.resolve_years(inputs.offers, params)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
     sites = analysis.sites_open_in(sites, year)
     active = analysis.active_offers(inputs.offers, sites, year)
-    records = analysis.year_records(inputs.offers, sites, year)
-    result = guarantee.point_guarantee(easting, northing, sites, active, params, records=records)
+    cover = coverage.coverage(inputs.offers, year)
+    result = guarantee.point_guarantee(easting, northing, sites, active, params, cover=cover,
+                                       apprenticeships=inputs.apprenticeships,
+                                       district_code=district_code)
+    levels = analysis.measured_levels(params)
+    measured = {level: cover.level_measured_for(level, params.qualification_types)
+                for level in levels}
+    result["levels"] = choice.point_choice(
+        easting, northing, sites, analysis.select_offers(active, params), params, measured,
+        levels)
     result["year"] = year
+    result["coverage"] = cover
     return result
+
+
+# The earlier name: the guarantee part of point_check.
+guarantee_for_point = point_check
 
 
 def run_scenario(params: AnalysisParams | None, changes: list) -> object:

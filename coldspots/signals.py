@@ -20,6 +20,13 @@ WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, 
                   TravelTime)
 
 
+def _watched():
+    """Every model whose saves bump the version: the data, and the officers' thresholds."""
+    from coldspots.models import ChoiceThresholds
+
+    return (*WATCHED_MODELS, ChoiceThresholds)
+
+
 def bump_data_version(**_ignored) -> None:
     """Mark the analysis data as changed (safe to call from a signal or after a bulk load)."""
     if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
@@ -27,15 +34,28 @@ def bump_data_version(**_ignored) -> None:
 
 
 def data_version() -> str:
-    """A string that differs whenever any watched row has been saved, added or deleted."""
-    counter = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
-    counts = [model.objects.count() for model in WATCHED_MODELS]
-    return f"{counter}-" + "-".join(map(str, counts))
+    """A string that differs whenever any watched row has been saved, added or deleted (or
+    the choice thresholds change): one query, the counter and every row count together."""
+    from django.db import connection
+
+    from coldspots.models import ChoiceThresholds
+
+    tables = [DataVersion, *WATCHED_MODELS, ChoiceThresholds]
+    quote = connection.ops.quote_name
+    # Only table names from the models' own metadata, quoted, go into the text: no user input.
+    parts = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})"  # noqa: S608
+                      for model in tables[1:])
+    counter_table = quote(DataVersion._meta.db_table)
+    sql = f"SELECT (SELECT MAX(counter) FROM {counter_table} WHERE id = 1), {parts}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        counter, *counts = cursor.fetchone()
+    return f"{counter or 0}-" + "-".join(map(str, counts))
 
 
 def connect() -> None:
     """Connect the data-version bump to every watched model (called from the app's ready())."""
-    for model in WATCHED_MODELS:
+    for model in _watched():
         uid = f"coldspots-data-version-{model._meta.label_lower}"
         post_save.connect(bump_data_version, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")

@@ -52,8 +52,8 @@ class Measure:
 MEASURES = {
     "cold_share": Measure(
         "cold_share",
-        "Cold-spot share",
-        "Share of 16–17 year olds (estimate) living in a cold spot",
+        "No or reduced choice",
+        "Share of 16–17 year olds (estimate) with no or reduced choice of open-access provider",
         ORANGES,
         (0.0001, 0.10, 0.25, 0.50),
         "share",
@@ -61,8 +61,9 @@ MEASURES = {
     ),
     "options_per_1000": Measure(
         "options_per_1000",
-        "Options per 1,000 young people",
-        "Offers within reach per 1,000 16–17 year olds (estimate)",
+        "Offers at sites in the LCPA per 1,000",
+        "Offers recorded at sites in the LCPA per 1,000 16–17 year olds (estimate); not a "
+        "within-reach count",
         BLUES,
         None,
         "rate",
@@ -91,7 +92,8 @@ MEASURES = {
     "change": Measure(
         "change",
         "Change since previous year",
-        "Change in the number of offers since the previous year with data",
+        "Change in the number of offers since the previous year with data (students are in "
+        "each LCPA's note)",
         DIVERGING,
         (-0.20, -0.05, 0.05, 0.20),
         "change",
@@ -488,7 +490,7 @@ def _area_feature(geometry: dict, name: str, description: str) -> dict:
         "geometry": simplify_geometry(geometry, SMALL_AREA_TOLERANCE),
         "properties": {
             "name": name,
-            "tooltip": [line(name, "Small area"), line(description, "Cold spot at")],
+            "tooltip": [line(name, "Small area"), line(description, "No or reduced choice")],
         },
     }
 
@@ -546,11 +548,13 @@ def map_document(
     tiles_url: str = "",
     tiles_attribution: str = "",
     focus_features: list[dict] | None = None,
+    labels: Sequence[dict] = (),
 ) -> dict:
     """The whole map as data: view, optional base tiles, layers (LCPAs shaded, optional
     small-area cold spots, clustered provider markers) and the legend bands it is shaded with.
 
-    `sites` has latitude, longitude, name, url, description (one row per marker). With no
+    `sites` has latitude, longitude, name, url, description (one row per marker); `labels` are
+    place names drawn as text ({lat, lon, text, kind "lcpa" | "district"}). With no
     `tiles_url` the map has no base tiles, so it needs no network.
     """
     layers = []
@@ -570,6 +574,10 @@ def map_document(
             "id": "providers", "name": "Providers", "kind": "markers", "cluster": True,
             "markers": site_markers,
         })
+    if labels:
+        # Last, so that the names are written over the shapes and markers.
+        layers.append({"id": "labels", "name": "Place names", "kind": "labels",
+                       "labels": [dict(label) for label in labels]})
     return {
         "view": {**MAP_VIEW, "bounds": _bounds(focus_features or region_feature_list or [])},
         "tiles": {"url": tiles_url, "attribution": tiles_attribution or "Base map"}

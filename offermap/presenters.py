@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coldspots import analysis
+from coldspots import analysis, choice
 from coldspots.analysis import KENT, Inputs
-from coldspots.guarantee import COMPONENT_LABELS
-from coldspots.params import AnalysisParams
+from coldspots.guarantee import COMPONENT_LABELS, component_sources
+from coldspots.params import ACCESS_LABELS, MODE_LABELS, AnalysisParams
 from offermap import maps
 from providers.models import Course, Level, Provider
 
@@ -50,6 +50,16 @@ def offers_in_view(
     return chosen
 
 
+def selected_offers(results, lcpa: str = "") -> pd.DataFrame:
+    """The offers the request selects in its year, as Results carries them (no re-run of the
+    analysis), with the LCPA (region_slug) of their site; only those in `lcpa` when given."""
+    offers = results.selected_offers
+    site_region = results.sites["region_slug"].to_numpy()[
+        offers["site_pos"].to_numpy(dtype=np.int64)]
+    offers = offers.assign(region_slug=site_region)
+    return offers.loc[offers["region_slug"] == lcpa] if lcpa else offers
+
+
 def sites_without_offers(inputs: Inputs, year: str, lcpa: str = "") -> int:
     """Open sites (in the LCPA, or in Kent) with no offer of any kind recorded in the year."""
     sites = analysis.sites_open_in(inputs.sites, year)
@@ -65,10 +75,14 @@ class Headline:
     total_offers: int
     by_level: list[dict]  # {label, offers (int or None = no data recorded)}
     guarantee: dict  # see guarantee_summary
-    cold_areas: int
+    cold_areas: int  # small areas with no or reduced choice at a measured level in view
     areas: int
     cold_levels_text: str
     place: str
+    no_choice_areas: int = 0
+    measured_levels_text: str = ""  # the levels a verdict is given for, in words
+    unmeasured_levels_text: str = ""  # the levels shown as partial data / no data
+    rule: str = ""  # the rule with the values used
 
 
 def headline(
@@ -86,41 +100,101 @@ def headline(
     ]
     area_level = results.area_level
     in_view = (area_level["region_slug"] == lcpa) if lcpa else area_level["in_kent"].astype(bool)
-    per_area = area_level.loc[in_view].groupby("area_code")["cold"].any()
+    here = area_level.loc[in_view]
+    per_area = here.groupby("area_code")["cold"].any()
+    no_choice = (here["state"] == choice.NO_CHOICE).groupby(here["area_code"]).any()
+    measured = tuple(level for level in levels if level not in unmeasured_levels(results))
+    unmeasured = tuple(level for level in levels if level not in measured)
     return Headline(
         total_offers=len(offers),
         by_level=by_level,
-        guarantee=guarantee_summary(results.guarantee_regions, lcpa or KENT),
+        guarantee=guarantee_summary(results.guarantee_regions, lcpa or KENT, results),
         cold_areas=int(per_area.sum()),
         areas=len(per_area),
-        cold_levels_text=_levels_text(levels),
+        cold_levels_text=_levels_text(measured) if measured else "no measured level",
         place=place,
+        no_choice_areas=int(no_choice.sum()),
+        measured_levels_text=_levels_text(measured) if measured else "",
+        unmeasured_levels_text=_levels_text(unmeasured) if unmeasured else "",
+        rule=choice.rule_text(results.params),
     )
 
 
-def guarantee_summary(guarantee_regions: pd.DataFrame, slug: str) -> dict:
-    """The guarantee for an LCPA (or "kent"), led by the share meeting the WHOLE guarantee.
+def unmeasured_levels(results) -> tuple[str, ...]:
+    """The levels in view that are not measured in the year (no verdict: partial data)."""
+    frame = results.area_level
+    if "measured" not in frame or frame.empty:
+        return ()
+    measured = frame.groupby("level", sort=False)["measured"].first()
+    return tuple(level for level in analysis.measured_levels(results.params)
+                 if level in measured.index and not measured[level])
 
-    covered: that share as text; parts_without_data: how many of the five parts have no data
-    recorded (then the guarantee cannot be confirmed anywhere), no_data: those parts in words;
-    checked: the secondary share reaching every part that has data; weakest: the part reached by
-    the smallest share.
+
+def rule_summary(results) -> dict:
+    """What every page says about the verdicts: the rule with the values used, and each level's
+    coverage in words (measured by which source, or why there is no verdict)."""
+    cover = results.coverage
+    levels = []
+    for level in analysis.measured_levels(results.params):
+        state = cover.level_state(level) if cover is not None else "none"
+        sources = "; ".join(cover.level_sources.get(level, ())) if cover is not None else ""
+        levels.append({
+            "label": LEVEL_LABELS[level], "state": state,
+            "text": f"measured ({sources})" if state == "measured" else (
+                "partial data: records exist but no source covers the level completely, so no "
+                "area is given a verdict" if state == "partial" else
+                "no data recorded: no verdict"),
+        })
+    params = results.params
+    counted = ", ".join(ACCESS_LABELS[a] for a in choice.counted_access(params))
+    return {
+        "rule": choice.rule_text(params),
+        "min_providers": params.min_providers,
+        "max_nearest_minutes": params.max_nearest_minutes,
+        "minutes": params.minutes,
+        "mode": MODE_LABELS[params.mode],
+        "counted": counted,
+        "levels": levels,
+    }
+
+
+def guarantee_summary(guarantee_regions: pd.DataFrame, slug: str, results=None) -> dict:
+    """The guarantee for an LCPA (or "kent"): the three shares side by side (met / not met /
+    cannot be confirmed), never a lone "0%".
+
+    met, not_met, cannot_confirm: the shares as text; covered (= met) and checked (the share
+    reaching every part that can be checked, secondary); parts_without_data and no_data: the
+    parts that cannot be confirmed for some of the cohort, in words; weakest: the part reached
+    by the smallest share; sources: each part's vintage (label, source) when results are given.
     """
     rows = guarantee_regions.loc[guarantee_regions["region_slug"] == slug]
     if rows.empty:
         return {"covered": maps.NO_DATA_LABEL, "checked": "", "parts_without_data": 0,
-                "no_data": "", "weakest": "", "parts": maps.GUARANTEE_PARTS}
+                "no_data": "", "weakest": "", "parts": maps.GUARANTEE_PARTS,
+                "met": maps.NO_DATA_LABEL, "not_met": maps.NO_DATA_LABEL,
+                "cannot_confirm": maps.NO_DATA_LABEL, "sources": []}
     row = rows.iloc[0]
     checked = row.get("covered_share_checked_parts", row["covered_share"])
     no_data = [name for name in str(row.get("no_data_components", "") or "").split(",") if name]
     missing = row.get("parts_without_data")
+    sources = []
+    if results is not None and results.coverage is not None:
+        vintages = component_sources(
+            results.coverage, getattr(results, "apprenticeships_by_district", False))
+        sources = [{"label": COMPONENT_LABELS[name],
+                    "source": vintages[name] or f"no complete source for {results.year}"}
+                   for name in COMPONENT_LABELS]
     return {
         "covered": _share_text(row["covered_share"]),
+        "met": _share_text(row.get("met_share", row["covered_share"])),
+        "not_met": _share_text(row.get("not_met_share")),
+        "cannot_confirm": _share_text(row.get("cannot_confirm_share")),
         "checked": _share_text(checked),
         "parts_without_data": len(no_data) if _is_missing(missing) else int(missing),
         "no_data": ", ".join(COMPONENT_LABELS.get(name, name) for name in no_data),
         "weakest": COMPONENT_LABELS.get(str(row["weakest_component"]), ""),
         "parts": maps.GUARANTEE_PARTS,
+        "sources": sources,
     }
 
 
@@ -210,7 +284,9 @@ def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:
     """One row per LCPA and one for Kent: cohort and every shading measure, as values and text.
 
     Columns: region_slug, region_name, cohort, and for each measure M in MEASURE_COLUMNS:
-    M (float, NaN = no data), M_text, M_note.
+    M (float, NaN = no data), M_text, M_note. The notes carry the reason: the cold-spot share
+    names its level and splits no from reduced choice; the change names its level(s), its two
+    years, and gives offers and students both.
     """
     base = results.region_level.drop_duplicates("region_slug")[
         ["region_slug", "region_name", "cohort"]
@@ -226,7 +302,87 @@ def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:
         notes = frame[f"{key}_note"].astype(object)
         frame[f"{key}_note"] = notes.where(notes.notna(), "")
         frame[f"{key}_text"] = [maps.format_value(v, measure) for v in frame[key]]
+    frame["cold_share_note"] = [
+        choice_note(results, slug, levels) for slug in frame["region_slug"]]
+    frame["options_per_1000_note"] = "offers at sites in the LCPA, not a within-reach count"
+    frame["change_note"] = [change_note(results, slug, levels) for slug in frame["region_slug"]]
     return frame
+
+
+def choice_note(results, slug: str, levels: tuple[str, ...]) -> str:
+    """'Level 3: 0.8% no choice, 12% reduced choice' for the level the share is taken at (the
+    highest among those in view), or why there is no verdict."""
+    frame = results.region_level
+    rows = frame.loc[(frame["region_slug"] == slug) & frame["level"].isin(levels)]
+    measured = rows.loc[rows["measured"].astype(bool)].dropna(subset=["cold_share"])
+    if measured.empty:
+        return "partial data: no level in view is fully recorded, so no verdict"
+    worst = measured.sort_values(["cold_share", "level"], ascending=[False, True]).iloc[0]
+    params = results.params
+    return (f"{LEVEL_LABELS[worst['level']]}: {_share_text(worst['no_choice_share'])} no "
+            f"choice, {_share_text(worst['reduced_choice_share'])} reduced choice; on average "
+            f"{_rate_text(worst['mean_providers'])} open-access providers within "
+            f"{params.minutes} minutes, typical nearest {_minutes_text(worst['median_minutes'])}"
+            f" (rule: fewer than {params.min_providers} or nearest over "
+            f"{params.max_nearest_minutes} minutes is reduced choice)")
+
+
+def change_note(results, slug: str, levels: tuple[str, ...]) -> str:
+    """The change's level(s), years, and both measures: offers and students (learners)."""
+    yoy = results.year_on_year
+    rows = yoy.loc[(yoy["region_slug"] == slug) & yoy["level"].isin(levels)].dropna(
+        subset=["offers_from", "offers_to"])
+    if rows.empty or results.compare_year is None:
+        return "no earlier year with data at these levels"
+    named = _levels_text(tuple(level for level in LEVEL_LABELS if level in set(rows["level"])))
+    offers_from, offers_to = int(rows["offers_from"].sum()), int(rows["offers_to"].sum())
+    learners_from = rows["learners_from"].sum(min_count=1)
+    learners_to = rows["learners_to"].sum(min_count=1)
+    students = "students not recorded" if _is_missing(learners_from) or _is_missing(
+        learners_to) else (f"students {int(learners_from):,} → {int(learners_to):,}"
+                           f" ({_percent_change(learners_from, learners_to)})")
+    return (f"{named} offers, {results.compare_year} → {results.year}: {offers_from:,} → "
+            f"{offers_to:,} ({_percent_change(offers_from, offers_to)}); {students}")
+
+
+def _percent_change(before, after) -> str:
+    if not before:
+        return "new" if after else "no change"
+    return maps.format_change((float(after) - float(before)) / float(before))
+
+
+def provider_names_by_site(results) -> dict[int, str]:
+    """Provider name of each site (from the sites Results carries)."""
+    sites = results.sites
+    return dict(zip(sites["site_id"], sites["provider_name"], strict=True))
+
+
+def area_reasons(results, lcpa: str = "") -> pd.DataFrame:
+    """Per small area (in Kent, or the LCPA) and level in view: area_code, area_name, level,
+    state, state_label and reason ("Reduced choice: 2 open-access providers within 60 minutes;
+    nearest: NAME, 34 minutes (plus 1 selective within reach)."), the words of every tooltip
+    and table that gives a verdict."""
+    frame = results.area_level
+    frame = frame.loc[frame["region_slug"] == lcpa] if lcpa else frame.loc[frame["in_kent"]]
+    names = provider_names_by_site(results)
+    area_names = dict(zip(results.areas["area_code"], results.areas["area_name"], strict=True))
+    others = [a for a in ACCESS_LABELS if f"{a}_within" in frame]
+    reasons = []
+    for row in frame.to_dict("records"):
+        nearest = row["nearest_site_id"]
+        name = "" if _is_missing(nearest) else names.get(int(nearest), "")
+        extra = {ACCESS_LABELS[a]: int(row[f"{a}_within"]) for a in others}
+        reasons.append(choice.reason_text(row["state"], row["providers"], results.params.minutes,
+                                          name, row["nearest_minutes"], extra,
+                                          params=results.params))
+    return pd.DataFrame({
+        "area_code": frame["area_code"].to_numpy(),
+        "area_name": [area_names.get(code, "") for code in frame["area_code"]],
+        "level": frame["level"].to_numpy(),
+        "state": frame["state"].to_numpy(),
+        "state_label": [choice.STATE_LABELS[state] for state in frame["state"]],
+        "reason": reasons,
+    })
 
 
 def sort_lcpa_rows(frame: pd.DataFrame, sort: str) -> pd.DataFrame:
@@ -252,21 +408,15 @@ def shaded_regions(
 
 
 def cold_area_rows(results, areas: pd.DataFrame, lcpa: str = "") -> pd.DataFrame:
-    """Small areas that are a cold spot at one or more measured levels (in Kent, or the LCPA):
-    area_code, area_name, description (the levels, in words, and why)."""
-    cold = results.area_level.loc[results.area_level["cold"].astype(bool)]
-    cold = cold.loc[cold["region_slug"] == lcpa] if lcpa else cold.loc[cold["in_kent"]]
+    """Small areas with no or reduced choice at one or more measured levels (in Kent, or the
+    LCPA): area_code, area_name, description (each level's verdict and its reason)."""
+    reasons = area_reasons(results, lcpa)
+    cold = reasons.loc[reasons["state"].isin((choice.NO_CHOICE, choice.REDUCED_CHOICE))]
     if cold.empty:
         return pd.DataFrame(columns=["area_code", "area_name", "description"])
-    reasons = {
-        analysis.COLD_NONE: "nothing within reach",
-        analysis.COLD_BELOW: "well below the Kent median",
-    }
-    described = cold.assign(
-        text=[f"{LEVEL_LABELS[level]} ({reasons.get(rule, 'cold spot')})"
-              for level, rule in zip(cold["level"], cold["cold_rule"], strict=True)]
-    )
-    per_area = described.groupby("area_code", sort=True)["text"].agg("; ".join)
+    described = cold.assign(text=[f"{LEVEL_LABELS[level]}: {reason}" for level, reason in zip(
+        cold["level"], cold["reason"], strict=True)])
+    per_area = described.groupby("area_code", sort=True)["text"].agg(" ".join)
     names = areas.set_index("area_code")["area_name"]
     return pd.DataFrame(
         {
@@ -387,8 +537,19 @@ def level_comparison(results, slug: str) -> list[dict]:
         rank = None
         if not math.isnan(here["cold_share"]):
             rank = int((ranked["cold_share"] < here["cold_share"]).sum()) + 1
+        cover = results.coverage
         rows.append({
             "level": LEVEL_LABELS[level],
+            "measured": bool(here.get("measured", True)),
+            "coverage": "; ".join(cover.level_sources.get(level, ())) if cover is not None
+            else "",
+            "no_choice_share": _share_text(here.get("no_choice_share")),
+            "reduced_choice_share": _share_text(here.get("reduced_choice_share")),
+            "kent_no_choice_share": _share_text(kent.get("no_choice_share"))
+            if kent is not None else "",
+            "kent_reduced_choice_share": _share_text(kent.get("reduced_choice_share"))
+            if kent is not None else "",
+            "mean_providers": _rate_text(here.get("mean_providers")),
             "no_data": bool(here["no_data"]),
             "cold_areas": int(here["cold_areas"]),
             "areas": int(here["areas"]),
@@ -502,16 +663,18 @@ def sites_in_region(
 def guarantee_components(results, slug: str) -> dict:
     """The LCPA's guarantee (see guarantee_summary) beside Kent's, and each part's share."""
     frame = results.guarantee_regions.set_index("region_slug")
-    summary = guarantee_summary(results.guarantee_regions, slug)
+    summary = guarantee_summary(results.guarantee_regions, slug, results)
     kent = guarantee_summary(results.guarantee_regions, KENT)
     here = frame.loc[slug] if slug in frame.index else None
     kent_row = frame.loc[KENT] if KENT in frame.index else None
+    sources = {item["label"]: item["source"] for item in summary.get("sources", [])}
     components = [
         {
             "label": label,
             "share": _share_text(here.get(f"{name}_share")) if here is not None else "",
             "kent_share": _share_text(kent_row.get(f"{name}_share"))
             if kent_row is not None else "",
+            "source": sources.get(label, ""),
         }
         for name, label in COMPONENT_LABELS.items()
     ]
@@ -557,24 +720,33 @@ def send_summary(results, slug: str) -> dict:
 
 
 def cold_area_table(results, areas: pd.DataFrame, lcpa: str = "") -> pd.DataFrame:
-    """One row per small area and level that is a cold spot (in Kent, or in the LCPA): area,
-    LCPA, level, the rule that made it cold, the choice within reach, the nearest minutes and
-    the cohort estimate."""
-    cold = results.area_level.loc[results.area_level["cold"].astype(bool)]
-    cold = cold.loc[cold["region_slug"] == lcpa] if lcpa else cold.loc[cold["in_kent"]]
+    """One row per small area and level with no or reduced choice (in Kent, or in the LCPA):
+    area, LCPA, level, state, the reason in words, counted providers within reach, the other
+    provision within reach, the nearest provider and minutes, the cohort estimate, and the
+    thresholds used."""
+    frame = results.area_level
+    frame = frame.loc[frame["region_slug"] == lcpa] if lcpa else frame.loc[frame["in_kent"]]
+    reasons = area_reasons(results, lcpa)
+    keep = frame["state"].isin((choice.NO_CHOICE, choice.REDUCED_CHOICE)).to_numpy()
+    cold, reasons = frame.loc[keep], reasons.loc[keep]
     names = areas.set_index("area_code")[["area_name", "region_name"]]
-    rules = {analysis.COLD_NONE: "nothing within reach",
-             analysis.COLD_BELOW: "below the share of the Kent median"}
+    providers = provider_names_by_site(results)
     table = pd.DataFrame({
         "area_code": cold["area_code"].to_numpy(),
         "area_name": names["area_name"].reindex(cold["area_code"]).to_numpy(),
         "lcpa": names["region_name"].reindex(cold["area_code"]).to_numpy(),
         "level": [LEVEL_LABELS[level] for level in cold["level"]],
-        "why": [rules.get(rule, rule) for rule in cold["cold_rule"]],
-        "offers_within_reach": cold["offers"].to_numpy(),
-        "providers_within_reach": cold["providers"].to_numpy(),
+        "state": [choice.STATE_LABELS[state] for state in cold["state"]],
+        "why": reasons["reason"].to_numpy(),
+        "open_access_providers_within_reach": cold["providers"].to_numpy(),
+        **{f"{name}_providers_within_reach": cold[f"{name}_within"].to_numpy()
+           for name in ACCESS_LABELS if f"{name}_within" in cold},
+        "nearest_provider": ["" if _is_missing(site) else providers.get(int(site), "")
+                             for site in cold["nearest_site_id"]],
         "nearest_minutes": cold["nearest_minutes"].astype(float).round(1).to_numpy(),
         "cohort_16_17_estimate": cold["cohort"].astype(float).round(1).to_numpy(),
+        "min_providers": results.params.min_providers,
+        "max_nearest_minutes": results.params.max_nearest_minutes,
     })
     return table.sort_values(["lcpa", "area_name", "level"], kind="stable").reset_index(drop=True)
 
@@ -588,3 +760,78 @@ def recorded_types_text(results) -> dict[str, str]:
         "unrecorded": ", ".join(TYPE_LABELS.get(t, t) for t in unrecorded),
     }
 
+
+
+def nearest_options_payload(place, outcome: dict) -> dict:
+    """What a small map of the nearest options needs (plain JSON, drawn by a static script):
+    the place checked, and each level's nearest counted providers with minutes and verdict."""
+    options = []
+    for level in outcome["levels"]:
+        for option in level["options"]:
+            options.append({
+                "level": LEVEL_LABELS[level["level"]], "name": option["provider_name"],
+                "urn": option.get("provider_urn"),
+                "site": option["site_name"], "minutes": round(option["minutes"]),
+                "within_reach": option["within_reach"],
+                "latitude": round(option["latitude"], 6),
+                "longitude": round(option["longitude"], 6),
+            })
+    return {
+        "origin": {"label": place.label, "latitude": round(place.latitude, 6),
+                   "longitude": round(place.longitude, 6)},
+        "minutes": outcome["minutes"],
+        "options": options,
+    }
+
+
+def map_labels(regions: pd.DataFrame, areas: pd.DataFrame) -> list[dict]:
+    """Place names for the map, so nobody has to hover to know the place: each LCPA's name at
+    a point inside its boundary, and each district's name at the middle of its small areas
+    (districts stand in for towns: sites record no town)."""
+    import shapely
+    from shapely.geometry import shape
+
+    labels = []
+    for row in regions.itertuples(index=False):
+        if not row.boundary:
+            continue
+        point = shapely.point_on_surface(shape(row.boundary))
+        labels.append({"lat": round(point.y, 5), "lon": round(point.x, 5),
+                       "text": str(row.region_name), "kind": "lcpa"})
+    known = areas.dropna(subset=["latitude", "longitude", "district_name"])
+    for name, group in known.groupby("district_name", sort=True):
+        labels.append({"lat": round(float(group["latitude"].median()), 5),
+                       "lon": round(float(group["longitude"].median()), 5),
+                       "text": str(name), "kind": "district"})
+    return labels
+
+
+def nearest_options_map(place, outcome: dict, provider_url, tiles_url: str = "",
+                        tiles_attribution: str = "") -> dict:
+    """A small map (offermap.maps.map_document) of the nearest counted options at each level:
+    one marker per provider site, its levels and minutes in the popup, and the place checked
+    drawn as a label."""
+    payload = nearest_options_payload(place, outcome)
+    by_site: dict[tuple, dict] = {}
+    for option in payload["options"]:
+        key = (option["latitude"], option["longitude"], option["name"])
+        entry = by_site.setdefault(key, {"lines": [], "urn": option.get("urn")})
+        reach = "within reach" if option["within_reach"] else "beyond the travel time"
+        entry["lines"].append(f"{option['level']}: {option['minutes']} minutes ({reach})")
+    sites = pd.DataFrame([
+        {"latitude": lat, "longitude": lon, "name": name,
+         "url": provider_url(entry["urn"]) if entry["urn"] else "",
+         "description": "; ".join(entry["lines"])}
+        for (lat, lon, name), entry in by_site.items()
+    ], columns=["latitude", "longitude", "name", "url", "description"])
+    origin = payload["origin"]
+    document = maps.map_document(
+        [], sites, measure_label="", tiles_url=tiles_url, tiles_attribution=tiles_attribution,
+        labels=[{"lat": origin["latitude"], "lon": origin["longitude"],
+                 "text": f"◆ {origin['label']}", "kind": "lcpa"}],
+    )
+    points = [[origin["latitude"], origin["longitude"]]] + [
+        [lat, lon] for lat, lon, _ in by_site]
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    document["view"]["bounds"] = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    return document

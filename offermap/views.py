@@ -1,9 +1,13 @@
 """Thin function views: read the request, call coldspots and offermap.maps, render a template."""
 
+import re
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.http import (
     Http404,
     HttpResponse,
@@ -23,9 +27,10 @@ from coldspots.analysis import KENT
 from coldspots.guarantee import CANNOT_CONFIRM, COMPONENT_LABELS, MET, NO_DATA, NOT_MET
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
-from coldspots.results import compute, guarantee_for_point, load_inputs
+from coldspots.results import compute, data_version, load_inputs, point_check
 from offermap import links, maps, presenters
-from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS, read_options
+from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, error_summary
+from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
 from offermap.presenters import LEVEL_LABELS
 from offermap.sources import SOURCES
 from providers.coverage import YEARS_WITHOUT_PERFORMANCE_TABLES, coverage_table, vintages_for_year
@@ -47,7 +52,7 @@ FIELD_ANCHORS = {
     "lcpa": "filter-lcpa", "minutes": "filter-minutes-30", "mode": "filter-mode-pt",
     "measure": "filter-measure-cold_share", "cold_areas": "filter-cold-areas",
     "sort": "provider-table-heading", "page": "provider-table-heading",
-    "lcpa_sort": "lcpa-table-heading",
+    "lcpa_sort": "lcpa-table-heading", "include": "filter-include-selective",
 }
 
 
@@ -102,20 +107,9 @@ def about_data(request):
                 for mode, assumptions in MODE_ASSUMPTIONS.items()
             ],
             "travel_matrix_rows": TravelTime.objects.count(),
-            "cold_rule": _cold_rule_words(AnalysisParams()),
+            "rule": presenters.rule_summary(compute(AnalysisForm().params)),
         },
     )
-
-
-def _cold_rule_words(params: AnalysisParams) -> dict[str, str]:
-    """The default cold-spot rule in words, from the analysis parameters themselves."""
-    measure = {"providers": "different providers", "offers": "different offers"}
-    return {
-        "measure": measure.get(params.cold_measure, params.cold_measure),
-        "share": f"{params.cold_share_of_median:.0%}" if params.cold_share_of_median != 0.5
-        else "half",
-        "reference_minutes": str(params.median_reference_minutes),
-    }
 
 
 @read_only
@@ -154,11 +148,11 @@ def provider_detail(request, urn: int):
 
 def _analysis_request(query):
     """(params, results, inputs, options, errors) for GET data; never raises on bad input."""
-    params, errors = AnalysisParams.from_query(query)
-    results = compute(params)
-    inputs = load_inputs(results.data_version)
-    options, option_errors = read_options(query, inputs.regions["region_slug"])
-    return params, results, inputs, options, {**errors, **option_errors}
+    version = data_version()
+    inputs = load_inputs(version)
+    form = MapForm(query, inputs.regions["region_slug"], version=version)
+    results = compute(form.params, version)
+    return form.params, results, inputs, form.options, dict(form.problems)
 
 
 def _map_document(results, inputs, options, provider_markers, lcpa_table):
@@ -194,6 +188,7 @@ def _map_document(results, inputs, options, provider_markers, lcpa_table):
         tiles_url=settings.MAP_TILES_URL,
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
+        labels=presenters.map_labels(inputs.regions, inputs.areas),
     )
     value = (document, bands, cold_area_count)
     cache.set(key, value, MAP_CACHE_SECONDS)
@@ -229,7 +224,7 @@ def _view_tables(results, inputs, params, options, place: str) -> dict:
     ))
     tables = cache.get(key)
     if tables is None:
-        offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+        offers = presenters.selected_offers(results, options.lcpa)
         providers = presenters.provider_rows(inputs, offers)
         tables = {
             "lcpa_table": presenters.lcpa_rows(results, analysis.measured_levels(params)),
@@ -268,10 +263,12 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
             f"No course data is recorded for {results.year}. Years with data: {available}."
         )
     records_text = presenters.recorded_types_text(results)
-    for level in results.no_data_levels:
+    for level in presenters.unmeasured_levels(results):
         notices.append(
-            f"No {LEVEL_LABELS[level]} offer is recorded in {results.year} for these filters: "
-            "that level shows “no data recorded”, which is not the same as no provision."
+            f"{LEVEL_LABELS[level]} is not fully recorded in {results.year}"
+            + (" (no offer recorded for these filters)" if level in results.no_data_levels
+               else " (some records, but no source that covers every provider)")
+            + ": its areas show “partial data”, never no or reduced choice."
         )
     measure = maps.MEASURES[options.measure]
     return {
@@ -279,10 +276,9 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "results": results,
         "options": options,
         "errors": errors,
-        "error_links": [
-            {"message": message, "anchor": FIELD_ANCHORS.get(name, "results-heading")}
-            for name, message in errors.items()
-        ],
+        "error_links": error_summary(errors, FIELD_ANCHORS),
+        "rule": presenters.rule_summary(results),
+        "access_choices": ACCESS_CHOICES,
         "notices": notices,
         "records_text": records_text,
         "place": place,
@@ -387,10 +383,10 @@ def download_lcpas_csv(request):
 @read_only
 def download_providers_csv(request):
     """Every provider site in the current view (all pages), as CSV."""
-    params, results, inputs, options, errors = _analysis_request(request.GET)
+    _params, results, inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
-    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     rows = presenters.sort_frame(rows, options.sort, presenters.PROVIDER_SORT_COLUMNS)
     rows.insert(0, "academic_year", results.year)
@@ -419,7 +415,7 @@ def download_geojson(request):
     levels = analysis.measured_levels(params)
     table = presenters.lcpa_rows(results, levels)
     regions, _ = presenters.shaded_regions(inputs.regions, table, options.measure)
-    offers = presenters.offers_in_view(inputs, results.year, params, options.lcpa)
+    offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     collection = presenters.view_geojson(regions, table, rows, results, params)
     response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
@@ -442,7 +438,7 @@ def _lcpa_map(inputs, slug: str, markers, table):
     document = maps.map_document(
         features, markers, measure_label=measure_label, bands=bands,
         tiles_url=settings.MAP_TILES_URL, tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        focus_features=focus,
+        focus_features=focus, labels=presenters.map_labels(inputs.regions, inputs.areas),
     )
     return document, bands
 
@@ -474,7 +470,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
     if sections is not None:
         return sections
     table = presenters.lcpa_rows(results, analysis.measured_levels(params))
-    offers = presenters.offers_in_view(inputs, results.year, params, slug)
+    offers = presenters.selected_offers(results, slug)
     markers = presenters.marker_rows(presenters.provider_rows(inputs, offers), _provider_url)
     map_document, bands = _lcpa_map(inputs, slug, markers, table)
     small = results.small_sixth_forms
@@ -492,6 +488,7 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         "small_sixth_forms": small.loc[small["region_slug"] == slug].to_dict("records")
         if len(small) else [],
         "send": presenters.send_summary(results, slug),
+        "cold_areas": presenters.cold_area_table(results, inputs.areas, slug).to_dict("records"),
         "cohort_figures": _cohort_figures(slug),
         "map": map_document,
         "bands": bands,
@@ -502,8 +499,10 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
 
 @read_only
 def lcpa_profile(request, slug):
-    params, errors = AnalysisParams.from_query(request.GET)
-    results = compute(params)
+    version = data_version()
+    form = AnalysisForm(request.GET, version=version)
+    params, errors = form.params, form.problems
+    results = compute(params, version)
     inputs = load_inputs(results.data_version)
     regions = inputs.regions.set_index("region_slug")
     if slug not in regions.index:
@@ -515,6 +514,8 @@ def lcpa_profile(request, slug):
         "params": params,
         "results": results,
         "errors": errors,
+        "error_links": error_summary(errors, {}, "lcpa-form"),
+        "rule": presenters.rule_summary(results),
         "travel_text": _travel_text(params),
         "choices": {
             "years": [(year, year) for year in
@@ -525,6 +526,70 @@ def lcpa_profile(request, slug):
     return render(request, "offermap/lcpa.html", context)
 
 
+SECTOR_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$")
+DISTRICT_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a check is for: a postcode, or the centroid of a sector's or district's postcodes."""
+
+    label: str  # "CT1 1QU", "postcode sector TN29 9", "postcode district ME12"
+    kind: str  # "postcode" | "sector" | "district"
+    easting: float
+    northing: float
+    area_name: str
+    region_slug: str
+    region_name: str
+    latitude: float
+    longitude: float
+    postcodes: int = 1
+    district_code: str = ""  # where the guarantee's district-level apprenticeship part is read
+
+
+def _place_for_prefix(prefix: str, kind: str) -> tuple[Place | None, str]:
+    """A sector or district: the centroid of its postcodes, in the LCPA most of them are in."""
+    rows = Postcode.objects.filter(postcode__startswith=prefix)
+    centre = rows.aggregate(easting=Avg("easting"), northing=Avg("northing"),
+                            latitude=Avg("latitude"), longitude=Avg("longitude"), n=Count("id"))
+    label = f"postcode {kind} {prefix.strip()}"
+    if not centre["n"]:
+        return None, (f"We could not find any postcode in {prefix.strip()}. This check holds "
+                      "Kent and Medway postcodes: check what you typed.")
+    top = (rows.values("area__name", "area__region__slug", "area__region__name",
+                       "area__district__la_code", "area__district__code")
+           .annotate(n=Count("id")).order_by("-n", "area__name").first())
+    if not top["area__region__slug"] or top["area__district__la_code"] != "886":
+        return None, (f"Most of {label} is outside Kent’s LCPAs. This check is for young "
+                      "people who live in Kent; try a Kent postcode.")
+    return Place(label, kind, centre["easting"], centre["northing"], top["area__name"],
+                 top["area__region__slug"], top["area__region__name"], centre["latitude"],
+                 centre["longitude"], centre["n"], top["area__district__code"]), ""
+
+
+def _find_place(raw: str) -> tuple[Place | None, str, str]:
+    """(place, normalised text, message) for what the user typed: a full postcode, a postcode
+    sector (TN29 9) or a district (ME12); the message says what is wrong, or is empty."""
+    if not raw:
+        return None, "", ("Enter a postcode. You can also enter a postcode sector (TN29 9) or "
+                          "a district (ME12).")
+    text = " ".join(raw.upper().split())
+    if len(raw) > 12:
+        return None, text[:12], "Enter a full postcode such as CT1 1QU, a sector or a district."
+    if SECTOR_RE.match(text):
+        place, message = _place_for_prefix(text, "sector")
+        return place, text, message
+    if DISTRICT_RE.match(text):
+        place, message = _place_for_prefix(text + " ", "district")
+        return place, text, message
+    record, normalised, message = _find_postcode(raw)
+    if record is None:
+        return None, normalised, message
+    return Place(normalised, "postcode", record.easting, record.northing, record.area.name,
+                 record.area.region.slug, record.area.region.name, record.latitude,
+                 record.longitude, 1, record.area.district.code), normalised, ""
+
+
 def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
     """(postcode record, normalised postcode, message) for what the user typed; the message
     says what is wrong, or is empty when the postcode is in Kent."""
@@ -532,7 +597,9 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
         return None, "", "Enter a postcode."
     normalised = normalise_postcode(raw)
     if len(raw) > 12 or not POSTCODE_RE.match(normalised):
-        return None, normalised, "Enter a full postcode, such as CT1 1QU."
+        return None, normalised, (
+            "Enter a full postcode such as CT1 1QU, a postcode sector such as TN29 9, or a "
+            "district such as ME12.")
     record = (
         Postcode.objects.select_related("area__region", "area__district")
         .filter(postcode=normalised)
@@ -554,30 +621,35 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
 
 @read_only
 def guarantee_check(request):
-    params, errors = AnalysisParams.from_query(request.GET)
+    form = CheckForm(request.GET)
+    params, errors = form.params, form.problems
     inputs = load_inputs()
     years = inputs.years()
-    # Control characters (e.g. NUL) can never be in a postcode and must not be echoed back.
-    raw = "".join(ch for ch in request.GET.get("postcode", "") if ch.isprintable()).strip()
-    checked = "postcode" in request.GET
-    record, normalised, postcode_error = _find_postcode(raw) if checked else (None, "", "")
+    raw, checked = form.place, form.checked
+    place, normalised, postcode_error = _find_place(raw) if checked else (None, "", "")
+    if checked and form.place_has_control_characters:
+        place, postcode_error = None, (
+            "Enter a full postcode such as CT1 1QU, a postcode sector such as TN29 9, or a "
+            "district such as ME12.")
     outcome = None
-    if record is not None:
-        outcome = guarantee_for_point(record.easting, record.northing, params)
-        options = [option for part in outcome["components"] for option in part["options"]]
-        # Each option says whether its record is published, derived or illustrative.
-        record_labels = dict(Course.objects.filter(
-            id__in=[option["course_id"] for option in options]
-        ).values_list("id", "record_label"))
-        for option in options:
-            option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])
-            option["record_label"] = record_labels.get(option["course_id"], "published")
+    if place is not None:
+        outcome = point_check(place.easting, place.northing, params, place.district_code)
+        for part in outcome["components"]:
+            for option in part["options"]:
+                option["level_label"] = LEVEL_LABELS.get(option["level"], option["level"])
+        for level in outcome["levels"]:
+            level["label"] = LEVEL_LABELS[level["level"]]
+            level["state_label"] = presenters.choice.STATE_LABELS[level["state"]]
     no_data_labels = ", ".join(
         COMPONENT_LABELS[name] for name in (outcome or {}).get("no_data_components", [])
     )
+    problems = dict(errors)
     context = {
         "params": params,
         "errors": errors,
+        "error_links": ([{"message": postcode_error, "anchor": "postcode"}]
+                        if postcode_error else [])
+        + error_summary(problems, {name: f"guarantee-{name}" for name in problems}),
         "checked": checked,
         # The form shows the year the result is for: the one asked for, or the default.
         "year_used": outcome["year"] if outcome else (
@@ -588,8 +660,13 @@ def guarantee_check(request):
         "postcode": raw[:20],
         "normalised": normalised,
         "postcode_error": postcode_error,
-        "place": record,
+        "place": place,
         "outcome": outcome,
+        "rule": presenters.rule_summary(SimpleNamespace(
+            params=params, coverage=outcome["coverage"])) if outcome else None,
+        "nearest_map": presenters.nearest_options_map(
+            place, outcome, _provider_url, settings.MAP_TILES_URL,
+            settings.MAP_TILES_ATTRIBUTION) if outcome else None,
         "travel_text": _travel_text(params),
         "choices": {
             "years": list(reversed(years)),

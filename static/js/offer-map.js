@@ -204,6 +204,27 @@
     return group;
   }
 
+  // Place names (LCPAs, districts) as text on the map; the text is set with textContent.
+  function labelsLayer(layer) {
+    var group = L.layerGroup();
+    (layer.labels || []).forEach(function (item) {
+      if (typeof item.lat !== "number" || typeof item.lon !== "number") {
+        return;
+      }
+      var kind = item.kind === "district" ? "district" : "lcpa";
+      // A zero-size icon whose text is centred on the point by CSS (.app-map-label__text).
+      L.marker([item.lat, item.lon], {
+        icon: L.divIcon({
+          className: "app-map-label app-map-label--" + kind,
+          html: textElement("span", "app-map-label__text", item.text),
+          iconSize: [0, 0],
+        }),
+        interactive: false, keyboard: false,
+      }).addTo(group);
+    });
+    return group;
+  }
+
   function draw(element) {
     var source = document.getElementById(element.dataset.offerMap);
     if (!source || element.leafletMap) {
@@ -234,7 +255,8 @@
     var overlays = {};
     var icon = markerIcon(element);
     (data.layers || []).forEach(function (layer) {
-      var drawn = layer.kind === "markers" ? markersLayer(layer, icon) : areasLayer(layer);
+      var drawn = layer.kind === "markers" ? markersLayer(layer, icon)
+        : layer.kind === "labels" ? labelsLayer(layer) : areasLayer(layer);
       drawn.addTo(map);
       overlays[escapeHtml(layer.name)] = drawn;
     });

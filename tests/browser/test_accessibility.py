@@ -27,6 +27,8 @@ PAGES = [
     "/guarantee/",
     "/guarantee/?postcode=CT1+1QU&year=2016%2F17",
     "/guarantee/?postcode=NOT+A+POSTCODE",
+    "/guarantee/?postcode=CT1&year=2016%2F17",
+    "/?year=2016%2F17&level=2&cold_areas=1&include=selective",
     "/about/data/",
     "/accessibility/",
     "/no-such-page/",

@@ -12,7 +12,11 @@ from coldspots.params import AnalysisParams
 
 ORIGIN_E, ORIGIN_N = 550_000.0, 140_000.0
 KM_PARAMS = AnalysisParams(mode="car", detour_factor=1.0, speed_kmh=60.0, fixed_minutes=0.0,
-                           minutes=30, median_reference_minutes=30)
+                           minutes=30, max_nearest_minutes=30)
+# The source of a published performance-table record: what makes Levels 2 and 3 "measured" in
+# YEAR (coldspots.params.COMPLETE_SOURCES).
+MEASURED_SOURCE = "ks5"
+OFFICER_SOURCE = ""  # an officer's own record has no source key
 YEAR = "2016/17"
 
 
@@ -50,7 +54,7 @@ def sites(rows):
             "out_of_county": False, "provider_open": is_open, "is_main": True,
             "easting": ORIGIN_E + x * 1000, "northing": ORIGIN_N + y * 1000,
             "latitude": 51.0, "longitude": 1.0, "postcode": "", "area_code": None,
-            "region_slug": region,
+            "region_slug": region, "admissions_policy": "non_selective",
         })
     frame = pd.DataFrame.from_records(records)
     return frame.astype({"provider_urn": "Int64"})
@@ -72,14 +76,15 @@ def offers(rows, sites_frame=None):
             "qualification_type": "a_level", "subject": "", "tlevel_route": "",
             "learners": np.nan, "places": np.nan, "min_english_grade": np.nan,
             "min_maths_grade": np.nan, "ehcp_required": False, "record_label": "published",
-            "withdrawn": False, "provider_open": True,
+            "withdrawn": False, "provider_open": True, "source_key": MEASURED_SOURCE,
+            "source_year": row.get("academic_year", YEAR),
         }
         record.update(row)
         records.append(record)
     columns = ["course_id", "site_id", "provider_id", "provider_kind", "academic_year", "title",
                "level", "qualification_type", "subject", "tlevel_route", "learners", "places",
                "min_english_grade", "min_maths_grade", "ehcp_required", "record_label",
-               "withdrawn", "provider_open"]
+               "withdrawn", "provider_open", "source_key", "source_year"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.astype({"learners": float, "places": float, "min_english_grade": float,
                          "min_maths_grade": float, "ehcp_required": bool, "withdrawn": bool,

@@ -5,9 +5,8 @@ against it on random inputs. It reads the same documented inputs and rules.
 """
 
 import math
-import statistics
 
-from coldspots.params import WALK
+from coldspots.params import COMPLETE_SOURCES, WALK
 
 GUARANTEE_TESTS = {
     "a_level": lambda o: o["qualification_type"] == "a_level",
@@ -60,6 +59,42 @@ def running_offers(inputs, params, year):
     return rows
 
 
+def access_of(offer, site):
+    """The access class, from the documented rule (params, "Open access")."""
+    if (offer["ehcp_required"] or site.get("specialist_send")
+            or site["provider_kind"] in ("special_school", "specialist_post16")):
+        return "specialist"
+    if site["provider_kind"] == "alternative_provision":
+        return "alternative_provision"
+    if site["provider_kind"] == "independent_school":
+        return "independent"
+    if site.get("admissions_policy") == "selective":
+        return "selective"
+    return "open"
+
+
+def counted_offers(inputs, params, year):
+    """Running offers a request counts as choice: open access plus its included classes."""
+    sites = {s["site_id"]: s for s in inputs.sites.to_dict("records")}
+    allowed = {"open", *params.include_access}
+    return [o for o in running_offers(inputs, params, year)
+            if access_of(o, sites[o["site_id"]]) in allowed]
+
+
+def measured(inputs, year):
+    """(levels, types) that a loaded declared complete source measures in the year."""
+    levels, types = set(), set()
+    for source in COMPLETE_SOURCES:
+        if year not in source.years or source.provider_kinds:
+            continue
+        if any(o["academic_year"] == year and o["record_label"] == "published"
+               and (o.get("source_key") or "") == source.source_key
+               for o in inputs.offers.to_dict("records")):
+            levels |= set(source.levels)
+            types |= set(source.qualification_types)
+    return levels, types
+
+
 def year_records(inputs, year):
     """Every record of the year at a known site, running or not (what "no data" is judged on)."""
     site_ids = set(inputs.sites["site_id"])
@@ -76,7 +111,7 @@ def _key(offer):
 def choice(inputs, params, year, limit):
     """{(area_code, level): (offers, providers, nearest_minutes or None)}."""
     minutes = all_minutes(inputs, params)
-    offers = running_offers(inputs, params, year)
+    offers = counted_offers(inputs, params, year)
     provider_of = dict(zip(inputs.sites["site_id"], inputs.sites["provider_id"], strict=True))
     levels = params.levels or ("E", "1", "2", "3")
     out = {}
@@ -96,49 +131,48 @@ def choice(inputs, params, year, limit):
     return out
 
 
-def cold_spots(inputs, params, year):
-    """{(area_code, level): (cold, rule)} by the documented rules."""
+def states(inputs, params, year):
+    """{(area_code, level): state} by the documented rule (params, "The choice rule")."""
     now = choice(inputs, params, year, params.minutes)
-    ref = choice(inputs, params, year, params.median_reference_minutes)
-    records = year_records(inputs, year)
-    kent = [a for a, k in zip(inputs.areas["area_code"], inputs.areas["in_kent"], strict=True)
-            if k] or list(inputs.areas["area_code"])
+    levels_measured, types_measured = measured(inputs, year)
     out = {}
     for level in params.levels or ("E", "1", "2", "3"):
-        recorded = any(o["level"] == level for o in records)
-        which = 0 if params.cold_measure == "offers" else 1
-        median = statistics.median([ref[(a, level)][which] for a in kent])
+        is_measured = level in levels_measured and all(
+            t in types_measured for t in params.qualification_types)
         for area in inputs.areas["area_code"]:
-            count = now[(area, level)][0]
-            value = now[(area, level)][which]
-            if not recorded:
-                out[(area, level)] = (False, "")
-            elif count == 0:
-                out[(area, level)] = (True, "none_within_reach")
-            elif value < params.cold_share_of_median * median:
-                out[(area, level)] = (True, "below_share_of_median")
+            _, providers, best = now[(area, level)]
+            if not is_measured:
+                out[(area, level)] = "partial_data"
+            elif providers == 0:
+                out[(area, level)] = "no_choice"
+            elif providers < params.min_providers or best > params.max_nearest_minutes:
+                out[(area, level)] = "reduced_choice"
             else:
-                out[(area, level)] = (False, "")
+                out[(area, level)] = "choice"
     return out
 
 
 def guarantee(inputs, params, year):
     """{area_code: {component: (status, nearest minutes or None)}}."""
     minutes = all_minutes(inputs, params)
-    offers = running_offers(inputs, params, year)
-    records = year_records(inputs, year)
+    sites = {s["site_id"]: s for s in inputs.sites.to_dict("records")}
+    allowed = {"open", *params.include_access} | ({"specialist"} if params.has_ehcp else set())
+    offers = [o for o in running_offers(inputs, params, year)
+              if access_of(o, sites[o["site_id"]]) in allowed]
+    levels, types = measured(inputs, year)
+    is_measured = {
+        "a_level": "a_level" in types, "t_level": "t_level" in types,
+        "apprenticeship": bool(types & {"apprenticeship_intermediate",
+                                        "apprenticeship_advanced"}),
+        "level_2": "2" in levels, "pathway_l1_entry": bool(levels & {"1", "E"}),
+    }
     out = {}
     for area in inputs.areas["area_code"]:
         result = {}
         for name, test in GUARANTEE_TESTS.items():
-            if not any(test(o) and (params.has_ehcp or not o["ehcp_required"]) for o in records):
-                result[name] = ("no_data", None)
-                continue
             usable = []
             for o in offers:
                 if not test(o):
-                    continue
-                if o["ehcp_required"] and not params.has_ehcp:
                     continue
                 if params.english_grade is not None and not math.isnan(
                         o["min_english_grade"]) and o["min_english_grade"] > params.english_grade:
@@ -148,7 +182,10 @@ def guarantee(inputs, params, year):
                     continue
                 usable.append(o)
             best = min((minutes[(area, o["site_id"])] for o in usable), default=None)
-            status = "met" if best is not None and best <= params.minutes else "not_met"
+            if best is not None and best <= params.minutes:
+                status = "met"
+            else:
+                status = "not_met" if is_measured[name] else "no_data"
             result[name] = (status, best)
         out[area] = result
     return out
@@ -180,7 +217,7 @@ def duplication_pairs(inputs, params, year):
 def choice_by_type(inputs, params, year, limit):
     """{(area_code, level, type): (offers, providers, nearest)} for (level, type) pairs offered."""
     minutes = all_minutes(inputs, params)
-    offers = running_offers(inputs, params, year)
+    offers = counted_offers(inputs, params, year)
     provider_of = dict(zip(inputs.sites["site_id"], inputs.sites["provider_id"], strict=True))
     combos = {(o["level"], o["qualification_type"]) for o in offers}
     out = {}
@@ -246,8 +283,8 @@ def _weighted_quantile(pairs, q):
 def region_summary(inputs, params, year):
     """{(region_slug, level): (cold_share, options_per_1000, median, p90)}, None for NaN."""
     now = choice(inputs, params, year, params.minutes)
-    cold = cold_spots(inputs, params, year)
-    offers = running_offers(inputs, params, year)
+    state = states(inputs, params, year)
+    offers = counted_offers(inputs, params, year)
     records = year_records(inputs, year)
     site_region = dict(zip(inputs.sites["site_id"], inputs.sites["region_slug"], strict=True))
     areas = inputs.areas.to_dict("records")
@@ -263,11 +300,13 @@ def region_summary(inputs, params, year):
             options = sum(1 for o in offers if o["level"] == level
                           and isinstance(site_region[o["site_id"]], str)
                           and (slug == "kent" or site_region[o["site_id"]] == slug))
-            cold_cohort = sum(c for code, c in cohort.items() if cold[(code, level)][0])
+            cold_cohort = sum(c for code, c in cohort.items()
+                              if state[(code, level)] in ("no_choice", "reduced_choice"))
             pairs = [(now[(code, level)][2], c) for code, c in cohort.items()]
             usable = recorded and total > 0
+            is_measured = any(state[(code, level)] != "partial_data" for code in cohort)
             out[(slug, level)] = (
-                cold_cohort / total if usable else None,
+                cold_cohort / total if total > 0 and is_measured else None,
                 options * 1000 / total if usable else None,
                 _weighted_quantile(pairs, 0.5),
                 _weighted_quantile(pairs, 0.9),

@@ -61,8 +61,11 @@ def counties(draw, max_areas=8, max_sites=6, with_matrix=True, on_grid=None):
         "provider_id": [draw(st.integers(1, 4)) for _ in range(m)],
         "provider_name": "P", "provider_urn": pd.array([None] * m, dtype="Int64"),
         "provider_kind": [draw(st.sampled_from(["school_sixth_form", "fe_college",
-                                                "special_school", "alternative_provision"]))
+                                                "special_school", "alternative_provision",
+                                                "independent_school"]))
                           for _ in range(m)],
+        "admissions_policy": [draw(st.sampled_from(["non_selective", "selective"]))
+                              for _ in range(m)],
         "specialist_send": False, "provider_open": True, "is_main": True,
         "easting": [ORIGIN_E + draw(metres) for _ in range(m)],
         "northing": [ORIGIN_N + draw(metres) for _ in range(m)],
@@ -95,9 +98,9 @@ def params_strategy(draw):
 _params = st.builds(
     AnalysisParams,
     minutes=st.sampled_from([15, 30, 45, 60]),
-    median_reference_minutes=st.sampled_from([30, 60]),
-    cold_share_of_median=st.sampled_from([0.5, 0.8, 1.0]),
-    cold_measure=st.sampled_from(["providers", "offers"]),
+    min_providers=st.integers(1, 4),
+    max_nearest_minutes=st.sampled_from([10, 15, 30, 45]),
+    include_access=st.sampled_from([(), ("selective",), ("selective", "independent")]),
     maths_grade=st.one_of(st.none(), st.integers(3, 7)),
     has_ehcp=st.booleans(),
     year=st.just(YEAR),

@@ -26,9 +26,11 @@ def test_report_prints_and_writes_csv(data, tmp_path, capsys):
     call_command("coldspots_report", "--year", "2016/17", "--minutes", "45", "--csv", str(out))
     printed = capsys.readouterr().out
     assert "within 45 minutes by public transport" in printed
-    assert "Kent" in printed and "no data" in printed  # levels without records
+    assert "Kent" in printed and "no data recorded: no verdict" in printed
+    assert "fewer than 3 open-access providers within 45 minutes" in printed
     lines = out.read_text().splitlines()
-    assert lines[0].startswith("region_slug,region_name,level,cohort,cold_share")
+    assert lines[0].startswith("region_slug,region_name,level,cohort,measured,no_choice_share,"
+                               "reduced_choice_share")
     assert len(lines) == 1 + 2 * 4  # one LCPA and Kent, four levels
 
 

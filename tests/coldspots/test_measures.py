@@ -12,7 +12,6 @@ Offers 2016/17: S1 A Level maths (10 learners), physics (30), chemistry, L2 cons
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -40,7 +39,8 @@ OFFERS = [
     {"site_id": 1, "level": "3", "qualification_type": "a_level", "subject": "Maths",
      "learners": 8, "academic_year": "2015/16"},
 ]
-PARAMS = KM_PARAMS.replace(cold_share_of_median=0.8, year="2016/17", cold_measure="offers")
+# Choice: at least 2 providers within 30 minutes and the nearest within 20.
+PARAMS = KM_PARAMS.replace(year="2016/17", min_providers=2, max_nearest_minutes=20)
 
 
 def county(matrix_rows=None):
@@ -84,22 +84,26 @@ def test_nearest_beyond_reach_is_reported(results):
     assert cell(results.area_level, "C", "2").nearest_minutes == 90.0
 
 
-def test_cold_spot_rules_record_which_fired(results):
-    """C has nothing (none rule); B has 2 < 0.8 × Kent median 3 (share rule); A and D are not."""
-    assert cell(results.area_level, "A", "3").kent_median == 3.0
-    assert tuple(cell(results.area_level, "C", "3")[["cold", "cold_rule"]]) == (
-        True, "none_within_reach")
-    assert tuple(cell(results.area_level, "B", "3")[["cold", "cold_rule"]]) == (
-        True, "below_share_of_median")
-    assert not cell(results.area_level, "A", "3").cold
-    assert not cell(results.area_level, "D", "3").cold
-    assert cell(results.area_level, "B", "2").cold_rule == "none_within_reach"
+def test_three_states_follow_the_rule(results):
+    """C has nothing (no choice); B has 1 provider < N = 2 (reduced); A and D have 2 providers,
+    the nearest within 20 minutes (choice); B reaches no Level 2 offer (no choice)."""
+    state = {area: cell(results.area_level, area, "3").state for area in "ABCD"}
+    assert state == {"A": "choice", "B": "reduced_choice", "C": "no_choice", "D": "choice"}
+    assert cell(results.area_level, "B", "2").state == "no_choice"
+    assert cell(results.area_level, "B", "3").cold and not cell(results.area_level, "A", "3").cold
+
+
+def test_a_far_nearest_offer_is_reduced_choice_however_many_providers():
+    """With X = 12 minutes, D (nearest 15 minutes, 2 providers) has reduced choice; A (10) not."""
+    results = compute_from_inputs(county(), PARAMS.replace(max_nearest_minutes=12))
+    assert cell(results.area_level, "D", "3").state == "reduced_choice"
+    assert cell(results.area_level, "A", "3").state == "choice"
 
 
 def test_level_without_any_record_is_no_data_not_zero(results):
     """No Level 1 offer is recorded anywhere: counts are missing and no area is a cold spot."""
     rows = results.area_level[results.area_level["level"] == "1"]
-    assert rows["no_data"].all()
+    assert rows["no_data"].all() and set(rows["state"]) == {"partial_data"}
     assert rows["offers"].isna().all() and rows["providers"].isna().all()
     assert not rows["cold"].any()
     assert set(results.no_data_levels) == {"E", "1"}
@@ -172,7 +176,9 @@ def test_guarantee_met_when_all_five_parts_are_recorded_and_reached():
     east = region(results.guarantee_regions, "east")
     assert east.covered_share == pytest.approx(120 / 170)
     assert east.covered_share == east.covered_share_checked_parts
-    assert east.no_data_components == "" and east.parts_without_data == 0
+    # B reaches no apprenticeship, and no source measures apprenticeships: cannot be confirmed.
+    assert east.no_data_components == "apprenticeship" and east.parts_without_data == 1
+    assert east.met_share + east.not_met_share + east.cannot_confirm_share == pytest.approx(1)
 
 
 def test_learner_profile_filters_by_entry_requirements():
@@ -202,7 +208,8 @@ def test_ehcp_only_offers_count_only_for_a_learner_with_an_ehcp():
     general = [*offers, {"site_id": 3, "level": "1", "qualification_type": "gcse_resit"}]
     mixed = compute_from_inputs(inputs(AREAS, SITES, general), PARAMS).guarantee_areas
     a = mixed.set_index("area_code").loc["A"]
-    assert (a["pathway_l1_entry"], a["pathway_l1_entry_site_id"]) == ("not_met", 3)
+    # A GCSE resit 104 minutes away, at a level no complete source measures: not "not met".
+    assert (a["pathway_l1_entry"], a["pathway_l1_entry_site_id"]) == ("no_data", 3)
 
 
 def test_duplication_finds_small_same_option_pairs(results):
@@ -316,23 +323,12 @@ def test_withdrawn_offers_and_closed_providers_do_not_count():
     assert b.offers == 0 and b.nearest_minutes == 40.0
 
 
-def test_median_reference_is_fixed_so_wider_reach_cannot_raise_the_bar():
-    """At 60 minutes the share-of-median bar still uses the 30-minute median (3), not a new one."""
+def test_a_wider_travel_time_never_creates_a_cold_spot():
+    """At 60 minutes no area is colder than at 30: the rule has no median that moves."""
     wide = compute_from_inputs(county(), PARAMS.replace(minutes=60))
-    assert np.all(wide.area_level[wide.area_level["level"] == "3"]["kent_median"] == 3.0)
     narrow = compute_from_inputs(county(), PARAMS)
     assert not (wide.area_level["cold"] & ~narrow.area_level["cold"]).any()
-
-
-def test_providers_measure_for_the_share_of_median_rule():
-    """By providers at L3 (A 2, B 1, C 0, D 2; median 1.5): B is cold below 0.8 × 1.5, not 0.5 ×."""
-    strict = compute_from_inputs(county(), PARAMS.replace(cold_measure="providers"))
-    b = cell(strict.area_level, "B", "3")
-    assert (b.kent_median, b.cold, b.cold_rule) == (1.5, True, "below_share_of_median")
-    lenient = compute_from_inputs(
-        county(), PARAMS.replace(cold_measure="providers", cold_share_of_median=0.5))
-    assert not cell(lenient.area_level, "B", "3").cold
-    assert cell(lenient.area_level, "C", "3").cold_rule == "none_within_reach"
+    assert cell(wide.area_level, "C", "3").state == "reduced_choice"  # S3 at 40 minutes
 
 
 def test_default_year_is_the_latest_with_published_a_levels():
@@ -363,8 +359,8 @@ def test_no_offers_at_all_is_no_data_everywhere():
 
 
 def test_standalone_choice_by_level_agrees_with_the_combined_pass(results):
-    """choice_by_level on its own (compute's median-reference pass) gives what the shared
-    level-and-type pass gives; both are checked against hand answers and the brute force."""
+    """choice_by_level on its own gives what the shared level-and-type pass gives; both are
+    checked against hand answers and the brute force."""
     from coldspots import analysis
 
     data = county()

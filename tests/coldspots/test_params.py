@@ -7,9 +7,11 @@ from coldspots.params import MODE_ASSUMPTIONS, AnalysisParams
 
 
 def test_defaults_are_the_boards_standard_view():
-    """60 minutes by pt, half of Kent's median, 30-minute duplication, 200-student sixth form."""
+    """60 minutes by pt, choice = 3 providers with the nearest within 30 minutes, open access
+    only, 30-minute duplication, 200-student sixth form."""
     params = AnalysisParams()
-    assert (params.minutes, params.mode, params.cold_share_of_median) == (60, "pt", 0.5)
+    assert (params.minutes, params.mode) == (60, "pt")
+    assert (params.min_providers, params.max_nearest_minutes, params.include_access) == (3, 30, ())
     assert (params.duplication_minutes, params.small_sixth_form) == (30, 200)
     pt = params.assumptions()
     # The documented public-transport defaults (params module docstring), as literal numbers.
@@ -30,13 +32,23 @@ def test_invalid_construction_raises_with_the_field():
 def test_from_query_reads_every_kind_of_value():
     """Repeated and comma-separated lists, numbers, yes/no and years are all read."""
     query = QueryDict("minutes=45&mode=car&level=2&level=3&type=a_level,t_level&english=4"
-                      "&ehcp=yes&year=2016/17&cold_share=0.25&cold_measure=offers")
+                      "&ehcp=yes&year=2016/17&min_providers=4&max_nearest=20&include=selective,Independent")
     params, errors = AnalysisParams.from_query(query)
     assert errors == {}
     assert (params.minutes, params.mode, params.levels) == (45, "car", ("2", "3"))
     assert params.qualification_types == ("a_level", "t_level")
     assert (params.english_grade, params.has_ehcp, params.year) == (4, True, "2016/17")
-    assert (params.cold_share_of_median, params.cold_measure) == (0.25, "offers")
+    assert (params.min_providers, params.max_nearest_minutes) == (4, 20)
+    assert params.include_access == ("selective", "independent")
+
+
+def test_from_query_starts_from_the_officers_thresholds():
+    """With a base (the settings record), the query overrides only what it names."""
+    base = AnalysisParams(min_providers=5, max_nearest_minutes=40)
+    params, errors = AnalysisParams.from_query(QueryDict("minutes=45"), base)
+    assert errors == {} and (params.min_providers, params.max_nearest_minutes) == (5, 40)
+    params, errors = AnalysisParams.from_query(QueryDict("min_providers=0&include=fees"), base)
+    assert set(errors) == {"min_providers", "include"} and params.min_providers == 5
 
 
 @pytest.mark.parametrize("query, field", [
@@ -49,8 +61,9 @@ def test_from_query_reads_every_kind_of_value():
     ("year=2016/18", "year"),
     ("english=10", "english"),
     ("ehcp=perhaps", "ehcp"),
-    ("cold_share=0", "cold_share"),
-    ("cold_share=nan", "cold_share"),
+    ("min_providers=0", "min_providers"),
+    ("max_nearest=nan", "max_nearest"),
+    ("include=grammar", "include"),
     ("speed_kmh=-5", "speed_kmh"),
 ])
 def test_from_query_never_raises_and_falls_back_to_defaults(query, field):
@@ -87,7 +100,8 @@ def test_cache_key_differs_when_any_threshold_differs():
     """Two requests that differ in one threshold never share a cache entry."""
     base = AnalysisParams().cache_key()
     assert AnalysisParams(minutes=60, mode="pt").cache_key() == base  # defaults spelled out
-    for changed in ({"small_learners": 21}, {"cold_share_of_median": 0.4}, {"minutes": 45},
+    for changed in ({"small_learners": 21}, {"min_providers": 4}, {"max_nearest_minutes": 20},
+                    {"include_access": ("selective",)}, {"minutes": 45},
                     {"mode": "car"}, {"english_grade": 4}, {"has_ehcp": True},
                     {"detour_factor": 1.5}, {"levels": ("3",)}, {"year": "2015/16"}):
         assert AnalysisParams(**changed).cache_key() != base, changed

@@ -26,11 +26,11 @@ def same_minutes(fast, slow):
 @SETTINGS
 @given(case=cases())
 def test_choice_and_cold_spots_match_brute_force(case):
-    """Offers, providers, nearest minutes and cold-spot rules equal the all-pairs reference."""
+    """Offers, providers, nearest minutes and choice states equal the all-pairs reference."""
     inputs, params = case
     results = compute_from_inputs(inputs, params)
     expected = reference.choice(inputs, params, YEAR, params.minutes)
-    cold = reference.cold_spots(inputs, params, YEAR)
+    state = reference.states(inputs, params, YEAR)
     for row in results.area_level.itertuples():
         offers, providers, best = expected[(row.area_code, row.level)]
         if row.no_data:
@@ -38,7 +38,7 @@ def test_choice_and_cold_spots_match_brute_force(case):
         else:
             assert (row.offers, row.providers) == (offers, providers)
         assert same_minutes(row.nearest_minutes, best)
-        assert (row.cold, row.cold_rule) == cold[(row.area_code, row.level)]
+        assert row.state == state[(row.area_code, row.level)]
 
 
 @SETTINGS

@@ -28,13 +28,15 @@ def test_closing_a_site_makes_its_area_colder():
     result = run_scenario(county(), PARAMS, [CloseSite(2)])
     east = row(result.by_region, "east", "3")
     assert east.cold_share_before == pytest.approx(50 / 170)
-    assert east.cold_share_after == pytest.approx(50 / 170)  # B was cold already (share rule)
+    # Every east area is left with one provider (S1) or none: below N = 2, all of east.
+    assert east.cold_share_after == pytest.approx(1.0)
+    before = result.baseline.area_level.query("area_code == 'B' and level == '3'").iloc[0]
     b = result.scenario.area_level.query("area_code == 'B' and level == '3'").iloc[0]
-    assert b.cold_rule == "none_within_reach"
+    assert (before.state, b.state) == ("reduced_choice", "no_choice")
     g = result.scenario.guarantee_areas.set_index("area_code")
-    # The only T Level was at S2: closed, so "not met" (the data covers T Levels), with no
-    # T Level left anywhere to name as the nearest.
-    assert g.loc["A", "t_level"] == "not_met"
+    # The only T Level was at S2: closed, with no T Level left anywhere to name as the nearest;
+    # no complete source measures T Levels in this county, so that is "cannot be confirmed".
+    assert g.loc["A", "t_level"] == "no_data"
     assert pd.isna(g.loc["A", "t_level_minutes"])
 
 
@@ -51,14 +53,14 @@ def test_adding_an_offer_improves_guarantee_coverage():
 
 
 def test_changing_travel_time_and_journey_times():
-    """A wider travel time or a new journey time changes C's cold-spot rule or lifts it out."""
-    # At 45 minutes C reaches S3 (40): one option, still cold but by the share rule. A new
-    # 20-minute route C→S2 gives it two options, above half of Kent's median (3).
+    """A wider travel time or a new journey time moves C from no choice to reduced or to choice."""
+    # At 45 minutes C reaches S3 (40): one provider, reduced choice. A new 20-minute route C→S2
+    # gives it one provider 20 minutes away: choice when one provider is enough (N = 1).
     wider = run_scenario(county(), PARAMS, [ChangeTravelLimit(45)])
     c = wider.scenario.area_level.query("area_code == 'C' and level == '3'").iloc[0]
-    assert (c.offers, c.cold_rule) == (1, "below_share_of_median")
+    assert (c.offers, c.state) == (1, "reduced_choice")
     assert wider.scenario.params.minutes == 45 and wider.baseline.params.minutes == 30
-    lenient = PARAMS.replace(cold_share_of_median=0.5)
+    lenient = PARAMS.replace(min_providers=1)
     route = run_scenario(county(), lenient, [SetJourneyTime("C", 2, 20)])
     west = row(route.by_region, "west", "3")
     assert (west.cold_share_before, west.cold_share_after, west.cold_share_change) == (

@@ -1,5 +1,7 @@
 """The LCPA profile and the postcode guarantee check."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +22,8 @@ def test_lcpa_profile_shows_every_section(client, kent):
     """The profile has cold spots, offers by type, guarantee, providers, cohort and comparison."""
     response, html = lcpa(client, "east-kent", "?year=2016/17")
     assert response.status_code == 200
-    for heading in ("Cold spots and choice by level", "Offers by level and type",
+    for heading in ("Choice by level", "Small areas with no or reduced choice, and why",
+                    "Offers by level and type",
                     "Young Person’s Guarantee", "Duplication with small numbers",
                     "Providers and sites", "Young people: cohort figures",
                     "Compared with the other LCPAs"):
@@ -29,6 +32,17 @@ def test_lcpa_profile_shows_every_section(client, kent):
     assert "East Kent (this LCPA)" in html
     assert 'data-offer-map="lcpa-map-data"' in html and 'id="lcpa-map-data"' in html
     assert "Provisional" in html
+
+
+def test_lcpa_profile_names_each_area_with_reduced_choice_and_why(client, kent):
+    """Each small area with no or reduced choice is listed with its reason, and the rule with
+    the values used is on the page."""
+    _, html = lcpa(client, "east-kent", "?year=2016/17")
+    section = html.split('id="cold-areas"')[1].split("</table>")[0]
+    assert "Reduced choice: 1 open-access provider within 60 minutes; nearest: East College" in (
+        section)
+    assert "fewer than 3 open-access providers within 60 minutes" in html
+    assert "Level 1: partial data" in html or "Level 1: no data recorded" in html
 
 
 def test_lcpa_offers_by_type_show_change_since_previous_year(client, kent):
@@ -112,7 +126,7 @@ def test_guarantee_for_a_kent_postcode_lists_each_component(client, postcodes):
     for label in ("A Levels", "T Levels", "Apprenticeships", "A Level 2 course",
                   "A pathway at Level 1 or Entry"):
         assert label in html
-    assert "Within reach" in html and "No data recorded" in html
+    assert "Within reach" in html and "Cannot be confirmed" in html
     assert "East College" in html
 
 
@@ -186,8 +200,8 @@ def test_guarantee_verdict_cannot_be_confirmed_when_parts_have_no_data(client, p
     html = check(client, "postcode=CT1+1QU&year=2016/17")
     assert "CT1 1QU: the guarantee cannot be confirmed" in html
     assert "the guarantee is met" not in html
-    assert "parts have no data recorded in 2016/17" in html
-    assert "T Levels" in html and "Apprenticeships" in html
+    assert "Cannot be confirmed: T Levels, Apprenticeships" in html
+    assert "no source records them completely for 2016/17" in html
 
 
 def test_guarantee_form_shows_the_year_the_result_is_for(client, postcodes, kent):
@@ -209,8 +223,42 @@ def test_guarantee_form_shows_the_year_the_result_is_for(client, postcodes, kent
 
 
 def test_lcpa_guarantee_is_led_by_the_whole_guarantee(client, kent):
-    """The profile leads with the whole-guarantee share and says why it cannot be confirmed."""
+    """The profile shows met / not met / cannot be confirmed side by side, names the parts that
+    cannot be confirmed and each part's vintage."""
     _, html = lcpa(client, "east-kent", "?year=2016/17")
-    assert "Cannot be confirmed:" in html
-    assert "parts have no data recorded" in html
-    assert "Parts with data only" in html
+    headline = html.split('class="app-headline"')[1].split("</dl>")[0]
+    assert "<dt>Met</dt>" in headline and "<dt>Not met</dt>" in headline
+    assert "<dt>Cannot be confirmed</dt>" in headline
+    assert "Cannot be confirmed:</strong> T Levels, Apprenticeships" in html
+    assert "DfE 16–18 performance tables 2016/17" in html.split('id="guarantee"')[1]
+    assert "no complete source for 2016/17" in html.split('id="guarantee"')[1]
+
+
+def test_a_postcode_sector_or_district_is_checked_from_the_centre_of_its_postcodes(
+        client, postcodes, kent):
+    """'CT1 1' and 'CT1' use the centroid of their postcodes; each level gets its verdict and
+    reason, and the nearest options come as JSON for the small map."""
+    east_area = kent.areas[0]
+    Postcode.objects.create(postcode="CT1 1QX", latitude=east_area.latitude + 0.01,
+                            longitude=east_area.longitude, easting=east_area.easting + 2000,
+                            northing=east_area.northing, area=east_area)
+    for query, label in (("postcode=CT1+1&year=2016/17", "postcode sector CT1 1"),
+                         ("postcode=ct1&year=2016/17", "postcode district CT1")):
+        html = check(client, query)
+        assert f"{label[0].upper()}{label[1:]}: the guarantee" in html
+        assert "Measured from the centre of the 2 postcodes" in html
+        table = html.split('id="choice-by-level"')[1].split("</table>")[0]
+        assert "Level 2" in table and "open-access provider" in table
+        assert "Partial data" in table  # Level 1 is not measured
+        data = json.loads(html.split('id="nearest-options-data" type="application/json">')[1]
+                          .split("</script>")[0])
+        labels = next(layer for layer in data["layers"] if layer["kind"] == "labels")
+        assert labels["labels"][0]["text"] == f"◆ {label}"
+        providers = next(layer for layer in data["layers"] if layer["kind"] == "markers")
+        assert any(marker["name"] == "East College" for marker in providers["markers"])
+
+
+def test_an_unknown_or_outside_sector_gets_a_message(client, postcodes):
+    """A sector with no postcode, or one mostly outside Kent's LCPAs, is refused with a reason."""
+    assert "We could not find any postcode in ZZ9 9" in check(client, "postcode=ZZ9+9")
+    assert "Most of postcode district ME4 is outside Kent" in check(client, "postcode=ME4")

@@ -90,12 +90,13 @@ def test_lcpa_table_has_every_measure_as_text(client, kent):
     _, html = page(client, "year=2016/17")
     table = html.split('id="lcpa-table-heading"')[1].split("</table>")[0]
     assert "East Kent" in table and "West Kent" in table and ">Kent<" in table
-    assert "%" in table and "offers (" in table  # a share, and the change in offers
+    assert "%" in table and "offers, 2015/16 → 2016/17" in table  # a share; the change's years
+    assert "students " in table  # the change gives students beside offers
 
 
 def test_each_measure_shades_the_map_with_its_legend(client, kent):
     """Every measure renders, with its own legend title, and the radio shows it chosen."""
-    for key, title in [("cold_share", "living in a cold spot"),
+    for key, title in [("cold_share", "with no or reduced choice"),
                        ("options_per_1000", "per 1,000"),
                        ("guarantee", "Young Person’s Guarantee"),
                        ("guarantee_checked", "so this is not the whole guarantee"),
@@ -106,12 +107,12 @@ def test_each_measure_shades_the_map_with_its_legend(client, kent):
 
 
 def test_cold_area_layer_is_drawn_only_when_asked(client, kent):
-    """Small-area cold spots are added to the map when the box is ticked."""
-    _, without = page(client, "year=2016/17&level=1")
-    _, with_layer = page(client, "year=2016/17&level=1&cold_areas=1")
+    """Small areas with no or reduced choice are added to the map when the box is ticked."""
+    _, without = page(client, "year=2016/17&level=2")
+    _, with_layer = page(client, "year=2016/17&level=2&cold_areas=1")
     assert "Small-area cold spots" not in without.split("<script nonce")[-1]
     assert "Small-area cold spots" in with_layer
-    assert "West Kent 000A" in with_layer  # no Level 1 offer reaches the west
+    assert "West Kent 000A" in with_layer  # no Level 2 offer reaches the west
 
 
 @pytest.mark.parametrize(
@@ -278,15 +279,21 @@ def test_keeps_working_with_a_far_area_and_no_cohort(client, kent):
 
 
 def test_cold_spot_download_lists_each_cold_area_and_level_with_the_reason(client, kent):
-    """The cold-spot CSV names each cold small area, its level and why it is cold."""
-    response = client.get(reverse("offermap:download_cold_areas_csv") + "?year=2016/17&level=1")
+    """The cold-spot CSV names each small area with no or reduced choice, its level, its state
+    and why, with the thresholds used; a level that is not measured lists nothing."""
+    response = client.get(reverse("offermap:download_cold_areas_csv") + "?year=2016/17&level=2")
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     west = [row for row in rows if row["lcpa"] == "West Kent"]
-    assert len(west) == 3  # no Level 1 offer reaches any West Kent area
-    assert {row["level"] for row in rows} == {"Level 1"}
-    assert {row["why"] for row in west} == {"nothing within reach"}
+    assert len(west) == 3  # no Level 2 offer reaches any West Kent area
+    assert {row["level"] for row in rows} == {"Level 2"}
+    assert {row["state"] for row in west} == {"No choice"}
+    assert all(row["why"].startswith("No choice: 0 open-access providers within 60 minutes; "
+                                     "nearest: East College") for row in west)
+    assert {(row["min_providers"], row["max_nearest_minutes"]) for row in rows} == {("3", "30")}
     assert all(row["academic_year"] == "2016/17" for row in rows)
+    unmeasured = client.get(reverse("offermap:download_cold_areas_csv") + "?year=2016/17&level=1")
+    assert list(csv.DictReader(io.StringIO(unmeasured.content.decode()))) == []
 
 
 def test_provider_without_urn_is_listed_without_a_link(client, kent):
@@ -328,13 +335,15 @@ def test_no_query_makes_a_server_error(client, kent, query, htmx):
 
 
 def test_headline_leads_with_the_whole_guarantee_and_says_why_unconfirmed(client, kent):
-    """The guarantee figure is the whole guarantee; missing parts are named, the parts-with-data
-    share is secondary; the LCPA table says 'cannot be confirmed' rather than 0%."""
+    """The guarantee's three shares stand side by side (never a lone 0%); the parts that cannot
+    be confirmed are named; the LCPA table says 'cannot be confirmed' rather than 0%."""
     _, html = page(client, "year=2016/17")
     headline = html.split('class="app-headline"')[1].split("Map: LCPAs")[0]
-    assert "confirmed to reach the whole Young Person’s Guarantee" in headline
-    assert "Cannot be confirmed:</strong> 2 of 5 parts have no data recorded" in headline
-    assert "Parts with data only:" in headline
+    shares = re.findall(r"<dt>([^<]+)</dt><dd[^>]*>([^<]+)</dd>", headline)
+    assert [label for label, _ in shares] == ["Met", "Not met", "Cannot be confirmed"]
+    assert all(value.endswith("%") for _, value in shares)
+    assert "Cannot be confirmed where nothing is within reach of: T Levels" in headline
+    assert "The rule used:</strong> No choice: no open-access provider within 60" in html
     table = html.split('id="lcpa-table-heading"')[1].split("</table>")[0]
     assert "Cannot be confirmed" in table and "reach the parts that have data" in table
 

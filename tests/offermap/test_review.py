@@ -133,8 +133,9 @@ def test_guarantee_result_gives_its_verdict_once(client, kent):
     html = client.get(reverse("offermap:guarantee") + "?postcode=CT1+1QU&year=2016/17")
     html = html.content.decode()
     assert "CT1 1QU: the guarantee cannot be confirmed" in html
-    assert html.lower().count("cannot be confirmed") == 1
-    assert "parts have no data recorded in 2016/17" in html
+    assert html.lower().count("the guarantee cannot be confirmed") == 1
+    assert '<p class="govuk-body-l">' not in html  # no second lead sentence
+    assert "Cannot be confirmed: T Levels" in html
     # The derived offer listed among the nearest options carries its label.
     cell = html[html.index("Derived L2 programme"):]
     assert "Derived</strong>" in cell[:cell.index("</td>")]

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ADMIN_MODELS = [
     "areas.region", "areas.district", "areas.area", "areas.cohortfigure", "areas.postcode",
     "providers.provider", "providers.site", "providers.course", "providers.enrolment",
-    "coldspots.boardaction", "coldspots.traveltime",
+    "coldspots.boardaction", "coldspots.traveltime", "coldspots.choicethresholds",
 ]
 
 
