@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from areas.models import Postcode
-from coldspots.models import TravelTime
+from coldspots.models import ChoiceThresholds, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
 from providers.models import Provider
@@ -48,6 +48,9 @@ ADMIN_MODELS = {
     "coldspots.boardaction": (HISTORY, {"officer": "v", "champion": "vac", "lead": "vac",
                                         "superuser": "vacd"}),
     "coldspots.traveltime": (HISTORY, {"officer": "v", "superuser": "vacd"}),
+    # The choice rule's thresholds are officers' to change; there is one record, so nobody adds
+    # a second or deletes it.
+    "coldspots.choicethresholds": (HISTORY, {"officer": "vc", "superuser": "vc"}),
     # Accounts and roles are the system administrator's (a superuser), not an officer's.
     "auth.user": ((*HISTORY, "password_change"), {"superuser": "vacd"}),
     "auth.group": (HISTORY, {"superuser": "vacd"}),
@@ -194,6 +197,8 @@ def every_kind_of_record(world):
                             district_code=area.district.code)
     EnrolmentFactory(provider=world.kent.providers[0])
     TravelTime.objects.create(area=area, site=site, mode="pt", minutes=20, source="test")
+    if not ChoiceThresholds.objects.exists():
+        ChoiceThresholds.objects.create()
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", failures_since_start=1,
                                  user_agent="test", get_data="", post_data="", http_accept="",
                                  path_info="/")

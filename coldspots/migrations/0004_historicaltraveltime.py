@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0003_history_districts_postcodes'),
-        ('coldspots', '0002_travel_times_and_data_version'),
+        ('coldspots', '0003_choice_thresholds'),
         ('providers', '0003_enrolment_other_academic'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
