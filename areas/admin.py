@@ -31,7 +31,7 @@ class RegionAdmin(HistoryAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(HistoryAdmin):
     list_display = ["name", "code", "la_code"]
     list_filter = ["la_code"]
     search_fields = ["name", "code"]
@@ -69,7 +69,7 @@ class CohortFigureAdmin(HistoryAdmin):
 
 
 @admin.register(Postcode)
-class PostcodeAdmin(admin.ModelAdmin):
+class PostcodeAdmin(HistoryAdmin):
     list_display = ["postcode", "area", "district_code", "latitude", "longitude"]
     search_fields = ["postcode"]
     raw_id_fields = ["area"]

@@ -53,6 +53,7 @@ class District(models.Model):
         max_length=3, help_text="DfE local authority number: 886 Kent, 887 Medway."
     )
     boundary = models.JSONField(null=True, blank=True, help_text="GeoJSON geometry (WGS84).")
+    history = HistoricalRecords(excluded_fields=["boundary"])
 
     class Meta:
         ordering = ["name"]
@@ -227,6 +228,8 @@ class Postcode(models.Model):
         Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="postcodes"
     )
     district_code = models.CharField(max_length=9, blank=True)
+    # An officer's override of a postcode's small area is in its history, with who and why.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["postcode"]

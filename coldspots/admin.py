@@ -1,17 +1,58 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from areas.history_admin import HistoryAdmin
 from coldspots.models import BoardAction, ChoiceThresholds, TravelTime
 
 
+class VisibleActionsChangeList(ChangeList):
+    """The list holds only the actions this person may see (asked of the permission backend)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if request.user.is_superuser:
+            return queryset
+        visible = [
+            action.pk for action in queryset.only("pk", "remit", "region")
+            if request.user.has_perm("coldspots.view_boardaction", action)
+        ]
+        return queryset.filter(pk__in=visible)
+
+
 @admin.register(BoardAction)
-class BoardActionAdmin(HistoryAdmin):
+class BoardActionAdmin(ObjectPermissionsModelAdmin, HistoryAdmin):
+    """Who may see and record which action is decided per record by the rules (accounts)."""
+
     list_display = [
         "remit", "region", "level", "status", "owner", "due", "created_by", "created_at",
     ]
     list_filter = ["remit", "region", "level", "status"]
     search_fields = ["note", "action", "owner"]
     raw_id_fields = ["area"]
+
+    def get_changelist(self, request, **kwargs):
+        return VisibleActionsChangeList
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+        permission = "coldspots.change_boardaction" if obj else "coldspots.add_boardaction"
+        user = request.user
+
+        class ScopedActionForm(base):
+            def clean(self):
+                data = super().clean()
+                # The action as it would be saved must still be one this person may record.
+                proposed = BoardAction(remit=data.get("remit") or "")
+                proposed.region_id = getattr(data.get("region"), "pk", None)
+                if not user.has_perm(permission, proposed):
+                    raise forms.ValidationError(
+                        "You can record actions only for your own remit or your own LCPA."
+                    )
+                return data
+
+        return ScopedActionForm
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -20,7 +61,7 @@ class BoardActionAdmin(HistoryAdmin):
 
 
 @admin.register(TravelTime)
-class TravelTimeAdmin(admin.ModelAdmin):
+class TravelTimeAdmin(HistoryAdmin):
     """Imported journey times; they come in by `manage.py import_travel_times`, not by hand."""
 
     list_display = ["area", "site", "mode", "minutes", "source", "imported_at"]

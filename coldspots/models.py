@@ -83,6 +83,7 @@ class TravelTime(models.Model):
     minutes = models.FloatField(help_text="Door-to-door journey time in minutes.")
     source = models.CharField(max_length=200, help_text="File or tool the time comes from.")
     imported_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     objects = TravelTimeQuerySet.as_manager()
 

@@ -14,7 +14,7 @@ from django.db.models.signals import post_delete, post_save
 from areas.models import Area, CohortFigure, District, Region
 from coldspots.models import DataVersion, TravelTime
 from providers.models import Course, Enrolment, Provider, Site
-from providers.signals import kent_data_loaded
+from providers.signals import kent_data_loaded, records_imported
 
 WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, Enrolment,
                   TravelTime)
@@ -61,3 +61,5 @@ def connect() -> None:
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=uid + "-delete")
     # load_kent writes with bulk_create/bulk_update (no save signals) and says so with its own.
     kent_data_loaded.connect(bump_data_version, dispatch_uid="coldspots-data-version-load-kent")
+    # So do officers' CSV imports (in batches).
+    records_imported.connect(bump_data_version, dispatch_uid="coldspots-data-version-imports")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from areas import history
 from areas.models import Area
 from coldspots.models import TravelMode, TravelTime
 from coldspots.signals import bump_data_version
@@ -167,8 +168,9 @@ def _write(rows: dict[tuple[int, int, str], float], source: str) -> ImportSummar
             else:
                 current.minutes, current.source = minutes, source
                 to_update.append(current)
-        TravelTime.objects.bulk_create(to_create, batch_size=5000)
-        TravelTime.objects.bulk_update(to_update, ["minutes", "source"], batch_size=5000)
+        # With history: who and why come from the caller's history.recorded_as block.
+        history.bulk_create(TravelTime, to_create, batch_size=5000)
+        history.bulk_update(TravelTime, to_update, ["minutes", "source"], batch_size=5000)
         # Bulk writes skip the save signals, so mark the data as changed here.
         bump_data_version()
     return ImportSummary(created=len(to_create), updated=len(to_update))

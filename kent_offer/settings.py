@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "kentdata",
     "coldspots",
     "offermap",
+    # Beside the others: roles, sign-in and object rules (imports areas, providers, coldspots).
+    "accounts",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SignInRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -70,6 +76,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Object-level permissions (a champion's remit, an LCPA lead's own LCPA): accounts/rules.py.
+    "rules.permissions.ObjectPermissionBackend",
 ]
 
 ROOT_URLCONF = "kent_offer.urls"
@@ -99,7 +107,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -128,10 +139,53 @@ FIXTURES_DIR = Path(env.str("KENT_FIXTURES_DIR", default=str(BASE_DIR / "fixture
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
 
-# Sign-in lockout: five failures from one user and address lock for an hour.
+# Sign-in and roles (accounts/). The map and its pages are public unless MAP_REQUIRES_SIGN_IN;
+# the admin always needs sign-in.
+MAP_REQUIRES_SIGN_IN = env.bool("MAP_REQUIRES_SIGN_IN", default=False)
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "offermap:map"
+LOGOUT_REDIRECT_URL = "offermap:map"
+# A session lasts one working day at most, and ends when the browser closes.
+SESSION_COOKIE_AGE = 9 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in lockout (accounts/lockout.py): five failures for one username from one address lock
+# that pair for an hour; AXES_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# usernames, lock the address. Behind TRUSTED_PROXY_COUNT proxies (the TLS proxy: 1) the client
+# address is read from X-Forwarded-For as the outermost trusted proxy wrote it.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_HANDLER = "accounts.lockout.UserAtAddressHandler"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip_address"
+
+# Optional single sign-on (OpenID Connect, e.g. Entra ID) with mozilla-django-oidc: on only when
+# OIDC_RP_CLIENT_ID is set; local accounts work either way. See the README.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "mozilla_django_oidc.auth.OIDCAuthenticationBackend")
+
+# Background work (a large admin import) runs as a django-tasks task stored in the database;
+# `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Files with more rows than this are checked and imported by the worker, not in the request.
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
+# Uploads of checks not confirmed within this many hours are removed (the result stays).
+IMPORT_PREVIEW_HOURS = 24
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served: uploads are read by the import only
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -30,3 +30,8 @@ CACHES = {
         "LOCATION": "kent-offer-tests",
     }
 }
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Uploads (CSV imports) go to a scratch folder, never into the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="kent-offer-test-media-"))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from areas import history
 from areas.importers.upsert import LoadSummary
 from areas.importers.validation import ImportFileError, RowProblem
 from kentdata.fixture.apprenticeships import (
@@ -39,12 +41,16 @@ FIXTURE_FILES = (
 )
 
 
-def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummary:
+LOAD_REASON = "Published values loaded by load_kent"
+
+
+def load_kent(fixtures_dir: Path | str | None = None, stdout=None, user=None) -> LoadSummary:
     """Load every fixture file in one transaction and return what changed, per model.
 
     Raises ImportFileError (naming file, line and field of every bad row) and leaves the
     database as it was if any file fails its checks. `stdout` (any object with write()) gets
-    progress and the summary; None keeps it quiet.
+    progress and the summary; None keeps it quiet. Every row written (and any record still with
+    no history) gets a history entry as `user` (default: the system user).
     """
     fixtures_dir = Path(fixtures_dir or settings.FIXTURES_DIR)
     missing = [name for name in FIXTURE_FILES if not (fixtures_dir / name).is_file()]
@@ -59,7 +65,7 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummar
             stdout.write(text if text.endswith("\n") else text + "\n")
 
     summary = LoadSummary()
-    with transaction.atomic():
+    with transaction.atomic(), history.recorded_as(user or history.system_user(), LOAD_REASON):
         say(f"Loading the Kent fixture from {fixtures_dir}")
         summary.counts.update(load_geography(fixtures_dir, progress_file=stdout))
         say("  geography done")
@@ -72,6 +78,8 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None) -> LoadSummar
             fixtures_dir, progress_file=stdout
         )
         say("  apprenticeship starts done")
+        history.starting_history([*apps.get_app_config("areas").get_models(),
+                                  *apps.get_app_config("providers").get_models()])
         if summary.changed:
             kent_data_loaded.send(sender=load_kent, summary=summary)
     if summary.changed:

@@ -5,6 +5,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from areas.history_admin import HistoryAdmin
 from areas.models import Region
+from providers.admin_import import CsvImportMixin
 from providers.models import Course, Enrolment, Provider, Site
 from providers.resources import CourseResource, ProviderResource, SiteResource
 from providers.spreadsheets import SpreadsheetSafeCSV
@@ -62,9 +63,11 @@ class RegionOfSiteFilter(admin.SimpleListFilter):
         return queryset.filter(**{path: self.value()}).distinct()
 
 
-class CsvImportExportAdmin(ImportExportModelAdmin, HistoryAdmin):
+class CsvImportExportAdmin(CsvImportMixin, ImportExportModelAdmin, HistoryAdmin):
     """Officers exchange records as CSV: one format keeps the import form simple. A cell that a
     spreadsheet would run as a formula is exported as text (and imported back as it was).
+    The import pages are providers/admin_import.py's (every bad row by its line; large files in
+    the background); export is django-import-export's.
 
     Import adds and changes records, so it needs both permissions on the model; export shows
     every record, so it needs the admin's view permission (view, or change, which includes it).
@@ -108,6 +111,8 @@ class ProviderAdmin(CsvImportExportAdmin):
             .get_queryset(request)
             .annotate(num_sites=Count("sites", distinct=True))
             .annotate(num_courses=Count("courses", distinct=True))
+            # A GROUP BY drops Meta.ordering; the course form's provider search pages by name.
+            .order_by("name", "pk")
         )
 
     @admin.display(description="sites", ordering="num_sites")
@@ -142,7 +147,8 @@ class CourseAdmin(CsvImportExportAdmin):
     ]
     list_select_related = ["provider", "site", "site__provider"]
     search_fields = ["title", "subject", "tlevel_route", "provider__name", "provider__urn"]
-    raw_id_fields = ["provider", "site"]
+    # Officers pick the provider and site by name, not by typing a database id.
+    autocomplete_fields = ["provider", "site"]
     fieldsets = [
         (None, {"fields": ["provider", "site", "academic_year", "title"]}),
         ("The offer", {"fields": [

@@ -520,3 +520,7 @@ class ApprenticeshipStarts(models.Model):
 
     def __str__(self):
         return f"{self.provider_name}: {self.starts} starts ({self.academic_year})"
+
+
+# Officers' CSV imports in the admin (providers/import_jobs.py).
+from providers.import_jobs import ImportJob  # noqa: E402, F401

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # changed rows. Bulk writes send no post_save, so apps that track data changes (e.g. a data version
 # for cached analysis) connect here; the loader (kentdata) sends it, and nothing imports kentdata.
 kent_data_loaded = Signal()
+
+# Sent after an officers' CSV import that wrote rows (providers.resources). New rows are written
+# in batches, which send no post_save, so apps that track data changes connect here too.
+records_imported = Signal()

@@ -1,7 +1,7 @@
 """Idempotent bulk upserts: insert what is new, update what changed, leave the rest alone.
 
-Bulk writes skip model save() and so skip django-simple-history: a bulk load of public data
-records no per-row history, which is intended (the history is for officers' edits).
+Bulk writes skip model save(), so they write django-simple-history's entries through
+areas.history (who and why come from the load's `history.recorded_as` block).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
+
+from areas import history
 
 BATCH_SIZE = 2000
 
@@ -91,11 +93,11 @@ def upsert(
     ) as bar:
         for start in range(0, len(to_create), BATCH_SIZE):
             batch = to_create[start : start + BATCH_SIZE]
-            model.objects.bulk_create(batch, batch_size=BATCH_SIZE)
+            history.bulk_create(model, batch, batch_size=BATCH_SIZE)
             bar.update(len(batch))
         for start in range(0, len(to_update), BATCH_SIZE):
             batch = to_update[start : start + BATCH_SIZE]
-            model.objects.bulk_update(batch, sorted(changed_fields), batch_size=500)
+            history.bulk_update(model, batch, sorted(changed_fields), batch_size=500)
             bar.update(len(batch))
     count.created, count.updated = len(to_create), len(to_update)
     return count, by_key

@@ -76,7 +76,9 @@ def test_admin_export_select_all_works_under_the_csp(offline_page, live_server, 
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "boss")
     page.fill("#id_password", "pw-123-x")
-    page.click("input[type=submit]")
+    # /admin/login/ is the site's own sign-in page (accounts), with a GOV.UK button.
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server.url + "/admin/")
     page.goto(live_server.url + "/admin/providers/provider/export/")
     fields = page.locator('.selectable-field-export-row input[type="checkbox"]')
     assert fields.count() > 3

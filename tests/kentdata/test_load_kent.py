@@ -205,3 +205,54 @@ def test_enrolments_cover_both_years_once_per_provider_and_pass_validation():
     assert not duplicates.exists()
     for enrolment in Enrolment.objects.select_related("provider"):
         enrolment.full_clean()
+
+
+TRACKED = [Region, District, Area, CohortFigure, Postcode, Provider, Site, Course, Enrolment]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", TRACKED, ids=lambda model: model.__name__)
+def test_every_loaded_record_has_a_starting_history_entry_by_the_loader(model):
+    """Each loaded row has one '+' entry, by the named system user, saying why."""
+    from areas.history import SYSTEM_USERNAME
+    from kentdata.load import LOAD_REASON
+
+    starts = model.history.filter(history_type="+")
+    assert starts.values("id").distinct().count() == model.objects.count() > 0
+    assert set(starts.values_list("history_user__username", flat=True)) == {SYSTEM_USERNAME}
+    assert set(starts.values_list("history_change_reason", flat=True)) == {LOAD_REASON}
+
+
+@pytest.mark.django_db
+def test_a_reload_that_puts_back_a_published_value_shows_in_the_history():
+    """An officer moves an area; load_kent --user puts it back; both changes are in its history."""
+    from django.contrib.auth import get_user_model
+
+    from areas.history import stamp
+    from kentdata.load import LOAD_REASON
+
+    officer = get_user_model().objects.create_user("officer.jones", password="x" * 14)
+    admin = get_user_model().objects.create_user("data.admin", password="x" * 14)
+    area = Area.objects.filter(region__isnull=False).order_by("code").first()
+    published = area.region
+    area.region = Region.objects.exclude(pk=published.pk).first()
+    stamp(area, officer, "Moved after the LCPA review")
+    area.save()
+    call_command("load_kent", "--user", "data.admin", stdout=StringIO())
+    area.refresh_from_db()
+    assert area.region == published
+    latest, edit = area.history.order_by("-history_id")[:2]
+    assert (latest.history_type, latest.history_user, latest.history_change_reason,
+            latest.region_id) == ("~", admin, LOAD_REASON, published.pk)
+    assert (edit.history_user, edit.history_change_reason) == (officer,
+                                                               "Moved after the LCPA review")
+    assert latest.diff_against(edit).changed_fields == ["region"]
+
+
+@pytest.mark.django_db
+def test_load_kent_refuses_an_unknown_user():
+    """--user names an existing account; a typo stops the load before anything is written."""
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No user 'nobody'"):
+        call_command("load_kent", "--user", "nobody", stdout=StringIO())

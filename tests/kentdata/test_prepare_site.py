@@ -49,3 +49,14 @@ def test_first_start_on_an_empty_database_loads_kent(capsys):
     assert not Area.objects.exists()
     call_command("prepare_site")
     assert Area.objects.in_kent().count() == 902
+
+
+def test_first_start_creates_the_admin_even_though_the_load_made_its_system_account(capsys):
+    """load_kent's own system account (which cannot sign in) does not stop the first admin."""
+    from areas.history import system_user
+
+    AreaFactory()
+    system_user()
+    call_command("prepare_site")
+    assert "username: admin" in capsys.readouterr().out
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()

@@ -86,7 +86,7 @@ def test_history_records_which_officer_changed_a_course(client, officer):
 
 
 def test_admin_csv_import_preview_shows_every_bad_row_and_writes_nothing(client, officer):
-    """Uploading a file with a bad row shows each error by row and field; nothing is saved."""
+    """Uploading a file with bad rows shows each error by line and field; nothing is saved."""
     csv = (
         b"urn,name,kind,la_code\n"
         b"150010,Good Academy,school_sixth_form,886\n"
@@ -95,31 +95,28 @@ def test_admin_csv_import_preview_shows_every_bad_row_and_writes_nothing(client,
     )
     response = client.post(
         reverse("admin:providers_provider_import"),
-        {"import_file": SimpleUploadedFile("providers.csv", csv), "format": "0",
-         "resource": "0"},
+        {"import_file": SimpleUploadedFile("providers.csv", csv)}, follow=True,
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "This field cannot be blank." in page
-    assert "is not a valid choice" in page
-    assert response.context.get("confirm_form") is None  # no way to go ahead with this file
+    assert "<td>3</td><td>name</td><td>This field cannot be blank.</td>" in page
+    assert "<td>4</td><td>kind</td><td>&#x27;wizard_school&#x27; is not one of:" in page
+    assert "Confirm import" not in page  # no way to go ahead with this file
     assert not Provider.objects.exists()
 
 
 def test_admin_csv_import_of_a_clean_file_previews_then_confirms(client, officer):
-    """A clean file previews first (dry run writes nothing), then the confirm step saves it."""
+    """A clean file is checked first (writes nothing), then the confirm step saves it."""
     csv = b"urn,name,kind,la_code\n150020,Good Academy,school_sixth_form,886\n"
     preview = client.post(
         reverse("admin:providers_provider_import"),
-        {"import_file": SimpleUploadedFile("providers.csv", csv), "format": "0",
-         "resource": "0"},
+        {"import_file": SimpleUploadedFile("providers.csv", csv)}, follow=True,
     )
     assert preview.status_code == 200
+    assert "add 1 new" in preview.content.decode()
     assert not Provider.objects.exists()
-    confirm = preview.context["confirm_form"]
-    response = client.post(
-        reverse("admin:providers_provider_process_import"), confirm.initial
-    )
+    job = preview.context["job"]
+    response = client.post(reverse("admin:providers_provider_process_import"), {"job": job.pk})
     assert response.status_code == 302
     assert Provider.objects.get(urn=150020).name == "Good Academy"
 

@@ -95,14 +95,25 @@ def test_import_needs_both_add_and_change(client, model):
     assert 'class="import_link"' in html and 'class="export_link"' in html
 
 
-def test_staff_with_import_permissions_can_import_a_file(client):
-    """A clerk holding view, add and change on providers previews and confirms an import."""
-    staff(client, "view_provider", "add_provider", "change_provider")
-    preview = client.post(reverse("admin:providers_provider_import"), upload("provider"))
-    assert preview.status_code == 200
-    confirm = client.post(reverse("admin:providers_provider_process_import"),
-                          preview.context["confirm_form"].initial)
+def check_and_confirm(client, model, data: bytes, name="p.csv"):
+    """Upload a file to the admin's import (it is checked) and confirm it; returns the job."""
+    from providers.import_jobs import ImportJob
+
+    checked = client.post(reverse(f"admin:providers_{model}_import"),
+                          {"import_file": SimpleUploadedFile(name, data)}, follow=True)
+    assert checked.status_code == 200
+    job = checked.context["job"]
+    assert job.state == ImportJob.State.CHECKED, job.errors
+    confirm = client.post(reverse(f"admin:providers_{model}_process_import"), {"job": job.pk})
     assert confirm.status_code == 302
+    job.refresh_from_db()
+    return job
+
+
+def test_staff_with_import_permissions_can_import_a_file(client):
+    """A clerk holding view, add and change on providers checks and confirms an import."""
+    staff(client, "view_provider", "add_provider", "change_provider")
+    check_and_confirm(client, "provider", upload("provider")["import_file"].read())
     assert Provider.objects.get(urn=150030).name == "Good Academy"
 
 
@@ -142,13 +153,8 @@ def test_an_exported_file_imports_back_unchanged(client):
         {"format": "0", "resource": "0", "export_items": [],
          **{f"providerresource_{field}": "on" for field in ("urn", "name", "kind", "la_code")}},
     )
-    exported = response.content
-    preview = client.post(reverse("admin:providers_provider_import"), {
-        "import_file": SimpleUploadedFile("p.csv", exported), "format": "0", "resource": "0",
-    })
-    assert preview.status_code == 200
-    client.post(reverse("admin:providers_provider_process_import"),
-                preview.context["confirm_form"].initial)
+    Provider.objects.all().delete()
+    check_and_confirm(client, "provider", response.content)
     assert sorted(Provider.objects.values_list("name", flat=True)) == sorted(names)
 
 
@@ -174,18 +180,17 @@ def test_spreadsheet_csv_round_trip():
     assert {row[1] for row in back} == {"-1.5"}
 
 
-def test_import_preview_shows_a_hostile_name_as_text(client):
-    """The import preview's table and change diff show a name with markup as escaped text."""
+def test_import_check_shows_a_hostile_value_as_text(client):
+    """The import check's list of problems shows a value with markup as escaped text."""
     staff(client, "view_provider", "add_provider", "change_provider")
-    ProviderFactory(urn=150040, name="Old name")
-    body = ("urn,name,kind,la_code\n"
-            "150040,<img src=x onerror=alert(1)> {{ 7*7 }},school_sixth_form,886\n")
-    preview = client.post(reverse("admin:providers_provider_import"), {
-        "import_file": SimpleUploadedFile("p.csv", body.encode()), "format": "0", "resource": "0",
-    })
-    html = preview.content.decode()
-    assert preview.status_code == 200 and "<img src=x" not in html
+    body = "urn,name,kind,la_code\n150040,Old name,<img src=x onerror=alert(1)> {{ 7*7 }},886\n"
+    checked = client.post(reverse("admin:providers_provider_import"),
+                          {"import_file": SimpleUploadedFile("p.csv", body.encode())},
+                          follow=True)
+    html = checked.content.decode()
+    assert checked.status_code == 200 and "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt; {{ 7*7 }}" in html
+    assert not Provider.objects.exists()
 
 
 def test_export_page_has_no_inline_event_handler(client):

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from areas import history
 from areas.importers.validation import ImportFileError
 from kentdata.load import load_kent
 
@@ -20,10 +21,17 @@ class Command(BaseCommand):
             "--fixtures", type=Path, default=None,
             help=f"Fixture folder (default: settings.FIXTURES_DIR, {settings.FIXTURES_DIR}).",
         )
+        parser.add_argument(
+            "--user", default=None,
+            help="Whose change this is in each record's history "
+            f"(default: {history.SYSTEM_USERNAME}).",
+        )
 
-    def handle(self, *args, fixtures=None, **options):
+    def handle(self, *args, fixtures=None, user=None, **options):
         try:
-            summary = load_kent(fixtures, stdout=self.stdout)
+            summary = load_kent(fixtures, stdout=self.stdout, user=history.user_named(user))
+        except LookupError as error:
+            raise CommandError(str(error)) from error
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         if summary.changed:
