@@ -145,7 +145,6 @@ def add_more_sources(
     new_sites = [s for s in new_sites if s["provider_urn"] in in_extract]
     if new_sites:
         new = pd.DataFrame(new_sites).reindex(columns=SITE_COLUMNS)
-        new["location_basis"] = "address"
         new["provider_ukprn"] = ""
         sites = pd.concat([sites, new], ignore_index=True)
     shared = campuses.share_across_campuses(courses, campus_table, campus_site, main_site)

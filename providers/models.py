@@ -158,6 +158,9 @@ class SiteQuerySet(models.QuerySet):
 class LocationBasis(models.TextChoices):
     ADDRESS = "address", "Address or its postcode"
     SMALL_AREA = "small_area", "Centre of the postcode's small area (postcode withdrawn)"
+    # Approximate points for college campuses whose own postcode no stored source gives.
+    STREET = "street", "A postcode on the same street (approximate)"
+    SECTOR = "sector", "Centre of the postcode sector (approximate)"
 
 
 class Site(models.Model):
@@ -181,7 +184,7 @@ class Site(models.Model):
     is_main = models.BooleanField(default=True, help_text="The provider's main site.")
     location_basis = models.CharField(
         max_length=20, choices=LocationBasis.choices, default=LocationBasis.ADDRESS,
-        help_text="How the point was found; a small-area centre is not the site's address.",
+        help_text="How the point was found; only 'address' is the site's own address.",
     )
     source = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()

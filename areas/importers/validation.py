@@ -104,13 +104,17 @@ class FrameCheck:
             blank = values.isna() | (values.astype(str).str.strip() == "")
             self.flag(blank, field, "value is missing")
 
-    def matches(self, field: str, pattern: str, *, allow_blank=False, what: str = "") -> None:
+    def matches(self, field: str, pattern: str, *, allow_blank=False, what: str = "",
+                rows: pd.Series | None = None) -> None:
+        """Flag values not matching `pattern`; `rows` (a boolean mask) limits the check."""
         values = self.frame[field]
         text = values.astype("string").fillna("").str.strip()
         blank = text == ""
         bad = ~text.str.match(pattern, na=False).astype(bool)
         if allow_blank:
             bad &= ~blank
+        if rows is not None:
+            bad &= rows.to_numpy(dtype=bool)
         label = what or f"value matching {pattern}"
         self.flag(bad, field, lambda v: f"malformed value {v!r}: expected {label}")
 

@@ -6,7 +6,14 @@ A college's published figures are for the college as a whole (the registered add
 campus becomes a Site placed at its postcode (OS Code-Point Open); a college record at its main
 site is also made available at its other campuses that year, labelled "derived: shared across
 campuses", with learners unknown there (the published count stays once, at the main site, so no
-total is counted twice). A campus whose postcode no stored source gives is listed, not placed.
+total is counted twice).
+
+Where no stored source gives a campus's own postcode, `located_by` says how it is placed instead,
+and the site is labelled so (Site.location_basis), never presented as the campus's address:
+- "street": `postcode` is another published postcode on the campus's street (approximate);
+- "sector": `postcode` is a postcode sector ("ME12 1") and the campus is placed at the centre of
+  its postcodes (approximate: the cited page names the street and town, not the postcode).
+A campus with no `postcode` at all is listed, not placed.
 """
 
 from __future__ import annotations
@@ -28,8 +35,15 @@ from areas.importers.validation import (
 CAMPUSES_FILE = Path(__file__).with_name("college_campuses.csv")
 CAMPUS_COLUMNS = [
     "college_urn", "college_ukprn", "college_name", "campus", "postcode", "first_year",
-    "last_year", "predecessor_urn", "source_url", "evidence",
+    "last_year", "predecessor_urn", "source_url", "evidence", "located_by",
 ]
+# located_by → Site.location_basis, and the words the site's source gives for it.
+LOCATED_BY = {
+    "postcode": ("address", "located by its postcode with OS Code-Point Open"),
+    "street": ("street", "approximate: at another postcode on its street"),
+    "sector": ("sector", "approximate: at the centre of its postcode sector"),
+}
+POSTCODE_SECTOR_RE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]$"
 SAME_PLACE_M = 300  # an existing site this close is the campus (as in kentdata.offer)
 SHARED = "derived: shared across campuses"
 
@@ -40,7 +54,13 @@ def read_campuses(path: Path = CAMPUSES_FILE) -> pd.DataFrame:
     check.matches("college_urn", URN_RE, what="a six-digit URN")
     check.matches("college_ukprn", r"^\d{8}$", what="an eight-digit UKPRN")
     check.required("college_name", "campus", "source_url", "evidence")
-    check.matches("postcode", POSTCODE_RE, allow_blank=True, what="a postcode such as CT1 1QU")
+    check.one_of("located_by", tuple(LOCATED_BY))
+    raise_if_problems(check)
+    sectors = frame["located_by"] == "sector"
+    check.matches("postcode", POSTCODE_RE, allow_blank=True, what="a postcode such as CT1 1QU",
+                  rows=~sectors)
+    check.matches("postcode", POSTCODE_SECTOR_RE, what="a postcode sector such as ME12 1",
+                  rows=sectors)
     check.matches("first_year", ACADEMIC_YEAR_RE, what="an academic year such as 2020/21")
     check.matches("last_year", ACADEMIC_YEAR_RE, allow_blank=True, what="an academic year")
     check.matches("predecessor_urn", URN_RE, allow_blank=True, what="a six-digit URN")
@@ -62,6 +82,26 @@ def in_year(campus, year: str) -> bool:
     return campus.first_year <= year and (not campus.last_year or year <= campus.last_year)
 
 
+def sector_centre(
+    sector: str, postcode_at: dict[str, tuple[float, float]]
+) -> tuple[float, float] | None:
+    """The mean easting/northing of the postcodes in `sector` ("ME12 1"), None if it has none."""
+    points = [point for postcode, point in postcode_at.items()
+              if postcode.rsplit(" ", 1)[0] + " " + postcode.rsplit(" ", 1)[-1][:1] == sector]
+    if not points:
+        return None
+    # Whole metres: the sector centre is approximate anyway, and the extract stays tidy.
+    return (float(round(sum(e for e, _ in points) / len(points))),
+            float(round(sum(n for _, n in points) / len(points))))
+
+
+def campus_point(campus, postcode_at: dict[str, tuple[float, float]]):
+    """(easting, northing) of a placed campus by its `located_by`, None if it cannot be found."""
+    if campus.located_by == "sector":
+        return sector_centre(campus.postcode, postcode_at)
+    return postcode_at.get(campus.postcode)
+
+
 def campus_sites(
     campuses: pd.DataFrame, sites: pd.DataFrame, postcode_at: dict[str, tuple[float, float]],
     area_code_at,
@@ -75,7 +115,7 @@ def campus_sites(
     rows, names, notes = [], {}, []
     by_provider = dict(list(sites.groupby("provider_urn")))
     for campus in placed(campuses).itertuples():
-        point = postcode_at.get(campus.postcode)
+        point = campus_point(campus, postcode_at)
         if point is None:
             notes.append(f"{campus.college_name} {campus.campus}: postcode {campus.postcode} "
                          "not in Code-Point Open (not placed)")
@@ -91,14 +131,17 @@ def campus_sites(
             continue
         lon, lat = easting_northing_to_lon_lat(*point)
         name = f"{campus.college_name}: {campus.campus}"
+        basis, how = LOCATED_BY[campus.located_by]
         rows.append(
             {
-                "provider_urn": campus.college_urn, "name": name, "postcode": campus.postcode,
+                "provider_urn": campus.college_urn, "name": name,
+                # A street neighbour's postcode or a sector is not the campus's postcode.
+                "postcode": campus.postcode if basis == "address" else "",
                 "latitude": round(float(lat), 6), "longitude": round(float(lon), 6),
                 "easting": float(point[0]), "northing": float(point[1]),
                 "area_code": area_code_at(float(lon), float(lat)), "is_main": False,
-                "source": f"College campus (public facts: {campus.source_url}), located by its "
-                          "postcode with OS Code-Point Open",
+                "location_basis": basis,
+                "source": f"College campus ({campus.source_url}), {how}",
             }
         )
         names[(campus.college_urn, campus.campus)] = name

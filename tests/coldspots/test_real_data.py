@@ -56,6 +56,23 @@ def _has_students(column: pd.Series) -> pd.Series:
     return (number > 0) | (text == "SUPP")
 
 
+
+def campus_places(facts: pd.DataFrame, year: str, postcodes: pd.DataFrame) -> list[tuple]:
+    """Grid points of the cited campuses held in `year`: at their postcode (or a street
+    neighbour's), or for a postcode sector at the mean of the sector's Code-Point postcodes."""
+    held = facts[(facts["postcode"] != "") & (facts["first_year"] <= year)
+                 & ((facts["last_year"] == "") | (facts["last_year"] >= year))]
+    places = []
+    for located_by, postcode in zip(held["located_by"], held["postcode"], strict=True):
+        if located_by == "sector":
+            in_sector = postcodes[postcodes.index.str.match(rf"^{postcode}[A-Z]{{2}}$")]
+            places.append((in_sector["Eastings"].mean(), in_sector["Northings"].mean()))
+        else:
+            places.append((postcodes.at[postcode, "Eastings"], postcodes.at[postcode,
+                                                                             "Northings"]))
+    return places
+
+
 def reference_nearest_metres(level: str) -> pd.Series:
     """Straight-line metres from each LSOA centroid to the nearest open-access institution with
     students at the level in 2016/17, from the raw files only: each institution placed where
@@ -83,6 +100,10 @@ def reference_nearest_metres(level: str) -> pd.Series:
         elif postcode in postcodes.index:
             places.append((postcodes.at[postcode, "Eastings"], postcodes.at[postcode,
                                                                             "Northings"]))
+    # A college teaches at each of its campuses of the year too (the cited campus facts).
+    facts = pd.read_csv(CAMPUS_FACTS, dtype=str, keep_default_na=False)
+    facts = facts[facts["college_urn"].isin(set(chosen["URN"]))]
+    places += campus_places(facts, "2016/17", postcodes)
     centroids = pd.read_csv(RAW / "lsoa11_centroids_kent_medway.csv")
     to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
     x, y = to_grid.transform(centroids["longitude"].to_numpy(), centroids["latitude"].to_numpy())
@@ -147,10 +168,7 @@ def reference_pathway_met_2023_24(minutes: float = 60) -> pd.Series:
                             index_col="Postcode")
     places = [(gias.at[int(urn), "easting"], gias.at[int(urn), "northing"])
               for urn in sorted(set(facts["college_urn"]))]
-    in_year = facts[(facts["postcode"] != "") & (facts["first_year"] <= "2023/24")
-                    & ((facts["last_year"] == "") | (facts["last_year"] >= "2023/24"))]
-    places += [(postcodes.at[p, "Eastings"], postcodes.at[p, "Northings"])
-               for p in in_year["postcode"]]
+    places += campus_places(facts, "2023/24", postcodes)
     centroids = pd.read_csv(RAW / "lsoa11_centroids_kent_medway.csv")
     centroids = centroids[centroids["lad_code"].str.startswith("E07")]  # Kent's districts
     to_grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
