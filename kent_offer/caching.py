@@ -8,7 +8,10 @@ page's own work. A value computed by any worker is found by all the others in th
 then kept locally for the next requests.
 """
 
+import hashlib
 import itertools
+import os
+from pathlib import Path
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -116,15 +119,38 @@ def shared_backend(redis_url: str) -> dict:
     }
 
 
-def shared_caches(redis_url: str) -> dict:
+# Folders whose files do not shape a cached value (or are too large to read at start-up).
+NOT_CODE = {".git", ".venv", "node_modules", "tests", "fixtures", "benchmarks", "scripts",
+            "static", "staticfiles", "media", "__pycache__"}
+
+
+def code_version(root: Path) -> str:
+    """A short hash of the project's Python files and templates under `root`.
+
+    Cached values are pickled results and rendered HTML: both change with the code, not only with
+    the data. Prefixing the shared cache's keys with this hash means a deployment never reads a
+    value that an older release stored (the data version alone would let it)."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if d not in NOT_CODE)
+        for name in sorted(files):
+            if name.endswith((".py", ".html")):
+                path = Path(folder) / name
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def shared_caches(redis_url: str, key_prefix: str = "") -> dict:
     """CACHES for Django: the shared backend (Redis or the database table) behind a small copy
     in each worker. A per-process cache alone would make each gunicorn worker compute the same
-    analysis again; the shared one alone would fetch megabytes on every request."""
+    analysis again; the shared one alone would fetch megabytes on every request. key_prefix:
+    the release's code_version, so that releases never share values."""
     return {
         "default": {
             "BACKEND": "kent_offer.caching.TwoTierCache",
             "LOCATION": "default",
             "OPTIONS": {"SHARED_ALIAS": "shared"},
         },
-        "shared": shared_backend(redis_url),
+        "shared": {**shared_backend(redis_url), "KEY_PREFIX": key_prefix},
     }

@@ -11,7 +11,7 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from kent_offer.caching import shared_caches
+from kent_offer.caching import code_version, shared_caches
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -263,7 +263,7 @@ MIDDLEWARE.insert(
 
 # One cache for every worker: Redis when REDIS_URL is set, else a table in the database
 # (`createcachetable`, run by prepare_site), so that no extra service is needed.
-CACHES = shared_caches(env.str("REDIS_URL", default=""))
+CACHES = shared_caches(env.str("REDIS_URL", default=""), key_prefix=code_version(BASE_DIR))
 
 # Where collectstatic puts the hashed, compressed files whitenoise serves.
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))

@@ -106,3 +106,23 @@ def test_local_copy_is_bounded():
             worker.set(f"key-{index}", index, 60)
         kept = sum(worker.get(f"key-{index}") is not None for index in range(LOCAL_ENTRIES * 3))
         assert 0 < kept <= LOCAL_ENTRIES
+
+
+def test_the_shared_cache_keys_change_with_the_code_not_only_the_data(tmp_path):
+    """code_version changes when a template or Python file changes (so a new release never reads
+    HTML or results an older one cached), and ignores tests and the virtualenv."""
+    from kent_offer.caching import code_version, shared_caches
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>{{ name }}</p>")
+    (tmp_path / "app.py").write_text("VALUE = 1\n")
+    before = code_version(tmp_path)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("assert True\n")
+    (tmp_path / ".venv").mkdir()
+    (tmp_path / ".venv" / "lib.py").write_text("x = 2\n")
+    assert code_version(tmp_path) == before
+    page.write_text("<p>{{ name }}!</p>")
+    assert code_version(tmp_path) != before
+    assert shared_caches("", key_prefix="abc")["shared"]["KEY_PREFIX"] == "abc"
