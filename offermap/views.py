@@ -672,7 +672,8 @@ LCPA_TABLES = {
     "cohort-figures": lambda results, inputs, slug, sections: pd.DataFrame(
         sections["cohort_figures"], columns=["label", "academic_year", "total", "geography",
                                              "figures", "source", "vintage", "is_estimate"]
-    ).rename(columns={"label": "measure", "total": "value", "figures": "figures_added"}),
+    ).rename(columns={"label": "measure", "academic_year": "figure_year", "total": "value",
+                      "figures": "figures_added"}),
     "lcpas": lambda results, inputs, slug, sections: pd.DataFrame(sections["compare"]),
     "change": _chart_table("change"),
     "minutes": _chart_table("minutes"),
@@ -706,7 +707,7 @@ def lcpa_download_csv(request, slug, table):
     if errors:
         return _bad_request(errors)
     frame = LCPA_TABLES[table](results, inputs, slug, sections)
-    frame.insert(0, "lcpa", presenters.region_names(inputs.regions)[slug])
+    frame.insert(0, "page_lcpa", presenters.region_names(inputs.regions)[slug])
     frame.insert(1, "academic_year", results.year)
     frame.insert(2, "travel", _travel_text(params))
     return _csv_response(frame, _lcpa_file_name(slug, results, f"{table}.csv"))
