@@ -28,7 +28,7 @@ written by the template, never joined into markup here; this module only works o
 (positions and sizes) and plain strings.
 
 A `Chart` holds the figures (categories × series, with a text for each value) and works out its
-drawing (`chart.drawing`): positions of labels and bars in a fixed 480-unit-wide viewBox that
+drawing (`chart.drawing`): positions of labels and bars in a fixed 400-unit-wide viewBox that
 scales with the page. Kinds: "bars" (grouped horizontal bars from a zero line, negative values
 to its left; a series may have an `upper` value drawn as a line from the bar's end, e.g. the
 90th percentile beyond the median) and "stacked" (one bar per category split into its
@@ -61,9 +61,9 @@ PATTERNS = ("solid", "hatch", "dots", "light", "cross")
 LEVEL_PATTERNS = {"3": "solid", "2": "hatch", "1": "dots", "E": "light"}
 
 # The drawing's units (SVG user units: pixels at the chart's natural width).
-WIDTH = 480
-FONT = 15
-CHAR_WIDTH = 7.6  # average width of a character of Arial at FONT, to leave room for labels
+WIDTH = 400
+FONT = 16
+CHAR_WIDTH = 8.2  # a character of Arial at the values' 15px, generously: room for labels
 LABEL_HEIGHT = 22
 BAR_HEIGHT = 16
 BAR_GAP = 5
@@ -82,6 +82,17 @@ def _missing(value) -> bool:
 
 def _number(value) -> float | None:
     return None if _missing(value) else float(value)
+
+
+def _wrap(parts: list[str], joiner: str) -> list[str]:
+    """The parts joined into as few lines as fit the chart's width (a part is never split)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1] + joiner + part) * CHAR_WIDTH <= WIDTH:
+            lines[-1] += joiner + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def value_text(value, unit: str, short: str = "") -> str:
@@ -152,6 +163,7 @@ class Group:
     bars: list[Bar]
     text: str = ""  # stacked: every segment's value, written under the bar
     text_y: float = 0.0
+    lines: list[tuple[str, float]] = field(default_factory=list)  # text as (line, y) to fit
     top: float = 0.0  # where its bars start and end (the zero line is drawn between)
     bottom: float = 0.0
 
@@ -280,10 +292,13 @@ class Chart:
                 left += width
             y += BAR_HEIGHT + 4
             known = any(_number(s.values[i]) is not None for s in self.series)
-            text = "; ".join(s.texts[i] for s in self.series) if known else NO_DATA_TEXT
+            parts = [s.texts[i] for s in self.series] if known else [NO_DATA_TEXT]
+            lines = _wrap(parts, "; ")
+            placed = [(line, round(y + FONT + 2 + n * (FONT + 3), 1))
+                      for n, line in enumerate(lines)]
             groups.append(Group(category, round(label_y, 1), category == self.highlight, bars,
-                                text=text, text_y=round(y + FONT + 2, 1)))
-            y += FONT + 6 + GROUP_GAP
+                                text="; ".join(parts), text_y=placed[0][1], lines=placed))
+            y += len(lines) * (FONT + 3) + 3 + GROUP_GAP
         return Drawing(WIDTH, round(y, 1), groups, patterns, self._legend(patterns),
                        zero_x=0.0)
 
@@ -518,7 +533,7 @@ def guarantee_parts_chart(results, slug: str, key: str = "guarantee-parts") -> C
         Series(place, label, [
             _number(frame.loc[place, f"{part}_share"])
             if place in frame.index and f"{part}_share" in frame else None
-            for part in COMPONENT_LABELS], short=label)
+            for part in COMPONENT_LABELS], short=label if len(label) <= 14 else "This LCPA")
         for place, label in places
     ]
     rows = [

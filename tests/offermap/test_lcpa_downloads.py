@@ -194,3 +194,20 @@ def test_downloads_refuse_post(client, kent):
     """The downloads only read: a POST gets 405."""
     url = reverse("offermap:lcpa_download_csv", args=["east-kent", "providers"])
     assert client.post(url).status_code == 405
+
+
+def test_a_hostile_lcpa_name_is_text_in_the_charts_and_safe_in_their_csv(client, kent):
+    """An LCPA named with markup, template syntax and a formula is escaped in every chart on
+    the page and starts with an apostrophe in a chart's CSV."""
+    from areas.models import Region
+
+    hostile = '=HYPERLINK("x")<script>alert(1)</script>{{ 7*7 }}'
+    Region.objects.filter(slug="west-kent").update(name=hostile)
+    html = page(client)
+    assert "<script>alert(1)</script>" not in html
+    for key in ("minutes", "change", "guarantee-by-lcpa"):
+        figure = html.split(f'id="chart-{key}"')[1].split("</figure>")[0]
+        assert "=HYPERLINK(&quot;x&quot;)&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in figure
+    rows = read_csv(client, reverse("offermap:lcpa_download_csv",
+                                    args=["east-kent", "guarantee-by-lcpa"]) + "?year=2016/17")
+    assert "'" + hostile in {row["lcpa"] for row in rows}
