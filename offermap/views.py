@@ -541,7 +541,7 @@ def lcpa_profile(request, slug):
                       list(reversed(results.years_available)) or [results.year]],
             **_travel_choices(params),
         },
-        "downloads": _lcpa_download_links(slug, request.GET),
+        "downloads": _lcpa_download_links(slug, request.GET, errors),
     }
     return render(request, "offermap/lcpa.html", context)
 
@@ -550,9 +550,10 @@ def lcpa_profile(request, slug):
 # The LCPA page's downloads: each of its tables as CSV, its map layers as GeoJSON
 
 
-def _lcpa_download_links(slug: str, query) -> dict[str, str]:
-    """The URL of each download of the LCPA page, for the same year and travel time."""
-    kept = links.query_string(query, page=None, sort=None, lcpa_sort=None)
+def _lcpa_download_links(slug: str, query, errors) -> dict[str, str]:
+    """The URL of each download of the LCPA page, for the same year and travel time (a
+    parameter the page could not use is left out, so the download uses its default too)."""
+    kept = links.query_string(query, **dict.fromkeys(errors))
     suffix = f"?{kept}" if kept else ""
     urls = {name.replace("-", "_"): reverse("offermap:lcpa_download_csv", args=[slug, name])
             + suffix for name in LCPA_TABLES}

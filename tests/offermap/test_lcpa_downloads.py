@@ -211,3 +211,11 @@ def test_a_hostile_lcpa_name_is_text_in_the_charts_and_safe_in_their_csv(client,
     rows = read_csv(client, reverse("offermap:lcpa_download_csv",
                                     args=["east-kent", "guarantee-by-lcpa"]) + "?year=2016/17")
     assert "'" + hostile in {row["lcpa"] for row in rows}
+
+
+def test_download_links_leave_out_a_parameter_the_page_could_not_use(client, kent):
+    """With a bad travel time the page uses the default, and so do its downloads (no 400)."""
+    html = page(client, PAGE + "&minutes=abc")
+    links = download_links(html)
+    assert links and all("minutes=" not in link and "year=2016%2F17" in link for link in links)
+    assert all(client.get(link).status_code == 200 for link in links[:3])
