@@ -17,6 +17,7 @@ from coldspots.analysis import KENT, Inputs
 from coldspots.guarantee import COMPONENT_LABELS, component_sources
 from coldspots.params import ACCESS_LABELS, MODE_LABELS, AnalysisParams
 from offermap import maps
+from offermap.report_parts import SUPPRESSED, learner_count
 from providers.models import Course, Level, Provider
 
 LEVEL_LABELS = dict(Level.choices)
@@ -502,7 +503,7 @@ def view_geojson(
                 "provider_urn": _plain(row.provider_urn), "site": row.site_name,
                 "kind": row.kind, "lcpa": row.lcpa, "offers": _plain(row.offers),
                 "derived_offers": _plain(row.derived_offers),
-                "levels": row.levels, "learners": _plain(row.learners),
+                "levels": row.levels, "learners": learner_count(row.learners),
             },
         })
     return {
@@ -587,11 +588,14 @@ def _number_text(value) -> str:
 
 
 def learners_text(value) -> str:
-    """'1 learner', '12 learners', or that the number is not recorded (never a plain 0)."""
-    if _is_missing(value):
+    """'12 learners', 'c learners' for 1 to 5 (the DfE's mark: never a '1 learner' line), or
+    that the number is not recorded (never a plain 0)."""
+    shown = learner_count(value)
+    if shown is None:
         return "learners not recorded"
-    count = int(value)
-    return f"{count:,} learner{'' if count == 1 else 's'}"
+    if shown == SUPPRESSED:
+        return f"{SUPPRESSED} learners"
+    return f"{shown:,} learner{'' if shown == 1 else 's'}"
 
 
 def _minutes_text(value) -> str:

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -29,10 +30,11 @@ from coldspots.guarantee import CANNOT_CONFIRM, COMPONENT_LABELS, MET, NO_DATA, 
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
 from coldspots.results import compute, data_version, load_inputs, point_check
-from offermap import links, maps, presenters
+from offermap import charts, links, maps, presenters
 from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, error_summary
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
 from offermap.presenters import LEVEL_LABELS
+from offermap.report_parts import learner_count
 from offermap.sources import SOURCES
 from providers.coverage import YEARS_WITHOUT_PERFORMANCE_TABLES, coverage_table, vintages_for_year
 from providers.models import ApprenticeshipStarts, Course, Level, Provider, RecordLabel, Site
@@ -489,16 +491,29 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         "sites": presenters.sites_in_region(inputs, offers, slug, results.year).to_dict("records"),
         "guarantee": presenters.guarantee_components(results, slug),
         "duplication": presenters.duplication_in_region(results, slug),
-        "small_sixth_forms": small.loc[small["region_slug"] == slug].to_dict("records")
-        if len(small) else [],
+        # Learner numbers as they may be shown: 1 to 5 is "c".
+        "small_sixth_forms": [
+            {**row, "learners_shown": learner_count(row["learners"])}
+            for row in small.loc[small["region_slug"] == slug].to_dict("records")
+        ] if len(small) else [],
         "send": presenters.send_summary(results, slug),
         "cold_areas": presenters.cold_area_table(results, inputs.areas, slug).to_dict("records"),
         "cohort_figures": _cohort_figures(slug),
         "map": map_document,
         "bands": bands,
+        "charts": _lcpa_charts(results, slug),
     }
     cache.set(key, sections, MAP_CACHE_SECONDS)
     return sections
+
+
+def _lcpa_charts(results, slug: str) -> dict:
+    """The LCPA page's charts (offermap.charts), this LCPA marked in each."""
+    return {
+        "change": charts.change_chart(results, slug),
+        "minutes": charts.minutes_chart(results, slug),
+        "guarantee": charts.guarantee_chart(results, slug, key="guarantee-by-lcpa"),
+    }
 
 
 @read_only
@@ -526,8 +541,197 @@ def lcpa_profile(request, slug):
                       list(reversed(results.years_available)) or [results.year]],
             **_travel_choices(params),
         },
+        "downloads": _lcpa_download_links(slug, request.GET, errors),
     }
     return render(request, "offermap/lcpa.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The LCPA page's downloads: each of its tables as CSV, its map layers as GeoJSON
+
+
+def _lcpa_download_links(slug: str, query, errors) -> dict[str, str]:
+    """The URL of each download of the LCPA page, for the same year and travel time (a
+    parameter the page could not use is left out, so the download uses its default too)."""
+    kept = links.query_string(query, **dict.fromkeys(errors))
+    suffix = f"?{kept}" if kept else ""
+    urls = {name.replace("-", "_"): reverse("offermap:lcpa_download_csv", args=[slug, name])
+            + suffix for name in LCPA_TABLES}
+    urls["geojson"] = reverse("offermap:lcpa_download_geojson", args=[slug]) + suffix
+    return urls
+
+
+def _suppressed(column) -> list:
+    """A learner-count column as it may be published: 1 to 5 is "c"."""
+    return [learner_count(value) for value in column]
+
+
+def _lcpa_choice_table(results, inputs, slug, sections):
+    """Choice by level: the LCPA's region_level rows (shares 0–1) beside Kent's, and its rank."""
+    frame = results.region_level
+    here = frame.loc[frame["region_slug"] == slug].set_index("level")
+    kent = frame.loc[frame["region_slug"] == KENT].set_index("level")
+    ranks = {row["level"]: row["rank"] for row in sections["levels"]}
+    rows = []
+    for level in here.index:
+        row = here.loc[level]
+        rows.append({
+            "level": LEVEL_LABELS[level], "measured": bool(row["measured"]),
+            "no_choice_share": row["no_choice_share"],
+            "reduced_choice_share": row["reduced_choice_share"],
+            "kent_no_choice_share": kent["no_choice_share"].get(level),
+            "kent_reduced_choice_share": kent["reduced_choice_share"].get(level),
+            "cold_areas": int(row["cold_areas"]), "areas": int(row["areas"]),
+            "rank_among_lcpas": ranks.get(LEVEL_LABELS[level]),
+            "mean_open_access_providers_within_reach": row["mean_providers"],
+            "median_minutes_to_nearest": row["median_minutes"],
+            "p90_minutes_to_nearest": row["p90_minutes"],
+            "kent_median_minutes_to_nearest": kent["median_minutes"].get(level),
+            "min_providers": results.params.min_providers,
+            "max_nearest_minutes": results.params.max_nearest_minutes,
+        })
+    return pd.DataFrame(rows)
+
+
+def _lcpa_guarantee_table(results, inputs, slug, sections):
+    """The guarantee: each part's share here and in Kent (0–1), with its source."""
+    frame = results.guarantee_regions.set_index("region_slug")
+    sources = {item["label"]: item["source"] for item in sections["guarantee"]["sources"]}
+    rows = [{"part": label,
+             "share": frame.loc[slug, f"{name}_share"] if slug in frame.index else None,
+             "kent_share": frame.loc[KENT, f"{name}_share"] if KENT in frame.index else None,
+             "source": sources.get(label, "")}
+            for name, label in COMPONENT_LABELS.items()]
+    for column, label in (("met_share", "The whole guarantee: met"),
+                          ("not_met_share", "The whole guarantee: not met"),
+                          ("cannot_confirm_share", "The whole guarantee: cannot be confirmed")):
+        rows.append({"part": label,
+                     "share": frame.loc[slug, column] if slug in frame.index else None,
+                     "kent_share": frame.loc[KENT, column] if KENT in frame.index else None,
+                     "source": ""})
+    return pd.DataFrame(rows)
+
+
+def _lcpa_duplication_table(results, inputs, slug, sections):
+    """Collaboration candidates with one of the pair in the LCPA; learners 1 to 5 are "c"."""
+    pairs = results.duplication
+    columns = ["level", "qualification_type", "subject", "provider_a", "site_a", "learners_a",
+               "provider_b", "site_b", "learners_b", "same_lcpa", "minutes_apart"]
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    mine = pairs.loc[(pairs["region_slug_a"] == slug) | (pairs["region_slug_b"] == slug)]
+    return pd.DataFrame({
+        "level": [LEVEL_LABELS.get(level, level) for level in mine["level"]],
+        "qualification_type": [presenters.TYPE_LABELS.get(t, t)
+                               for t in mine["qualification_type"]],
+        "subject": mine["subject"].to_numpy(),
+        "provider_a": mine["provider_name_a"].to_numpy(),
+        "site_a": mine["site_name_a"].to_numpy(),
+        "learners_a": _suppressed(mine["learners_a"]),
+        "provider_b": mine["provider_name_b"].to_numpy(),
+        "site_b": mine["site_name_b"].to_numpy(),
+        "learners_b": _suppressed(mine["learners_b"]),
+        "same_lcpa": mine["same_lcpa"].to_numpy(dtype=bool),
+        "minutes_apart": mine["minutes_apart"].astype(float).round(1).to_numpy(),
+    }, columns=columns)
+
+
+def _lcpa_small_sixth_forms_table(results, inputs, slug, sections):
+    """Small school sixth forms in the LCPA; the size 1 to 5 is "c"."""
+    rows = pd.DataFrame(sections["small_sixth_forms"], columns=[
+        "provider_name", "provider_urn", "learners", "size_source", "size_year", "size_measure",
+        "offers"])
+    return rows.assign(learners=_suppressed(rows["learners"]),
+                       small_sixth_form_limit=results.params.small_sixth_form)
+
+
+def _chart_table(name):
+    def build(results, inputs, slug, sections):
+        table = sections["charts"][name].table
+        return pd.DataFrame(table.shown_rows(), columns=[field for field, _ in table.columns])
+    build.__doc__ = f"The {name} chart's table (offermap.charts), learners suppressed."
+    return build
+
+
+# Each table of the LCPA page, by its download name: a function (results, inputs, slug,
+# sections) -> DataFrame, built from what the page shows.
+LCPA_TABLES = {
+    "choice-by-level": _lcpa_choice_table,
+    "cold-spots": lambda results, inputs, slug, sections: presenters.cold_area_table(
+        results, inputs.areas, slug),
+    "offers-by-type": lambda results, inputs, slug, sections: pd.DataFrame(
+        sections["offers_by_type"],
+        columns=["level", "type", "offers", "derived", "previous", "change"]).rename(
+        columns={"offers": f"offers_{results.year}", "previous": f"offers_{results.compare_year}"
+                 if results.compare_year else "offers_previous_year"}),
+    "guarantee": _lcpa_guarantee_table,
+    "duplication": _lcpa_duplication_table,
+    "small-sixth-forms": _lcpa_small_sixth_forms_table,
+    "providers": lambda results, inputs, slug, sections: pd.DataFrame(
+        sections["sites"], columns=["provider_name", "provider_urn", "site_name", "kind",
+                                    "offers", "derived_offers"]),
+    "cohort-figures": lambda results, inputs, slug, sections: pd.DataFrame(
+        sections["cohort_figures"], columns=["label", "academic_year", "total", "geography",
+                                             "figures", "source", "vintage", "is_estimate"]
+    ).rename(columns={"label": "measure", "academic_year": "figure_year", "total": "value",
+                      "figures": "figures_added"}),
+    "lcpas": lambda results, inputs, slug, sections: pd.DataFrame(sections["compare"]),
+    "change": _chart_table("change"),
+    "minutes": _chart_table("minutes"),
+    "guarantee-by-lcpa": _chart_table("guarantee"),
+}
+
+
+def _lcpa_request(request, slug):
+    """(params, results, inputs, sections, errors) for an LCPA download; Http404 for an unknown
+    LCPA."""
+    version = data_version()
+    form = AnalysisForm(request.GET, version=version)
+    results = compute(form.params, version)
+    inputs = load_inputs(results.data_version)
+    if slug not in set(inputs.regions["region_slug"]):
+        raise Http404("No LCPA has that name.")
+    sections = _lcpa_sections(results, inputs, form.params, slug)
+    return form.params, results, inputs, sections, dict(form.problems)
+
+
+def _lcpa_file_name(slug: str, results, suffix: str) -> str:
+    return f"kent-offer-{slug}-{results.year.replace('/', '-')}-{suffix}"
+
+
+@read_only
+def lcpa_download_csv(request, slug, table):
+    """One table of the LCPA page as CSV, for the page's year and travel time."""
+    if table not in LCPA_TABLES:
+        raise Http404("The LCPA page has no table of that name.")
+    params, results, inputs, sections, errors = _lcpa_request(request, slug)
+    if errors:
+        return _bad_request(errors)
+    frame = LCPA_TABLES[table](results, inputs, slug, sections)
+    frame.insert(0, "page_lcpa", presenters.region_names(inputs.regions)[slug])
+    frame.insert(1, "academic_year", results.year)
+    frame.insert(2, "travel", _travel_text(params))
+    return _csv_response(frame, _lcpa_file_name(slug, results, f"{table}.csv"))
+
+
+@read_only
+def lcpa_download_geojson(request, slug):
+    """The LCPA page's map layers as GeoJSON: every LCPA with its measures (as the map shades
+    them) and the provider sites in this LCPA with offers in the year."""
+    params, results, inputs, _sections, errors = _lcpa_request(request, slug)
+    if errors:
+        return _bad_request(errors)
+    table = presenters.lcpa_rows(results, analysis.measured_levels(params))
+    regions, _ = presenters.shaded_regions(inputs.regions, table, "cold_share")
+    offers = presenters.selected_offers(results, slug)
+    rows = presenters.provider_rows(inputs, offers)
+    collection = presenters.view_geojson(regions, table, rows, results, params)
+    collection["properties"]["lcpa"] = slug
+    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Content-Disposition"] = (
+        f'attachment; filename="{_lcpa_file_name(slug, results, "map.geojson")}"')
+    return response
 
 
 SECTOR_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$")

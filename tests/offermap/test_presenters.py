@@ -123,10 +123,14 @@ def test_marker_rows_name_the_site_and_link_the_provider(data):
 
 
 def test_learners_text_counts_in_words_and_never_shows_missing_as_zero():
-    """One learner is singular, more are plural, and an unknown number says it is not recorded."""
+    """1 to 5 learners is "c" (never "1 learner"), more are counted, and an unknown number says
+    it is not recorded."""
     from offermap.presenters import learners_text
 
-    assert learners_text(1) == "1 learner"
+    assert learners_text(1) == "c learners"
+    assert learners_text(5.4) == "c learners"
+    assert learners_text(6) == "6 learners"
+    assert learners_text(0) == "0 learners"
     assert learners_text(1200.0) == "1,200 learners"
     assert learners_text(float("nan")) == "learners not recorded"
     assert learners_text(None) == "learners not recorded"
