@@ -150,8 +150,11 @@ def edit_action(request, pk: int):
 
 
 def _after_save(request, action) -> str:
-    return _safe_next(request, request.POST.get("next")) or reverse(
-        "offermap:action", args=[action.pk])
+    """Back to the page the form was opened from (at its actions panel), or the action."""
+    back = _safe_next(request, request.POST.get("next"))
+    if back:
+        return back.split("#")[0] + "#board-actions"
+    return reverse("offermap:action", args=[action.pk])
 
 
 def _form_page(request, form, action):
@@ -237,7 +240,7 @@ def history_rows(action: BoardAction) -> list[dict]:
         user = record.history_user
         rows.append({
             "when": record.history_date,
-            "who": user.get_username() if user else "Not recorded",
+            "who": user.get_username() if user else "",
             "kind": {"+": "Recorded", "~": "Changed", "-": "Deleted"}.get(record.history_type,
                                                                           "Changed"),
             "changes": changes,
