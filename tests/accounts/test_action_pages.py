@@ -164,6 +164,17 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_change_nothing(client, world
     assert BoardAction.objects.count() == before
 
 
+def test_the_menu_links_to_the_actions_only_for_those_who_may_read_them(client, world):
+    """'Board actions' is in the service menu for the lead, not for a visitor or a no-role
+    account."""
+    link = f'href="{LIST}"'
+    assert link not in client.get(reverse("offermap:about_data")).content.decode()
+    assert link not in signed_in(client, world, "no_role").get(
+        reverse("offermap:about_data")).content.decode()
+    assert link in signed_in(client, world, "lead").get(
+        reverse("offermap:about_data")).content.decode()
+
+
 def test_someone_with_no_role_is_refused(client, world):
     """A signed-in account with no role gets 403 on the list and the forms."""
     client = signed_in(client, world, "no_role")
