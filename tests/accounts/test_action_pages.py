@@ -7,6 +7,8 @@ import re
 from html import escape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -469,3 +471,22 @@ def test_recording_an_action_leaves_the_analysis_caches_alone(client, world):
     west = next(f for f in payload["layers"][0]["features"]
                 if f["properties"]["name"] == "West Kent")
     assert west["properties"]["open_actions"] == 2
+
+
+def test_marks_and_list_cost_the_same_queries_however_many_actions(client, world):
+    """The map page and the list ask the rules once per (remit, LCPA) pair, not per action:
+    forty more actions in the same pairs add no query."""
+    client = signed_in(client, world, "lead")
+    client.get(reverse("offermap:map"))  # warm the analysis caches
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = {url: count(url) for url in (reverse("offermap:map"), LIST)}
+    for n in range(40):
+        BoardAction.objects.create(remit="level_3", region=world.own_action.region,
+                                   action=f"Action {n}")
+    after = {url: count(url) for url in before}
+    assert after == before
