@@ -11,12 +11,14 @@ so every figure cached on it stays valid, and whatever pages show of actions is 
 
 from __future__ import annotations
 
+import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +32,7 @@ from offermap.action_forms import ActionFilterForm, BoardActionForm, mark_invali
 from offermap.decorators import read_only
 from offermap.forms import error_summary
 from providers.models import Level, Provider
+from providers.spreadsheets import spreadsheet_safe
 
 PAGE_SIZE = 50
 VIEW, ADD, CHANGE = ("coldspots.view_boardaction", "coldspots.add_boardaction",
@@ -87,9 +90,45 @@ def action_list(request):
         "rows": [_row(action, today) for action in page.object_list],
         "today": today,
         "may_record": request.user.has_perm(ADD),
+        "download_query": links.query_string(request.GET, page=None),
         "page_links": links.page_links(request.GET, page) if page.paginator.num_pages > 1
         else None,
     })
+
+
+CSV_COLUMNS = ["id", "remit", "lcpa", "level", "small_area_code", "small_area", "provider_urn",
+               "provider", "academic_year", "what_the_board_will_do", "owner", "due", "status",
+               "open", "overdue", "notes", "recorded_by", "recorded_at"]
+
+
+@read_only
+@login_required
+def download_actions_csv(request):
+    """The list with its filters, every page, as CSV (each text cell safe in a spreadsheet)."""
+    _require(request.user, VIEW)
+    today = timezone.localdate()
+    form = ActionFilterForm(request.GET or None)
+    actions = _actions().visible_to(request.user)
+    if form.is_bound:
+        actions = form.apply(actions, today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="board-actions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for action in actions.in_reading_order():
+        writer.writerow([spreadsheet_safe(value) for value in (
+            action.pk, action.get_remit_display(), action.region.name,
+            action.get_level_display() or "All levels",
+            action.area.code if action.area else "", action.area.name if action.area else "",
+            action.provider.urn if action.provider else "",
+            action.provider.name if action.provider else "", action.academic_year,
+            action.action, action.owner, action.due.isoformat() if action.due else "",
+            action.get_status_display(), "yes" if action.is_open else "no",
+            "yes" if action.is_overdue(today) else "no", action.note,
+            action.created_by.get_username() if action.created_by else "",
+            timezone.localtime(action.created_at).isoformat(timespec="minutes"),
+        )])
+    return response
 
 
 def _row(action: BoardAction, today) -> dict:

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     # Board actions; before any /reports/<remit>/ pattern, so "actions" is never read as a remit.
     path("reports/actions/", action_views.action_list, name="actions"),
+    path("reports/actions/actions.csv", action_views.download_actions_csv,
+         name="download_actions_csv"),
     path("reports/actions/new/", action_views.record_action, name="action_new"),
     path("reports/actions/<int:pk>/", action_views.action_detail, name="action"),
     path("reports/actions/<int:pk>/edit/", action_views.edit_action, name="action_edit"),

@@ -1,7 +1,9 @@
 """Board action pages outside the admin: who may record and edit what (forged POSTs included),
 history, the list's filters and overdue flag, hostile text, the LCPA page's panel, the map."""
 
+import csv
 import datetime
+import io
 import json
 import re
 from html import escape
@@ -347,6 +349,24 @@ def test_bad_filters_give_a_message_not_an_error(client, world, query):
     assert response.status_code == 200
     if not query.startswith("page"):
         assert "govuk-error-summary" in response.content.decode()
+
+
+def test_the_csv_holds_the_filtered_list_with_formulas_defused(client, world, dated):
+    """The download has the actions the page lists for the same filters (all pages), a text
+    cell starting with = gets an apostrophe, and the lead's file has no other LCPA's action."""
+    dated["overdue"].owner = '=HYPERLINK("x")'
+    dated["overdue"].save()
+    client = signed_in(client, world, "champion")
+    url = reverse("offermap:download_actions_csv")
+    rows = list(csv.DictReader(io.StringIO(client.get(url + "?status=open").content.decode())))
+    assert {int(row["id"]) for row in rows} == listed(client, "status=open")
+    late = next(row for row in rows if row["what_the_board_will_do"] == "Late")
+    assert late["owner"] == "'=HYPERLINK(\"x\")"
+    assert late["overdue"] == "yes" and late["open"] == "yes"
+    lead_rows = list(csv.DictReader(io.StringIO(
+        signed_in(client, world, "lead").get(url).content.decode())))
+    assert "West Kent" not in {row["lcpa"] for row in lead_rows}
+    assert len(lead_rows) == 4
 
 
 # --- Hostile text --------------------------------------------------------------------------

@@ -194,6 +194,7 @@ def board_action_rows(world, sign_in_required: bool) -> list[Row]:
         Row(reverse("offermap:actions") + "?status=open&remit=level_3&lcpa=east-kent&due=overdue",
             readers),
         Row(reverse("offermap:actions"), refused, method="post"),
+        Row(reverse("offermap:download_actions_csv") + "?status=open", readers),
         Row(reverse("offermap:action_new"), outcomes(officer="forbidden", champion="ok",
                                                      lead="ok")),
         Row(reverse("offermap:action", args=[own]), readers),
