@@ -211,6 +211,9 @@ def _initial(query, user) -> dict:
     """Starting values from the query string; values that name nothing are ignored (they are
     only a starting point: the form checks whatever is posted)."""
     initial = {}
+    # Only short printable text is looked up (a NUL would be refused by PostgreSQL).
+    query = {key: value for key, value in query.items()
+             if len(value) <= 100 and value.isprintable()}
     if query.get("remit") in BoardAction.Remit.values:
         initial["remit"] = query["remit"]
     region = None

@@ -230,6 +230,21 @@ def test_missing_and_impossible_values_are_listed_in_the_error_summary(client, w
     assert BoardAction.objects.count() == before
 
 
+@pytest.mark.parametrize("changes", [
+    {"region": "abc"}, {"region": "999999"}, {"provider": "999999"}, {"area": "x"},
+    {"level": "4"}, {"status": "closed"}, {"action": "A\x00B"}, {"owner": "x" * 500},
+    {"due_0": "1" * 50, "due_1": "-1"}, {"academic_year": "2024/2025"},
+])
+def test_forged_or_broken_posts_get_a_message_never_a_server_error(client, world, changes):
+    """Values no form offers (unknown records, NUL characters, overlong text, odd dates) are
+    refused with the error summary; nothing is saved."""
+    before = BoardAction.objects.count()
+    response = signed_in(client, world, "champion").post(NEW, form_data(world, **changes))
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert BoardAction.objects.count() == before
+
+
 def test_the_form_opens_prefilled_from_a_report_link(client, world):
     """remit, LCPA, level, small area and year in the link are the form's starting values."""
     area = world.kent.areas[1]
@@ -243,6 +258,15 @@ def test_the_form_opens_prefilled_from_a_report_link(client, world):
     assert form["area"].value() == area.pk
     assert form["academic_year"].value() == "2023/24"
     assert 'name="next" value="/lcpa/east-kent/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["lcpa=%00&area=%00&provider=%00", "region=99999999999999999999",
+                                   "area=" + "E" * 500, "provider=-1&level=%00&year=%00"])
+def test_a_broken_prefill_link_opens_an_empty_form(client, world, query):
+    """Starting values that name nothing (or hold a NUL) are ignored: the form still opens."""
+    response = signed_in(client, world, "champion").get(f"{NEW}?{query}")
+    assert response.status_code == 200
+    assert response.context["form"]["area"].value() is None
 
 
 def test_small_areas_offered_are_those_of_the_chosen_lcpa(client, world):
