@@ -30,7 +30,7 @@ class BoardActionAdmin(ObjectPermissionsModelAdmin, HistoryAdmin):
     ]
     list_filter = ["remit", "region", "level", "status"]
     search_fields = ["note", "action", "owner"]
-    raw_id_fields = ["area"]
+    raw_id_fields = ["area", "provider"]
 
     def get_changelist(self, request, **kwargs):
         return VisibleActionsChangeList

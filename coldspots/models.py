@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -16,7 +19,71 @@ DEFAULT_MAX_NEAREST_MINUTES = 30
 MINUTES_RANGE = (5, 180)
 
 
+class BoardActionQuerySet(models.QuerySet):
+    """Board actions by state, place and who may read them."""
+
+    def open(self):
+        """Not done yet (noted, planned or in progress)."""
+        return self.exclude(status__in=BoardAction.CLOSED_STATUSES)
+
+    def closed(self):
+        return self.filter(status__in=BoardAction.CLOSED_STATUSES)
+
+    def overdue(self, today: date):
+        """Open actions whose due date has passed (due before `today`)."""
+        return self.open().filter(due__lt=today)
+
+    def due_by(self, day: date):
+        """Actions due on or before `day` (actions with no due date are left out)."""
+        return self.filter(due__lte=day)
+
+    def for_remit(self, remit: str):
+        return self.filter(remit=remit)
+
+    def for_region(self, region):
+        """Actions for one LCPA, given as a Region or its slug."""
+        if isinstance(region, str):
+            return self.filter(region__slug=region)
+        return self.filter(region=region)
+
+    def for_area(self, area):
+        return self.filter(area=area)
+
+    def visible_to(self, user):
+        """The actions `user` may read, as the permission rules decide (accounts/rules.py).
+
+        The rules look only at an action's remit and LCPA, so each (remit, LCPA) pair among
+        these actions is asked once, not each action: the answer stays with the rules, and the
+        cost with the number of pairs (at most remits × LCPAs), not of actions.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        allowed = models.Q(pk__in=[])
+        for remit, region_id in self.values_list("remit", "region_id").distinct().order_by():
+            probe = BoardAction(remit=remit, region_id=region_id)
+            if user.has_perm("coldspots.view_boardaction", probe):
+                allowed |= models.Q(remit=remit, region_id=region_id)
+        return self.filter(allowed)
+
+    def in_reading_order(self):
+        """Open first, soonest due first (no due date last), then the newest."""
+        return self.order_by(
+            models.Case(
+                models.When(status__in=BoardAction.CLOSED_STATUSES, then=1), default=0,
+                output_field=models.IntegerField(),
+            ),
+            models.F("due").asc(nulls_last=True),
+            "-created_at",
+        )
+
+
 class BoardAction(models.Model):
+    """What the board will do about a cold spot: for a remit and LCPA, optionally one level,
+    small area or provider. "What" is `action` (what the board will do); `note` holds what was
+    found and anything else worth keeping. An action is open until its status is done."""
+
     class Remit(models.TextChoices):
         LEVEL_3 = "level_3", "Level 3"
         LEVEL_2 = "level_2", "Level 2"
@@ -30,20 +97,28 @@ class BoardAction(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         DONE = "done", "Done"
 
+    CLOSED_STATUSES = (Status.DONE,)
+
     remit = models.CharField(max_length=20, choices=Remit.choices)
     region = models.ForeignKey(
         Region, on_delete=models.CASCADE, related_name="board_actions", verbose_name="LCPA"
     )
     area = models.ForeignKey(
         Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="board_actions",
-        help_text="A particular small area, if the note is about one.",
+        verbose_name="small area", help_text="A particular small area, if the action is about one.",
+    )
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="board_actions",
+        help_text="A particular provider, if the action is about one.",
     )
     level = models.CharField(max_length=1, choices=Level.choices, blank=True)
     academic_year = models.CharField(max_length=7, blank=True)
-    note = models.TextField()
-    action = models.TextField(blank=True, help_text="What the board will do.")
+    note = models.TextField("notes", blank=True, help_text="What was found, and anything else "
+                            "worth keeping with the action.")
+    action = models.TextField("what the board will do", blank=True)
     owner = models.CharField(max_length=200, blank=True)
-    due = models.DateField(null=True, blank=True)
+    due = models.DateField("due date", null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOTED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
@@ -51,11 +126,34 @@ class BoardAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = BoardActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.get_remit_display()} – {self.region}: {self.note[:60]}"
+        return f"{self.get_remit_display()} – {self.region}: {self.summary[:60]}"
+
+    @property
+    def summary(self) -> str:
+        """What the action is, in one line: what the board will do, or else its notes."""
+        return " ".join((self.action or self.note).split())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due is not None and self.due < today
+
+    def clean(self):
+        errors = {}
+        if not (self.action or "").strip() and not (self.note or "").strip():
+            errors["action"] = "Enter what the board will do, or a note."
+        if self.area_id and self.region_id and self.area.region_id != self.region_id:
+            errors["area"] = "Choose a small area in the LCPA of the action."
+        if errors:
+            raise ValidationError(errors)
 
 
 class TravelMode(models.TextChoices):

@@ -589,3 +589,109 @@ def map_document(
             for band in bands
         ],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Open board actions on the map. They are added to a copy of the (cached) document per request,
+# never cached with it: they change whenever the board records an action (which does not bump
+# the data version, so no analysis is thrown away) and depend on who may read which action.
+#
+# A small area with open actions is drawn hatched with a heavy outline, in a layer of its own
+# ("actions-areas"), with a tooltip naming how many and at which levels; an LCPA with open
+# actions gets the same line in its tooltip and popup, and a text label on the map under its
+# name ("2 open board actions", label kind "action"), so the mark never rests on colour alone.
+
+ACTION_COLOUR = "#912b88"
+ACTION_AREA_STYLE = {
+    "fillColor": ACTION_COLOUR,
+    "fillOpacity": 0.45,
+    "color": ACTION_COLOUR,
+    "weight": 3,
+    "dashArray": None,
+    "hatched": True,
+}
+ACTION_LINE_LABEL = "Open board actions"
+
+
+def open_actions_text(count: int, levels: str = "") -> str:
+    """'2 open board actions (Level 3, all levels)'."""
+    text = f"{count} open board action{'' if count == 1 else 's'}"
+    return f"{text} ({levels})" if levels else text
+
+
+def action_area_features(rows: Iterable[dict]) -> list[dict]:
+    """Features for small areas with open actions, from rows with code, name, boundary, count
+    and levels (an area without a boundary is left out; it is still in the table)."""
+    features = []
+    for row in rows:
+        geometry = simplify_geometry(row.get("boundary"), SMALL_AREA_TOLERANCE)
+        if geometry is None:
+            continue
+        name = f"{row['name']} ({row['code']})"
+        text = open_actions_text(int(row["count"]), str(row.get("levels", "")))
+        features.append({
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {
+                "name": name,
+                "tooltip": [line(name, "Small area"), line(text, ACTION_LINE_LABEL)],
+                "popup": popup(name, [line(text, ACTION_LINE_LABEL)], row.get("link")),
+            },
+        })
+    return features
+
+
+def with_open_actions(document: dict, region_marks: dict[str, dict],
+                      area_rows: Sequence[dict] = ()) -> dict:
+    """A copy of `document` with open board actions marked: `region_marks` maps an LCPA's name
+    to {count, levels}; `area_rows` are small areas (see action_area_features). The input
+    document (perhaps from the cache) is not changed."""
+    if not region_marks and not area_rows:
+        return document
+    layers = []
+    for layer in document.get("layers", []):
+        if layer.get("id") == "lcpas":
+            layer = {**layer, "features": [
+                _marked_region(feature, region_marks.get(feature["properties"]["name"]))
+                for feature in layer["features"]
+            ]}
+        elif layer.get("id") == "labels":
+            layer = {**layer, "labels": [*layer["labels"], *_action_labels(
+                layer["labels"], region_marks)]}
+        layers.append(layer)
+    area_features_list = action_area_features(area_rows)
+    if area_features_list:
+        # Under the markers and the labels, over the shading.
+        position = next((i for i, layer in enumerate(layers)
+                         if layer.get("kind") in ("markers", "labels")), len(layers))
+        layers.insert(position, {
+            "id": "actions-areas", "name": "Small areas with open board actions",
+            "kind": "areas", "highlight": False, "style": ACTION_AREA_STYLE,
+            "features": area_features_list,
+        })
+    return {**document, "layers": layers,
+            "layer_control": bool(document.get("layer_control") or area_features_list)}
+
+
+def _marked_region(feature: dict, mark: dict | None) -> dict:
+    if not mark:
+        return feature
+    properties = feature["properties"]
+    mark_line = line(open_actions_text(int(mark["count"]), str(mark.get("levels", ""))),
+                     ACTION_LINE_LABEL)
+    marked = {**properties, "tooltip": [*properties.get("tooltip", []), mark_line],
+              "open_actions": int(mark["count"])}
+    if properties.get("popup"):
+        marked["popup"] = {**properties["popup"],
+                           "lines": [*properties["popup"].get("lines", []), mark_line]}
+    return {**feature, "properties": marked}
+
+
+def _action_labels(labels: Sequence[dict], region_marks: dict[str, dict]) -> list[dict]:
+    """A text label under each marked LCPA's name (same point; CSS moves it below)."""
+    return [
+        {"lat": label["lat"], "lon": label["lon"], "kind": "action",
+         "text": open_actions_text(int(region_marks[label["text"]]["count"]))}
+        for label in labels
+        if label.get("kind") == "lcpa" and label.get("text") in region_marks
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offermap import views
+from offermap import action_views, views
 
 app_name = "offermap"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("guarantee/", views.guarantee_check, name="guarantee"),
     path("about/data/", views.about_data, name="about_data"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # Board actions; before any /reports/<remit>/ pattern, so "actions" is never read as a remit.
+    path("reports/actions/", action_views.action_list, name="actions"),
+    path("reports/actions/actions.csv", action_views.download_actions_csv,
+         name="download_actions_csv"),
+    path("reports/actions/new/", action_views.record_action, name="action_new"),
+    path("reports/actions/<int:pk>/", action_views.action_detail, name="action"),
+    path("reports/actions/<int:pk>/edit/", action_views.edit_action, name="action_edit"),
 ]

@@ -18,8 +18,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from areas.models import Area, CohortFigure, Postcode
@@ -30,7 +28,8 @@ from coldspots.guarantee import CANNOT_CONFIRM, COMPONENT_LABELS, MET, NO_DATA, 
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
 from coldspots.results import compute, data_version, load_inputs, point_check
-from offermap import charts, links, maps, presenters
+from offermap import action_views, charts, links, maps, presenters
+from offermap.decorators import read_only
 from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, error_summary
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
 from offermap.presenters import LEVEL_LABELS
@@ -43,11 +42,6 @@ from providers.spreadsheets import spreadsheet_safe
 MAP_CACHE_SECONDS = 60 * 60
 
 
-def read_only(view):
-    """GET and HEAD only (uptime probes use HEAD): any other method gets 405. These views
-    change nothing, so there is no form to protect from forgery; exempting them lets a POST or
-    PUT get 405 rather than the CSRF check's 403."""
-    return csrf_exempt(require_safe(view))
 # Where each map-page parameter is set, so that an error message can link to it.
 FIELD_ANCHORS = {
     "year": "filter-year", "level": "filter-level-E", "type": "filter-type-a_level",
@@ -255,6 +249,10 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
     map_document, bands, cold_area_count = _map_document(
         results, inputs, options, tables["markers"], lcpa_table
     )
+    # Open board actions are marked per request, outside the cached document (see
+    # maps.with_open_actions): recording one leaves the analysis caches alone.
+    marks = action_views.open_action_marks(request.user)
+    map_document = maps.with_open_actions(map_document, marks["regions"], marks["areas"])
 
     providers = presenters.sort_frame(providers, options.sort, presenters.PROVIDER_SORT_COLUMNS)
     paginator = Paginator(providers.to_dict("records"), PAGE_SIZE)
@@ -294,7 +292,11 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "map": map_document,
         "bands": bands,
         "cold_area_count": cold_area_count,
-        "lcpa_table": presenters.sort_lcpa_rows(lcpa_table, options.lcpa_sort).to_dict("records"),
+        "lcpa_table": [
+            {**row, "open_actions": marks["regions"].get(row["region_name"], {}).get("count", 0)}
+            for row in presenters.sort_lcpa_rows(lcpa_table, options.lcpa_sort).to_dict("records")
+        ],
+        "action_marks": marks,
         "page": page,
         "page_links": links.page_links(query, page),
         "provider_sort": links.sort_links(query, options.sort, PROVIDER_SORTS, "sort"),
@@ -536,6 +538,7 @@ def lcpa_profile(request, slug):
         "error_links": error_summary(errors, {}, "lcpa-form"),
         "rule": presenters.rule_summary(results),
         "travel_text": _travel_text(params),
+        "actions_panel": action_views.actions_panel(request, region=slug, year=results.year),
         "choices": {
             "years": [(year, year) for year in
                       list(reversed(results.years_available)) or [results.year]],

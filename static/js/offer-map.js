@@ -211,7 +211,8 @@
       if (typeof item.lat !== "number" || typeof item.lon !== "number") {
         return;
       }
-      var kind = item.kind === "district" ? "district" : "lcpa";
+      // "action": an LCPA's open board actions, written under its name.
+      var kind = item.kind === "district" || item.kind === "action" ? item.kind : "lcpa";
       // A zero-size icon whose text is centred on the point by CSS (.app-map-label__text).
       L.marker([item.lat, item.lon], {
         icon: L.divIcon({

@@ -176,8 +176,41 @@ def page_rows(world, *, sign_in_required: bool) -> list[Row]:
             {r: ("not_found" if r in STAFF else "sign_in") for r in ROLES}),
         Row("/admin/no-such-page/", {r: ("not_found" if r in STAFF else "sign_in")
                                       for r in ROLES}),
+        *board_action_rows(world, sign_in_required),
     ]
     return rows + admin_model_rows(world)
+
+
+def board_action_rows(world, sign_in_required: bool) -> list[Row]:
+    """Board action pages: signed in always; officers read; the champion (Level 3) and the lead
+    (East Kent) record and edit within their scope; own_action is in both scopes, other_action
+    in neither (test_action_pages covers forged POSTs)."""
+    def outcomes(**given):
+        return {"anonymous": "sign_in", "no_role": "forbidden", "superuser": "ok", **given}
+
+    readers = outcomes(officer="ok", champion="ok", lead="ok")
+    # A POST to a read-only page is refused (405); with sign-in required, only after sign-in.
+    refused = same("not_allowed") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    own, other = world.own_action.pk, world.other_action.pk
+    return [
+        Row(reverse("offermap:actions"), readers),
+        Row(reverse("offermap:actions") + "?status=open&remit=level_3&lcpa=east-kent&due=overdue",
+            readers),
+        Row(reverse("offermap:actions"), refused, method="post"),
+        Row(reverse("offermap:download_actions_csv") + "?status=open", readers),
+        Row(reverse("offermap:action_new"), outcomes(officer="forbidden", champion="ok",
+                                                     lead="ok")),
+        Row(reverse("offermap:action", args=[own]), readers),
+        Row(reverse("offermap:action", args=[other]), outcomes(officer="ok", champion="ok",
+                                                               lead="forbidden")),
+        Row(reverse("offermap:action", args=[own]), refused, method="post"),
+        Row(reverse("offermap:action_edit", args=[own]), outcomes(officer="forbidden",
+                                                                  champion="ok", lead="ok")),
+        Row(reverse("offermap:action_edit", args=[other]), outcomes(
+            officer="forbidden", champion="forbidden", lead="forbidden")),
+        Row(reverse("offermap:action", args=[999_999]),
+            {r: ("sign_in" if r == "anonymous" else "not_found") for r in ROLES}),
+    ]
 
 
 def outcome_of(response) -> str:
