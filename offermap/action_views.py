@@ -72,16 +72,23 @@ def _actions():
     return BoardAction.objects.select_related("region", "area", "provider", "created_by")
 
 
-@read_only
-@login_required
-def action_list(request):
-    """Every action the person may read, filtered by status, remit, LCPA and due date."""
+def _filtered_actions(request, today):
+    """The filter form and the actions the person may read, narrowed by it (the list page and
+    its CSV show the same records)."""
     _require(request.user, VIEW)
-    today = timezone.localdate()
     form = ActionFilterForm(request.GET or None)
     actions = _actions().visible_to(request.user)
     if form.is_bound:
         actions = form.apply(actions, today)
+    return form, actions
+
+
+@read_only
+@login_required
+def action_list(request):
+    """Every action the person may read, filtered by status, remit, LCPA and due date."""
+    today = timezone.localdate()
+    form, actions = _filtered_actions(request, today)
     page = Paginator(actions.in_reading_order(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "actions/list.html", {
         "form": form,
@@ -105,12 +112,8 @@ CSV_COLUMNS = ["id", "remit", "lcpa", "level", "small_area_code", "small_area", 
 @login_required
 def download_actions_csv(request):
     """The list with its filters, every page, as CSV (each text cell safe in a spreadsheet)."""
-    _require(request.user, VIEW)
     today = timezone.localdate()
-    form = ActionFilterForm(request.GET or None)
-    actions = _actions().visible_to(request.user)
-    if form.is_bound:
-        actions = form.apply(actions, today)
+    _, actions = _filtered_actions(request, today)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="board-actions.csv"'
     writer = csv.writer(response)
