@@ -207,3 +207,21 @@ def entry_requirements_recorded(
     english = active["min_english_grade"].to_numpy(dtype=float)
     maths = active["min_maths_grade"].to_numpy(dtype=float)
     return len(active), int((~np.isnan(english) | ~np.isnan(maths)).sum())
+
+
+def unreached_by_region(
+    within: np.ndarray, areas: pd.DataFrame, regions: pd.DataFrame, weight_column: str,
+) -> pd.DataFrame:
+    """Per LCPA, then "kent": the small areas where `within` is False (e.g. send_areas
+    .ap_within_reach) and the sum of `weight_column` (e.g. cohort_16_17, ehcp_16_17; missing
+    figures count as 0) in them. Columns: region_slug, region_name, areas_without,
+    weight_without."""
+    within = np.asarray(within, dtype=bool)
+    weight = np.nan_to_num(areas[weight_column].to_numpy(dtype=float))
+    records = []
+    for slug, name, rows in analysis.region_rows(areas, regions):
+        out = ~within[rows]
+        records.append({"region_slug": slug, "region_name": name,
+                        "areas_without": int(out.sum()),
+                        "weight_without": float(weight[rows][out].sum())})
+    return pd.DataFrame.from_records(records)

@@ -14,7 +14,7 @@ import pandas as pd
 from coldspots.analysis import KENT
 from coldspots.params import MODE_LABELS
 from offermap.maps import format_share
-from offermap.report_parts import NO_DATA, SUPPRESSED, learner_count
+from offermap.report_parts import NO_DATA, SUPPRESSED, ReportTable, learner_count
 
 LEVEL_NAMES = {"E": "Entry level", "1": "Level 1", "2": "Level 2", "3": "Level 3"}
 
@@ -110,3 +110,47 @@ def estimate_note(results) -> str:
                 "figures shared out from the county totals by the Census 2021 age bands), not "
                 "counts.")
     return f"Young people per small area: recorded figures for {results.cohort_year}."
+
+
+def reach_chart(results, slug: str | None, column: str, what: str, key: str):
+    """Minutes to the nearest `what` (e.g. AP) by LCPA and Kent, from Results.send_reach
+    `column` (typical journey, a median), drawn as bars with its data table."""
+    from offermap import charts
+
+    frame = rows_by_slug(results.send_reach)
+    places = [*region_names(results).items(), (KENT, "Kent")]
+
+    def label(place, name):
+        return f"{name} (this LCPA)" if place == slug else name
+
+    values = [None if place not in frame or missing(frame[place][column])
+              else float(frame[place][column]) for place, _ in places]
+    categories = [label(place, name) for place, name in places]
+    table = ReportTable(
+        key=key,
+        caption=f"Minutes to the nearest {what} by LCPA, {results.year} (typical journey)",
+        columns=[("lcpa", "LCPA"), ("minutes", "Minutes (typical journey)")],
+        rows=[{"lcpa": c, "minutes": minutes(v)} for c, v in zip(categories, values,
+                                                                 strict=True)],
+        numeric_columns=frozenset({"minutes"}),
+        notes=[f"Journey times: {results.travel_method_label}."],
+    )
+    chart = charts.Chart(
+        key=key, title=f"Minutes to the nearest {what}, {results.year}, by LCPA",
+        description="", kind="bars", categories=categories,
+        series=[charts.Series("minutes", "Typical journey (minutes)", values, short="")],
+        unit="minutes", table=table, highlight=label(slug, place_name(results, slug))
+        if slug else None,
+        empty_text=f"No {what} is recorded, so no journey time is shown.",
+    )
+    known = [(v, c) for v, c in zip(values, categories, strict=True) if v is not None]
+    if known:
+        low, high = min(known), max(known)
+        chart.description = (
+            f"Horizontal bars: the typical journey in minutes to the nearest {what} for the "
+            f"young people of each LCPA and of Kent. Shortest: {low[1]}, {low[0]:.0f} minutes. "
+            f"Longest: {high[1]}, {high[0]:.0f} minutes. Every figure is in the table that "
+            "follows.")
+    else:
+        chart.description = chart.empty_text
+    return chart
