@@ -5,7 +5,8 @@ or a guarantee a second time.
 - `pathway_gap`: per LCPA, the cohort with none of some guarantee parts within reach (from the
   guarantee's own per-area statuses), e.g. "no Level 2 course within reach".
 - `year_on_year_by_source`: the analysis' year-on-year counts split by the source of the
-  records, so a fall that is a source stopping is told apart from provision that closed.
+  records and their label (published or derived), so a fall that is a source stopping is told
+  apart from provision that closed, and derived records are not taken for published ones.
 - `sites_by_region`: sites and providers of a kind (a site mask) per LCPA.
 - `offers_by_region`: running offers of some qualification types per LCPA (e.g. supported
   internships), with their known learners.
@@ -82,23 +83,27 @@ def year_on_year_by_source(
     offers: pd.DataFrame, sites: pd.DataFrame, regions: pd.DataFrame, year_from: str | None,
     year_to: str, params: AnalysisParams,
 ) -> pd.DataFrame:
-    """analysis.year_on_year run on the records of each source on its own, with a
-    source_key column (sorted by key), for the sources with a record in either year. The
-    counts of all sources add up to year_on_year's where a level is recorded (a source with no
-    record at a level in a year has NaN there: it recorded nothing, which is not a count)."""
+    """analysis.year_on_year run on the records of each source and record label ("published",
+    "derived", ...) on their own, with source_key, record_label and source (the source's name)
+    columns, sorted by key and label, for the pairs with a record in either year. The counts of
+    all pairs add up to year_on_year's where a level is recorded (a pair with no record at a
+    level in a year has NaN there: it recorded nothing, which is not a count)."""
     years = [y for y in (year_from, year_to) if y is not None]
-    keys = offers["source_key"].fillna("").astype(str)
+    keys = offers["source_key"].fillna("").astype(str).to_numpy()
+    labels = offers["record_label"].fillna("").astype(str).to_numpy()
     in_years = offers["academic_year"].isin(years).to_numpy()
+    pairs = sorted(set(zip(keys[in_years], labels[in_years], strict=True)))
     frames = []
-    for key in sorted(keys[in_years].unique()):
-        mine = offers[(keys == key).to_numpy()]
+    for key, label in pairs:
+        mine = offers[(keys == key) & (labels == label)]
         frame = analysis.year_on_year(mine, sites, regions, year_from, year_to, params)
-        frames.append(frame.assign(source_key=key, source=source_name(key)))
+        frames.append(frame.assign(source_key=key, record_label=label, source=source_name(key)))
     if not frames:
         empty = analysis.year_on_year(offers.iloc[0:0], sites, regions, year_from, year_to,
                                       params)
-        return empty.iloc[0:0].assign(source_key=pd.Series(dtype=object),
-                                      source=pd.Series(dtype=object))
+        return empty.assign(source_key=pd.Series(dtype=object),
+                            record_label=pd.Series(dtype=object),
+                            source=pd.Series(dtype=object)).iloc[0:0]
     return pd.concat(frames, ignore_index=True)
 
 

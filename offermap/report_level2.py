@@ -40,6 +40,7 @@ from offermap.remit_common import (
 )
 from offermap.report_parts import NO_DATA, ReportSection, ReportTable
 
+RECORD_LABELS = {"published": "Published", "derived": "Derived", "illustrative": "Illustrative"}
 LEVELS = ("2", "1", "E")  # Level 2 and below (coldspots.params.LEVELS)
 PARTIAL = "partial data"
 ALL_BELOW = "Level 2 and below"
@@ -305,20 +306,26 @@ def _sources_table(results, by_source, slug, levels, earlier) -> ReportTable:
         if missing(r["offers_from"]) and missing(r["offers_to"]):
             continue
         rows.append({
-            "source": r["source"], "level": LEVEL_NAMES[r["level"]],
+            "source": r["source"], "record_label": RECORD_LABELS.get(r["record_label"],
+                                                                     r["record_label"]),
+            "level": LEVEL_NAMES[r["level"]],
             "offers_from": whole(r["offers_from"]), "offers_to": whole(r["offers_to"]),
         })
     return ReportTable(
         key="level2-change-sources",
         caption=f"Offers at Level 2 and below in {place_name(results, slug)} by source, "
                 f"{earlier} and {results.year}",
-        columns=[("source", "Source"), ("level", "Level"),
+        columns=[("source", "Source"), ("record_label", "Record"), ("level", "Level"),
                  ("offers_from", f"Offers {earlier}"), ("offers_to", f"Offers {results.year}")],
         rows=rows if results.compare_year is not None else [],
         numeric_columns=frozenset({"offers_from", "offers_to"}),
         notes=["An empty cell: the source has no record at that level in that year. A source "
                "that stops (or starts) between the two years changes the count without any "
-               "provision closing (or opening)."],
+               "provision closing (or opening).",
+               "Derived: made by the project from another published fact, e.g. a college's "
+               "provider-wide offer shown at each of its campuses (one record per campus) or "
+               "an offer carried forward from an earlier year; not a published fact about "
+               "that site."],
         empty_text="No offer at Level 2 or below is recorded in either year.",
     )
 
@@ -362,17 +369,28 @@ def _change_summary(results, index, by_source, slug, levels) -> list[str]:
                else "."))
     here = _source_rows(by_source, place, levels)
     stopped, started, names = [], [], []
-    for source, rows in here.groupby("source", sort=True):
-        had = not rows["offers_from"].isna().all() and rows["offers_from"].fillna(0).sum() > 0
-        has = not rows["offers_to"].isna().all() and rows["offers_to"].fillna(0).sum() > 0
-        if had or has:
+    for (source, label), rows in here.groupby(["source", "record_label"], sort=True):
+        had = rows["offers_from"].fillna(0).sum() > 0
+        has = rows["offers_to"].fillna(0).sum() > 0
+        if (had or has) and str(source) not in names:
             names.append(str(source))
+        what = f"{source} ({RECORD_LABELS.get(label, label).lower()})"
         if had and not has:
-            stopped.append(str(source))
+            stopped.append(what)
         if has and not had:
-            started.append(str(source))
+            started.append(what)
     if names:
         summary.append(f"Sources of these records: {'; '.join(names)}.")
+    derived = here.loc[here["record_label"] == "derived"]
+    if len(derived):
+        counts = [whole(derived[f"offers_{end}"].sum(min_count=1)) or 0
+                  for end in ("from", "to")]
+        if any(counts):
+            summary.append(
+                f"Of these, {counts[0]:,} offers in {before} and {counts[1]:,} in {now} are "
+                "derived records (made by the project from another published fact, e.g. a "
+                "college's provider-wide offer shown at each of its campuses), not published "
+                "facts about a site; the table by source shows which.")
     if stopped:
         summary.append(f"Records in {before} but none in {now} from: {'; '.join(stopped)}. "
                        "Part of the change may be a source that stops, not provision that "

@@ -194,7 +194,8 @@ def test_a_source_that_stops_is_named_in_the_change():
     results = compute_from_inputs(inputs, PARAMS)
     summary = " ".join({s.key: s for s in report_level2.sections(results, inputs, None)}[
         "change"].summary)
-    assert f"Records in {EARLIER} but none in {b.YEAR} from: DfE FE outcomes" in summary
+    assert f"Records in {EARLIER} but none in {b.YEAR} from: DfE FE outcomes (published)" in (
+        summary)
 
 
 def test_a_year_with_no_level_2_records_says_no_data_recorded():
@@ -337,3 +338,20 @@ def test_on_the_small_kent_database(kent):
     assert (west["level_2"] == "not_met").all()
     pathway = {s.key: s for s in report_level2.sections(results, inputs, "west-kent")}["pathway"]
     assert row(pathway.table("level2-pathway"), lcpa="West Kent")["no_l2_share"] == 100
+
+
+def test_derived_records_are_counted_apart_from_published_ones():
+    """A derived record (e.g. a college's offer copied to a campus) is its own row of the
+    table by source and is named as derived in the summary."""
+    offers = [*OFFERS, {"site_id": 3, "level": "2", "qualification_type": "technical_certificate",
+                        "record_label": "derived"}]
+    inputs = make_inputs(offers)
+    results = compute_from_inputs(inputs, PARAMS)
+    section = {s.key: s for s in report_level2.sections(results, inputs, None)}["change"]
+    table = section.table("level2-change-sources")
+    derived = row(table, record_label="Derived", level="Level 2")
+    published = row(table, record_label="Published", level="Level 2")
+    assert (derived["offers_from"], derived["offers_to"]) == (None, 1)
+    assert (published["offers_from"], published["offers_to"]) == (2, 3)
+    assert any(s.startswith(f"Of these, 0 offers in {EARLIER} and 1 in {b.YEAR} are derived")
+               for s in section.summary)
