@@ -171,7 +171,8 @@ def _level_sentence(results, row, place: str, level: str) -> str:
                    f"the typical journey to the nearest is {minutes_text(row['median_minutes'])}")
         return (f"{name}: partial data in {year}. The records do not cover every provider at "
                 f"this level, so no small area is called a cold spot; "
-                f"{whole(row['options']):,} open-access offers are recorded at sites in "
+                f"{_count(whole(row['options']), 'open-access offer')} "
+                f"{'is' if whole(row['options']) == 1 else 'are'} recorded at sites in "
                 f"{place}, and {journey}.")
     if missing(row["no_choice_share"]):
         return f"{name}: no young people are recorded in {place}, so there is no share to give."
@@ -278,6 +279,9 @@ def _change_section(results, inputs, slug, levels) -> ReportSection:
             f"An empty cell: {NO_DATA} (no offer at that level is recorded in that year "
             "anywhere), or no learner numbers recorded on the offers.",
             f"{ALL_BELOW}: the sum of the levels with records.",
+            "Learners are summed over the offers that record a number: a year in which fewer "
+            "offers record one (e.g. derived records, which carry none) shows fewer learners "
+            "without fewer young people learning.",
         ],
         empty_text=f"No earlier year than {now} has offers recorded, so there is no change "
                    "to show.",
@@ -303,7 +307,8 @@ def _sources_table(results, by_source, slug, levels, earlier) -> ReportTable:
     here = _source_rows(by_source, place, levels)
     rows = []
     for r in here.to_dict("records"):
-        if missing(r["offers_from"]) and missing(r["offers_to"]):
+        # A source with records elsewhere has 0 here rather than NaN: nothing to show.
+        if all(missing(r[c]) or r[c] == 0 for c in ("offers_from", "offers_to")):
             continue
         rows.append({
             "source": r["source"], "record_label": RECORD_LABELS.get(r["record_label"],
@@ -354,7 +359,7 @@ def _change_summary(results, index, by_source, slug, levels) -> list[str]:
                            "given.")
             continue
         summary.append(
-            f"{name}: {whole(r['offers_from']):,} offers {where} in {before} and "
+            f"{name}: {_count(whole(r['offers_from']), 'offer')} {where} in {before} and "
             f"{whole(r['offers_to']):,} in {now} ({_change_words(r['offers_change'])}).")
     recorded = [r for r in mine if r is not None and not r["no_data_from"]
                 and not r["no_data_to"]]
@@ -398,6 +403,10 @@ def _change_summary(results, index, by_source, slug, levels) -> list[str]:
     if started:
         summary.append(f"Records in {now} but none in {before} from: {'; '.join(started)}.")
     return summary
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _change_words(change) -> str:
@@ -452,7 +461,7 @@ def _pathway_section(results, inputs, slug) -> ReportSection:
         key="level2-pathway",
         caption=f"Young people with no Level 2 course {reach_text(results)}, {results.year}",
         columns=[
-            ("lcpa", "LCPA"), ("cohort", f"Young people ({who})"),
+            ("lcpa", "LCPA"), ("cohort", who[0].upper() + who[1:]),
             ("no_l2_share", "No Level 2 course within reach (%)"),
             ("no_l2_cohort", "No Level 2 course within reach (young people)"),
             ("no_l2_grade3_share", "Without grade 4 in English and maths: no Level 2 course "

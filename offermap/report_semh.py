@@ -107,6 +107,8 @@ def _reach_section(results, slug, mask) -> ReportSection:
                    "the report cannot say which areas have none within reach."]
     else:
         summary = [
+            f"No alternative provision site is recorded in {where} in {results.year}; the "
+            "nearest are in other LCPAs or beyond Kent." if c["sites"] == 0 else
             f"{c['sites']:,} alternative provision site{'s' if c['sites'] != 1 else ''} "
             f"({c['providers']:,} provider{'s' if c['providers'] != 1 else ''}) "
             f"{'are' if c['sites'] != 1 else 'is'} recorded in {where} in {results.year}.",
