@@ -32,6 +32,9 @@ from offermap.remit_common import (
 from offermap.report_parts import NO_DATA, ReportSection, ReportTable
 
 OUTSIDE = "Outside Kent's LCPAs"
+SOURCE_NOTE = ("Source: Get Information About Schools (GIAS), open establishments, 24 May 2025 "
+               "(Open Government Licence v3.0); young people: DfE/NCCIS 16–17 cohort of the "
+               "local authority shared out by the Census 2021 age bands (a project estimate).")
 AP_RECORDED = ("Only alternative provision on the register of schools (pupil referral units and "
                "AP academies and free schools) is recorded; AP that schools or the council buy "
                "from other providers is not in the data, so an area without AP here may still "
@@ -97,6 +100,7 @@ def _reach_section(results, slug, mask) -> ReportSection:
             "nearest AP site, whether or not it is within the travel time.",
             estimate_note(results),
             f"Journey times: {results.travel_method_label}.",
+            SOURCE_NOTE,
         ],
     )
     place = slug or KENT

@@ -37,6 +37,10 @@ SUPPORTED_INTERNSHIP = ("supported_internship",)
 SEND_PROGRAMMES = ("send_post16",)
 KIND_LABELS = dict(Provider.Kind.choices)
 OUTSIDE = "Outside Kent's LCPAs"
+SOURCE_NOTE = ("Sources: Get Information About Schools (GIAS), open establishments, 24 May 2025, "
+               "for specialist providers; DfE Education, health and care plans 2025: caseload by "
+               "age, for young people with an EHCP, shared out over small areas by the Census "
+               "2021 age bands (a project estimate). Open Government Licence v3.0.")
 
 
 def sections(results, inputs, slug: str | None) -> list[ReportSection]:
@@ -101,6 +105,7 @@ def _provision_section(results, inputs, slug, mask) -> ReportSection:
             "in the year), which is not the same as none.",
             "Learners: c for 1 to 5, not shown to protect individuals; empty where no number "
             "is recorded.",
+            SOURCE_NOTE,
         ],
     )
     site_table = _sites_table(results, inputs, slug, mask)
@@ -199,7 +204,7 @@ def _distance_section(results, slug, mask) -> ReportSection:
         notes=[_ehcp_note(results),
                "Minutes to the nearest open specialist site, in or beyond the LCPA, weighted "
                "by the young people with an EHCP in each small area.",
-               f"Journey times: {results.travel_method_label}."],
+               f"Journey times: {results.travel_method_label}.", SOURCE_NOTE],
     )
     place = slug or KENT
     r, w = reach[place], without[place]

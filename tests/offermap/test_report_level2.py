@@ -355,3 +355,15 @@ def test_derived_records_are_counted_apart_from_published_ones():
     assert (published["offers_from"], published["offers_to"]) == (2, 3)
     assert any(s.startswith(f"Of these, 0 offers in {EARLIER} and 1 in {b.YEAR} are derived")
                for s in section.summary)
+
+
+@pytest.mark.parametrize("slug", [None, "east"])
+def test_every_count_of_people_is_a_learner_column(known, slug):
+    """Every column that counts young people or learners is declared a learner column, so that
+    every rendering shows 1 to 5 as c."""
+    results, inputs = known
+    for section in report_level2.sections(results, inputs, slug):
+        for table in [*section.tables, *[c.table for c in section.charts]]:
+            for name, _ in table.columns:
+                if re.search(r"cohort|ehcp|learners", name):
+                    assert name in table.learner_columns, (table.key, name)

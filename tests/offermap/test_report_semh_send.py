@@ -310,3 +310,15 @@ def test_on_the_small_kent_database(kent):
         assert NO_DATA in send["provision"].summary[0]
         sites = pd.DataFrame(send["provision"].table("send-provision").rows)
         assert (sites["specialist_sites"] == 0).all()
+
+
+@pytest.mark.parametrize("module", [report_semh, report_send])
+@pytest.mark.parametrize("slug", [None, "east"])
+def test_every_count_of_people_is_a_learner_column(known, module, slug):
+    """Every column that counts young people, people with an EHCP or learners is declared a
+    learner column, so that every rendering shows 1 to 5 as c."""
+    for section in module.sections(*known, slug):
+        for table in [*section.tables, *[c.table for c in section.charts]]:
+            for name, _ in table.columns:
+                if re.search(r"cohort|ehcp|learners", name):
+                    assert name in table.learner_columns, (table.key, name)
