@@ -39,6 +39,12 @@ def delivery(rows):
 
 @pytest.fixture
 def small():
+    return small_inputs()
+
+
+def small_inputs():
+    """Three areas on a line (A1, A2 in "east", A3 in "west"), a Construction T Level near A1, a
+    Health course near A3, and one food standard delivered in A2's and A3's district."""
     data = builders.inputs(
         [("A1", 0, 0, 100, "east"), ("A2", 50, 0, 300, "east"), ("A3", 100, 0, 600, "west")],
         [(1, 1, 5, 0, "fe_college", "east"), (2, 2, 95, 0, "fe_college", "west")],
