@@ -28,6 +28,11 @@ DERIVED_NOTE = (
     "apprentices (any standard). They are not a fact about a site, and a provider may not offer "
     "every one of its standards in every district."
 )
+STARTS_NOTE = (
+    "Apprenticeship starts in a sector are estimates: each provider's starts in the district "
+    "(all standards) shared out by its national starts on each standard. They are rounded as "
+    "the DfE publishes starts (nearest 10; 1–4 shown as low); a split district counts whole in "
+    "each of its LCPAs.")
 ESTIMATE_NOTE = ("The 16–17 cohort per small area is an estimate (the county figure shared out "
                  "by Census 2021 age bands); shares and counts of young people are estimates.")
 
@@ -42,6 +47,11 @@ def _percent(value) -> str | None:
 
 def _number(value):
     return None if _missing(value) else round(float(value))
+
+
+def _starts(value) -> str:
+    """Estimated apprenticeship starts as the DfE publishes starts: nearest 10, 1–4 as low."""
+    return NO_DATA if _missing(value) else published_count(round(float(value)))
 
 
 def _pick(frame, slug: str | None):
@@ -109,7 +119,9 @@ def _reach_section(skills, results, slug: str | None) -> ReportSection:
                  ("course_share", f"Course within {minutes} min"),
                  ("apprenticeship_share", "Standard in district (derived)"),
                  ("cohort_without", "Young people without (estimate)"),
-                 ("areas_without", "Small areas without")],
+                 ("areas_without", "Small areas without"),
+                 ("derived_starts", "Apprenticeship starts in the sector (estimate, derived)"),
+                 ("derived_starts_per_1000", "per 1,000 aged 16–17")],
         rows=[{
             "region_name": row["region_name"], "sector": row["sector"],
             "any_share": _percent(row["any_share"]) or NO_DATA,
@@ -117,11 +129,15 @@ def _reach_section(skills, results, slug: str | None) -> ReportSection:
             "apprenticeship_share": _percent(row["apprenticeship_share"]) or NO_DATA,
             "cohort_without": _number(row["cohort_without"]),
             "areas_without": _number(row["areas_without"]),
+            "derived_starts": _starts(row["derived_starts"]),
+            "derived_starts_per_1000": None if _missing(row["derived_starts_per_1000"])
+            else f"{row['derived_starts_per_1000']:.1f}",
         } for row in rows.to_dict("records")],
         learner_columns=frozenset({"cohort_without"}),
         numeric_columns=frozenset({"any_share", "course_share", "apprenticeship_share",
-                                   "cohort_without", "areas_without"}),
-        notes=[ESTIMATE_NOTE, DERIVED_NOTE,
+                                   "cohort_without", "areas_without", "derived_starts",
+                                   "derived_starts_per_1000"}),
+        notes=[ESTIMATE_NOTE, DERIVED_NOTE, STARTS_NOTE,
                f"“{NO_DATA}” means the data for {year} holds no record that could show the "
                "offer, not that there is none."],
         empty_text="No priority sectors are recorded.",
@@ -201,7 +217,7 @@ def _offer_section(skills, results, slug: str | None) -> ReportSection:
                  ("fe_offers", "of which FE provision"), ("course_providers", "Providers"),
                  ("standards", "Apprenticeship standards (derived)"),
                  ("standard_providers", "Apprenticeship providers"),
-                 ("standard_starts", "Their starts in the districts (rounded as published)")],
+                 ("standard_starts", "Apprenticeship starts on them (estimate, derived)")],
         rows=[{
             "region_name": row["region_name"],
             "ssa_tier1": row["ssa_tier1"] or NOT_RECORDED_LABEL,
@@ -216,16 +232,12 @@ def _offer_section(skills, results, slug: str | None) -> ReportSection:
             "standard_providers": _number(row["standard_providers"])
             if not _missing(row["standard_providers"])
             else ("—" if row["ssa_tier1"] == "" else NO_DATA),
-            "standard_starts": published_count(row["standard_starts"])
-            if not _missing(row["standard_starts"])
-            else ("—" if row["ssa_tier1"] == "" else NO_DATA),
+            "standard_starts": _starts(row["standard_starts"])
+            if not _missing(row["standard_starts"]) or row["ssa_tier1"] != "" else "—",
         } for row in rows.to_dict("records")],
         numeric_columns=frozenset({"courses", "t_levels", "fe_offers", "course_providers",
                                    "standards", "standard_providers", "standard_starts"}),
-        notes=[DERIVED_NOTE,
-               "Apprenticeship starts are the providers' starts in the LCPA's districts (all "
-               "standards; a split district counts in each of its LCPAs), rounded as the DfE "
-               "publishes them (nearest 10; 1–4 shown as low).",
+        notes=[DERIVED_NOTE, STARTS_NOTE,
                f"“{NO_DATA}”: no course record of {year} names a sector, so the courses in a "
                "sector cannot be counted (not zero)."],
     )

@@ -38,6 +38,12 @@ def test_kent_wide_rows_are_the_analysis_figures_one_per_lcpa_and_sector(results
         assert row["any_share"] == _percent(expected["any_share"])
         assert row["cohort_without"] == round(expected["cohort_without"])
     assert {r["region_name"] for r in table.rows} == {"East", "West", "Kent"}
+    west_food = next(r for r in table.rows if r["region_name"] == "West"
+                     and r["sector"] == "Food")
+    # 3 estimated starts: shown as the DfE publishes a count under 5 ("low"), never "3".
+    assert reach.set_index(["region_slug", "sector"]).loc[("west", "Food"),
+                                                          "derived_starts"] == 3
+    assert west_food["derived_starts"] == "low"
 
 
 def test_one_lcpa_has_only_its_own_rows_and_an_unknown_one_is_not_found(results):
