@@ -78,6 +78,12 @@ def _sector_sentence(row, minutes: int, year: str) -> str:
     if parts:
         text += " (" + "; ".join(parts) + ")"
     text += "."
+    if not _missing(row["derived_starts"]):
+        text += (f" Estimated apprenticeship starts in the sector's standards: "
+                 f"{_starts(row['derived_starts'])}"
+                 + ("" if _missing(row["derived_starts_per_1000"]) else
+                    f" ({row['derived_starts_per_1000']:.1f} per 1,000 aged 16–17)")
+                 + " (derived).")
     if row["lower_bound"]:
         missing = "courses" if row["no_data_courses"] else "apprenticeship standards"
         text += (f" {missing.capitalize()} have no sector recorded in {year}, so this counts "
@@ -154,9 +160,13 @@ def _gaps_section(skills, results, slug: str | None) -> ReportSection:
     summary = []
     if skills.no_data_courses and skills.no_data_standards:
         summary.append(f"{NO_DATA.capitalize()} for {results.year}: no gaps can be shown.")
+    elif none.empty and gaps.empty:
+        summary.append("Every young person in " + ("this LCPA" if slug else "every LCPA")
+                       + " can reach every priority sector, by the parts recorded.")
     elif none.empty:
         summary.append("Every priority sector is within reach of at least some young people in "
-                       + ("this LCPA." if slug else "every LCPA."))
+                       + ("this LCPA" if slug else "every LCPA") + f"; {len(gaps)} LCPA and "
+                       "sector pairs leave some small areas without (table).")
     else:
         for row in none.to_dict("records"):
             summary.append(f"{row['region_name']}: no young person can reach {row['sector']} "
