@@ -4,7 +4,9 @@ Every URL pattern in the URLconf must have a row here (test_every_url_has_a_row)
 download or admin view cannot be added without saying who may open it.
 """
 
+import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -184,6 +186,7 @@ def page_rows(world, *, sign_in_required: bool) -> list[Row]:
         Row("/admin/no-such-page/", {r: ("not_found" if r in STAFF else "sign_in")
                                       for r in ROLES}),
         *board_action_rows(world, sign_in_required),
+        *scenario_rows(world, sign_in_required),
     ]
     return rows + admin_model_rows(world)
 
@@ -217,6 +220,21 @@ def board_action_rows(world, sign_in_required: bool) -> list[Row]:
             officer="forbidden", champion="forbidden", lead="forbidden")),
         Row(reverse("offermap:action", args=[999_999]),
             {r: ("sign_in" if r == "anonymous" else "not_found") for r in ROLES}),
+    ]
+
+
+def scenario_rows(world, sign_in_required: bool) -> list[Row]:
+    """The what-if page and its CSV read public data, like the map: open unless the map needs
+    sign-in; they change nothing, so a POST is refused."""
+    signed_in = same("ok") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    refused = same("not_allowed") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    scenario = "?" + urlencode({"year": "2016/17", "changes": json.dumps(
+        [{"change": "close_provider", "provider_id": world.kent.providers[0].pk}])})
+    return [
+        Row(reverse("offermap:scenarios"), signed_in),
+        Row(reverse("offermap:scenarios") + scenario, signed_in),
+        Row(reverse("offermap:scenarios"), refused, method="post"),
+        Row(reverse("offermap:scenario_csv") + scenario, signed_in),
     ]
 
 
