@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import math
 
-from django.http import Http404
-
 from coldspots.analysis import KENT
 from coldspots.models import LSIP_SOURCE
+from offermap.remit_common import check_slug
 from offermap.report_parts import NO_DATA, ReportSection, ReportTable
 from providers.apprenticeships import published_count
 
@@ -54,11 +53,12 @@ def _starts(value) -> str:
     return NO_DATA if _missing(value) else published_count(round(float(value)))
 
 
-def _pick(frame, slug: str | None):
-    """The rows for one LCPA, or (Kent-wide) every LCPA then the Kent row."""
+def _pick(frame, slug: str | None, with_kent: bool = False):
+    """The rows for one LCPA (then Kent's, for comparison, if with_kent), or (Kent-wide) every
+    LCPA then the Kent row."""
     if slug is None:
         return frame
-    return frame[frame["region_slug"] == slug]
+    return frame[frame["region_slug"].isin([slug, KENT] if with_kent else [slug])]
 
 
 def _sector_sentence(row, minutes: int, year: str) -> str:
@@ -94,7 +94,7 @@ def _sector_sentence(row, minutes: int, year: str) -> str:
 def _reach_section(skills, results, slug: str | None) -> ReportSection:
     minutes = results.params.minutes
     year = results.year
-    rows = _pick(skills.region_reach, slug)
+    rows = _pick(skills.region_reach, slug, with_kent=True)
     summary = [
         f"Academic year {year}, travel time {minutes} minutes "
         f"({results.params.mode}, {results.travel_method_label}). Priority sectors: "
@@ -114,7 +114,7 @@ def _reach_section(skills, results, slug: str | None) -> ReportSection:
         summary.append(f"No apprenticeship standards are recorded for {year} ({NO_DATA}).")
     if skills.sectors.empty:
         summary.append("No priority sectors are recorded: officers add them in the admin.")
-    focus = rows if slug is not None else rows[rows["region_slug"] == KENT]
+    focus = rows[rows["region_slug"] == (slug or KENT)]
     summary += [_sector_sentence(row, minutes, year) for row in focus.to_dict("records")]
     table = ReportTable(
         key="priority-sector-reach",
@@ -274,15 +274,14 @@ def sections(results, inputs, slug: str | None) -> list[ReportSection]:
     """The Skills report: Kent-wide (slug None: one row per LCPA, then Kent) or one LCPA.
 
     `inputs` is part of every builder's signature; this report needs only `results` (its
-    measures are computed with the analysis). An unknown LCPA is a 404."""
+    measures are computed with the analysis). An unknown LCPA raises KeyError (the page 404s,
+    as for the other remits: remit_common.check_slug)."""
     del inputs
+    check_slug(results, slug)
     skills = results.skills
     if skills is None:
         return [ReportSection(heading="Skills offer", key="skills",
                               summary=[f"{NO_DATA.capitalize()}: the skills measures were not "
                                        "computed for this request."])]
-    if slug is not None and slug not in set(skills.region_reach["region_slug"]) | set(
-            results.regions["region_slug"] if results.regions is not None else ()):
-        raise Http404("No such LCPA")
     return [_reach_section(skills, results, slug), _gaps_section(skills, results, slug),
             _offer_section(skills, results, slug)]
