@@ -351,6 +351,13 @@ def skills_measures(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFr
     reach); records: every record of the year, running or not (judges "no data recorded").
     """
     sectors = sectors if sectors is not None else sectors_frame([])
+    # Frames built by hand (tests, benchmarks) may lack the columns this part reads: no
+    # district means no apprenticeship part, no subject or route means no sector recorded.
+    if "district_code" not in areas:
+        areas = areas.assign(district_code="")
+    active, counted, records = (
+        frame.assign(**{c: "" for c in ("subject", "tlevel_route") if c not in frame})
+        for frame in (active, counted, records))
     with_sector = offer_sectors(records)
     no_data_courses = not ((with_sector["ssa_tier1"] != NOT_RECORDED).any()
                            or (with_sector["tlevel_route"] != NOT_RECORDED).any())
