@@ -76,13 +76,15 @@ def test_read_only_views_write_nothing_and_open_no_transaction(world, who):
     client = Client()
     if who == "officer":
         client.force_login(make_user("officer", role=OFFICER, staff=True))
-    checked = 0
+    checked = answered_200 = 0
     for name, url in sample_urls(kent, action):
         response, written = writes_during(client, url)
-        assert response.status_code in (200, 302), (url, response.status_code)
+        # Some need query parameters (400 without them) or sign-in (302): still no writes.
+        assert response.status_code < 500, (url, response.status_code)
+        answered_200 += response.status_code == 200
         assert written == [], f"GET {url} ({name}) wrote: {written}"
         checked += 1
-    assert checked > 20
+    assert checked > 20 and answered_200 > 20
 
 
 def test_a_view_that_saves_still_runs_in_a_transaction(world):
