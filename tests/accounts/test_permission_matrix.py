@@ -18,7 +18,7 @@ from areas.models import Postcode
 from coldspots.models import ChoiceThresholds, SavedScenario, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
-from providers.models import Provider
+from providers.models import ApprenticeshipStandard, Provider, ProviderStandard
 from providers.resources import KIND_OF_MODEL
 from tests.factories import EnrolmentFactory
 
@@ -53,6 +53,13 @@ ADMIN_MODELS = {
     # The choice rule's thresholds are officers' to change; there is one record, so nobody adds
     # a second or deletes it.
     "coldspots.choicethresholds": (HISTORY, {"officer": "vc", "superuser": "vc"}),
+    # Priority sectors (the LSIP's): officers keep them; champions read what their skills report
+    # is measured against.
+    "coldspots.prioritysector": (HISTORY, {"officer": "vacd", "champion": "v",
+                                           "superuser": "vacd"}),
+    # Apprenticeship standards per provider (published, loaded by load_kent): officers' records.
+    "providers.apprenticeshipstandard": (HISTORY, {"officer": "vacd", "superuser": "vacd"}),
+    "providers.providerstandard": (HISTORY, {"officer": "vacd", "superuser": "vacd"}),
     # Accounts and roles are the system administrator's (a superuser), not an officer's.
     "auth.user": ((*HISTORY, "password_change"), {"superuser": "vacd"}),
     "auth.group": (HISTORY, {"superuser": "vacd"}),
@@ -269,6 +276,13 @@ def every_kind_of_record(world):
     TravelTime.objects.create(area=area, site=site, mode="pt", minutes=20, source="test")
     if not ChoiceThresholds.objects.exists():
         ChoiceThresholds.objects.create()
+    standard = ApprenticeshipStandard.objects.create(
+        key="0123456789ab", name="Bricklayer", level="2",
+        ssa_tier1="Construction, Planning and the Built Environment",
+        ssa_tier2="Building and Construction")
+    ProviderStandard.objects.create(provider_ukprn=10000001, provider_name="A provider",
+                                    standard=standard, academic_year="2023/24", starts=12,
+                                    source="test")
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", failures_since_start=1,
                                  user_agent="test", get_data="", post_data="", http_accept="",
                                  path_info="/")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coldspots', '0005_board_action_provider'),
+        ('coldspots', '0006_priority_sectors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
