@@ -30,4 +30,7 @@ urlpatterns = [
     # "scenarios" is never read as a remit.
     path("reports/scenarios/", scenario_views.scenario_page, name="scenarios"),
     path("reports/scenarios/difference.csv", scenario_views.scenario_csv, name="scenario_csv"),
+    path("reports/scenarios/save/", scenario_views.save_scenario, name="scenario_save"),
+    path("reports/scenarios/saved/<int:pk>/", scenario_views.saved_scenario,
+         name="saved_scenario"),
 ]

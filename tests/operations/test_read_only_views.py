@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import OFFICER
-from coldspots.models import BoardAction
+from coldspots.models import BoardAction, SavedScenario
 from offermap.views import LCPA_TABLES
 from tests.accounts.conftest import make_user
 from tests.offermap.conftest import build_kent
@@ -59,6 +59,11 @@ def world(db):
     kent = build_kent()
     action = BoardAction.objects.create(remit="level_3", region=kent.regions[0],
                                         note="Thin Level 3 offer")
+    # A saved what-if scenario under the same number, so that every <pk> route has a record.
+    SavedScenario.objects.create(pk=action.pk, name="Close a provider", board_action=action,
+                                 params={"year": "2016/17"}, changes=[
+                                     {"change": "close_provider",
+                                      "provider_id": kent.providers[0].pk}])
     return kent, action
 
 
