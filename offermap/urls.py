@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offermap import action_views, views
+from offermap import action_views, report_views, views
 
 app_name = "offermap"
 
@@ -26,4 +26,13 @@ urlpatterns = [
     path("reports/actions/new/", action_views.record_action, name="action_new"),
     path("reports/actions/<int:pk>/", action_views.action_detail, name="action"),
     path("reports/actions/<int:pk>/edit/", action_views.edit_action, name="action_edit"),
+    # Board champions' reports. reports/scenarios/ (the what-if page) goes HERE, before the
+    # reports/<remit>/ patterns, so that "scenarios" is never read as a remit.
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/<slug:remit>/", report_views.report, name="report"),
+    path("reports/<slug:remit>/download/<slug:table>.csv", report_views.report_download_csv,
+         name="report_download_csv"),
+    path("reports/<slug:remit>/<slug:lcpa>/", report_views.report, name="report_lcpa"),
+    path("reports/<slug:remit>/<slug:lcpa>/download/<slug:table>.csv",
+         report_views.report_download_csv, name="report_lcpa_download_csv"),
 ]
