@@ -181,6 +181,21 @@ def _types_section(results, slug) -> ReportSection:
                                    "median_minutes"}),
         notes=notes,
     )
+    # The same shares at a glance: one row per LCPA, a column per type.
+    labels = {kind: presenters.TYPE_LABELS.get(kind, kind) for kind in LEVEL3_TYPES}
+    wide = {}
+    for row in rows:
+        wide.setdefault(row["lcpa"], {"lcpa": row["lcpa"]})[row["type"]] = row["reach_pct"]
+    glance = ReportTable(
+        key="reach-by-type",
+        caption=f"Share of 16–17 year olds (%) with each type of Level 3 within "
+                f"{results.params.minutes} minutes, {results.year}",
+        columns=[("lcpa", "LCPA"), *((labels[kind], labels[kind]) for kind in LEVEL3_TYPES)],
+        rows=list(wide.values()),
+        numeric_columns=frozenset(labels.values()),
+        notes=[f"“{NO_DATA}”: no offer of that type is recorded in {results.year}. The next "
+               "table gives each type's offers, providers and journey times."],
+    )
     thin = [row for row in rows if row["reach_pct"] is not None and row["reach_pct"] < 50
             and row["lcpa"] != "Kent"]
     summary = [("Types of Level 3 within reach of fewer than half the young people of an "
@@ -189,7 +204,7 @@ def _types_section(results, slug) -> ReportSection:
                "Every recorded type of Level 3 is within reach of at least half the young "
                "people of each LCPA listed."]
     return ReportSection(heading="Choice by type of Level 3 qualification", key="types",
-                         summary=summary, tables=[table])
+                         summary=summary, tables=[glance, table])
 
 
 def _cold_areas_section(results, inputs, slug) -> ReportSection:

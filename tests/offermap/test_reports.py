@@ -135,6 +135,12 @@ def test_choice_by_type_equals_the_per_type_cells(client, kent):
     assert by_key[("East Kent", "T Level")]["reach_pct"] == ""
     cells = page_table(get_page(client, KENT_REPORT), "choice-by-type")
     assert ["East Kent", "T Level", *[NO_DATA.capitalize()] * 4] in cells
+    # The at-a-glance table holds the same shares, one row per LCPA.
+    glance = read_csv(client, csv_url("reach-by-type"))
+    assert [row["lcpa"] for row in glance] == ["East Kent", "West Kent", "Kent"]
+    for row in glance:
+        for label in ("A Level", "T Level", "Tech level"):
+            assert row[label] == by_key[(row["lcpa"], label)]["reach_pct"]
 
 
 def test_cold_areas_are_the_area_level_states(client, kent):
@@ -295,8 +301,8 @@ def test_table_keys_are_unique_and_url_safe(kent):
     for slug in (None, "east-kent"):
         tables = report_tables(build_report(REMITS["level-3"], results, None, slug))
         assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key) for key in tables)
-        assert {"choice-by-lcpa", "choice-by-type", "cold-areas", "small-sixth-forms",
-                "duplicated-small-offers", "narrow-offers"} <= set(tables)
+        assert {"choice-by-lcpa", "reach-by-type", "choice-by-type", "cold-areas",
+                "small-sixth-forms", "duplicated-small-offers", "narrow-offers"} <= set(tables)
 
 
 def test_a_remit_is_one_registry_entry_with_a_dotted_builder(kent):
@@ -306,3 +312,21 @@ def test_a_remit_is_one_registry_entry_with_a_dotted_builder(kent):
     assert [s.key for s in sections] == [
         s.key for s in report_level3.sections(results_for(), None, "west-kent")]
     assert np.all([s.heading for s in sections])
+
+
+def test_report_shows_the_remits_board_actions_to_a_champion(client, kent):
+    """A Level 3 champion sees the report's Level 3 actions for the LCPA (not another remit's)
+    with a link to record one prefilled with the remit, LCPA and level; anonymous sees none."""
+    from accounts.roles import CHAMPION
+    from coldspots.models import BoardAction
+    from tests.accounts.conftest import make_user
+
+    east = kent.regions[0]
+    BoardAction.objects.create(remit="level_3", region=east, note="Merge two small A Levels")
+    BoardAction.objects.create(remit="send", region=east, note="A SEND matter")
+    assert "Merge two small A Levels" not in get_page(client, EAST_REPORT)
+    client.force_login(make_user("champion", role=CHAMPION, staff=True, remit="level_3"))
+    html = html_module.unescape(get_page(client, EAST_REPORT))
+    assert "Merge two small A Levels" in html and "A SEND matter" not in html
+    record = re.search(r'href="([^"]*/reports/actions/new/\?[^"]*)"', html).group(1)
+    assert "remit=level_3" in record and "lcpa=east-kent" in record and "level=3" in record
