@@ -33,6 +33,12 @@ BOARD_PERMISSIONS = {
     ("areas", "area"): ("view",),
 }
 
+# Champions read the priority sectors their skills report is measured against (officers keep
+# them); a lead's page does not need them.
+CHAMPION_PERMISSIONS = {
+    ("coldspots", "prioritysector"): ("view",),
+}
+
 
 def _tracked(model) -> bool:
     # simple-history's Historical* models are read through their record's history pages.
@@ -55,7 +61,12 @@ def role_permissions(models: Iterable) -> dict[str, set[tuple[str, str]]]:
         for (app, name), actions in BOARD_PERMISSIONS.items()
         for action in actions
     }
-    return {OFFICER: officer, CHAMPION: set(board), LEAD: set(board)}
+    champion = board | {
+        (app, f"{action}_{name}")
+        for (app, name), actions in CHAMPION_PERMISSIONS.items()
+        for action in actions
+    }
+    return {OFFICER: officer, CHAMPION: champion, LEAD: set(board)}
 
 
 def sync_role_groups(apps, using: str = "default") -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offermap import action_views, report_views, views
+from offermap import action_views, report_views, scenario_views, views
 
 app_name = "offermap"
 
@@ -26,8 +26,11 @@ urlpatterns = [
     path("reports/actions/new/", action_views.record_action, name="action_new"),
     path("reports/actions/<int:pk>/", action_views.action_detail, name="action"),
     path("reports/actions/<int:pk>/edit/", action_views.edit_action, name="action_edit"),
-    # Board champions' reports. reports/scenarios/ (the what-if page) goes HERE, before the
-    # reports/<remit>/ patterns, so that "scenarios" is never read as a remit.
+    # What-if scenarios; like the actions, before any /reports/<remit>/ pattern, so that
+    # "scenarios" is never read as a remit.
+    path("reports/scenarios/", scenario_views.scenario_page, name="scenarios"),
+    path("reports/scenarios/difference.csv", scenario_views.scenario_csv, name="scenario_csv"),
+    # Board champions' reports: after every fixed reports/... pattern (actions, scenarios).
     path("reports/", report_views.report_index, name="reports"),
     path("reports/<slug:remit>/", report_views.report, name="report"),
     path("reports/<slug:remit>/download/<slug:table>.csv", report_views.report_download_csv,

@@ -4,7 +4,9 @@ Every URL pattern in the URLconf must have a row here (test_every_url_has_a_row)
 download or admin view cannot be added without saying who may open it.
 """
 
+import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -16,7 +18,7 @@ from areas.models import Postcode
 from coldspots.models import ChoiceThresholds, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
-from providers.models import Provider
+from providers.models import ApprenticeshipStandard, Provider, ProviderStandard
 from providers.resources import KIND_OF_MODEL
 from tests.factories import EnrolmentFactory
 
@@ -51,6 +53,13 @@ ADMIN_MODELS = {
     # The choice rule's thresholds are officers' to change; there is one record, so nobody adds
     # a second or deletes it.
     "coldspots.choicethresholds": (HISTORY, {"officer": "vc", "superuser": "vc"}),
+    # Priority sectors (the LSIP's): officers keep them; champions read what their skills report
+    # is measured against.
+    "coldspots.prioritysector": (HISTORY, {"officer": "vacd", "champion": "v",
+                                           "superuser": "vacd"}),
+    # Apprenticeship standards per provider (published, loaded by load_kent): officers' records.
+    "providers.apprenticeshipstandard": (HISTORY, {"officer": "vacd", "superuser": "vacd"}),
+    "providers.providerstandard": (HISTORY, {"officer": "vacd", "superuser": "vacd"}),
     # Accounts and roles are the system administrator's (a superuser), not an officer's.
     "auth.user": ((*HISTORY, "password_change"), {"superuser": "vacd"}),
     "auth.group": (HISTORY, {"superuser": "vacd"}),
@@ -185,6 +194,7 @@ def page_rows(world, *, sign_in_required: bool) -> list[Row]:
         Row("/admin/no-such-page/", {r: ("not_found" if r in STAFF else "sign_in")
                                       for r in ROLES}),
         *board_action_rows(world, sign_in_required),
+        *scenario_rows(world, sign_in_required),
     ]
     return rows + admin_model_rows(world)
 
@@ -221,6 +231,21 @@ def board_action_rows(world, sign_in_required: bool) -> list[Row]:
     ]
 
 
+def scenario_rows(world, sign_in_required: bool) -> list[Row]:
+    """The what-if page and its CSV read public data, like the map: open unless the map needs
+    sign-in; they change nothing, so a POST is refused."""
+    signed_in = same("ok") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    refused = same("not_allowed") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    scenario = "?" + urlencode({"year": "2016/17", "changes": json.dumps(
+        [{"change": "close_provider", "provider_id": world.kent.providers[0].pk}])})
+    return [
+        Row(reverse("offermap:scenarios"), signed_in),
+        Row(reverse("offermap:scenarios") + scenario, signed_in),
+        Row(reverse("offermap:scenarios"), refused, method="post"),
+        Row(reverse("offermap:scenario_csv") + scenario, signed_in),
+    ]
+
+
 def outcome_of(response) -> str:
     if response.status_code == 302:
         location = response["Location"].split("?")[0]
@@ -243,6 +268,13 @@ def every_kind_of_record(world):
     TravelTime.objects.create(area=area, site=site, mode="pt", minutes=20, source="test")
     if not ChoiceThresholds.objects.exists():
         ChoiceThresholds.objects.create()
+    standard = ApprenticeshipStandard.objects.create(
+        key="0123456789ab", name="Bricklayer", level="2",
+        ssa_tier1="Construction, Planning and the Built Environment",
+        ssa_tier2="Building and Construction")
+    ProviderStandard.objects.create(provider_ukprn=10000001, provider_name="A provider",
+                                    standard=standard, academic_year="2023/24", starts=12,
+                                    source="test")
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", failures_since_start=1,
                                  user_agent="test", get_data="", post_data="", http_accept="",
                                  path_info="/")
