@@ -48,6 +48,11 @@ def _yes(value) -> str:
     return "Yes" if bool(value) else "No"
 
 
+def _cohort_heading(results) -> str:
+    """The cohort column's heading, saying so when the figures are estimates."""
+    return "16–17 year olds (estimate)" if results.cohort_is_estimate else "16–17 year olds"
+
+
 def _names(results) -> dict[str, str]:
     return {**presenters.region_names(results.regions), KENT: "Kent"}
 
@@ -105,7 +110,7 @@ def _choice_section(results, slug) -> ReportSection:
         key="choice-by-lcpa",
         caption=f"Young people with no or reduced choice at Level 3, {results.year}, within "
                 f"{params.minutes} minutes",
-        columns=[("lcpa", "LCPA"), ("cohort", "16–17 year olds"),
+        columns=[("lcpa", "LCPA"), ("cohort", _cohort_heading(results)),
                  ("no_choice_pct", "No choice (%)"), ("reduced_choice_pct", "Reduced choice (%)"),
                  ("cold_areas", "Small areas with no or reduced choice"),
                  ("areas", "Small areas"),
@@ -226,7 +231,7 @@ def _cold_areas_section(results, inputs, slug) -> ReportSection:
                  ("state", "State"), ("why", "Why"),
                  ("providers", "Open-access providers within reach"),
                  ("nearest_provider", "Nearest"), ("nearest_minutes", "Minutes to the nearest"),
-                 ("cohort", "16–17 year olds")],
+                 ("cohort", _cohort_heading(results))],
         rows=rows, learner_columns=frozenset({"cohort"}),
         numeric_columns=frozenset({"providers", "nearest_minutes", "cohort"}),
         empty_text=("No small area has no or reduced choice at Level 3." if measured else
