@@ -159,6 +159,14 @@ def page_rows(world, *, sign_in_required: bool) -> list[Row]:
             signed_in),
         Row(reverse("offermap:lcpa_download_geojson", args=[region.slug]), signed_in),
         Row(reverse("offermap:provider", args=[provider.urn]), signed_in),
+        # Board champions' reports: read-only, open like the LCPA pages.
+        Row(reverse("offermap:reports"), signed_in),
+        Row(reverse("offermap:report", args=["level-3"]), signed_in),
+        Row(reverse("offermap:report_download_csv", args=["level-3", "choice-by-lcpa"]),
+            signed_in),
+        Row(reverse("offermap:report_lcpa", args=["level-3", region.slug]), signed_in),
+        Row(reverse("offermap:report_lcpa_download_csv",
+                    args=["level-3", region.slug, "choice-by-lcpa"]), signed_in),
         Row(reverse("offermap:guarantee"), signed_in),
         Row(reverse("offermap:about_data"), signed_in),
         Row(reverse("offermap:accessibility"), public),  # the statement is always open

@@ -35,13 +35,17 @@ def sample_urls(kent, action):
     """Every read-only URL with real parameters; an LCPA download for each of its tables."""
     samples = {"slug": ["east-kent"], "urn": [kent.providers[0].urn], "pk": [action.pk],
                "table": sorted(LCPA_TABLES)}
+    # Board reports: a remit, an LCPA, and tables of the report (not the LCPA page's).
+    report_samples = {**samples, "remit": ["level-3"], "lcpa": ["east-kent"],
+                      "table": ["choice-by-lcpa", "narrow-offers"]}
     urls = []
     for name, params in read_only_routes():
-        missing = [p for p in params if p not in samples]
+        given = report_samples if name.startswith("offermap:report") else samples
+        missing = [p for p in params if p not in given]
         assert not missing, f"{name}: add a sample value for {missing} to sample_urls"
         combos = [{}]
         for param in params:
-            combos = [{**combo, param: value} for combo in combos for value in samples[param]]
+            combos = [{**combo, param: value} for combo in combos for value in given[param]]
         urls += [(name, reverse(name, kwargs=combo)) for combo in combos]
     return urls
 
