@@ -116,6 +116,10 @@ def sync_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
     """post_migrate: keep the role groups in step with the models (runs once per migrate)."""
     if sender.name != "accounts" or apps is None:
         return
-    if not apps.is_installed("django.contrib.auth"):
+    # The migration state's apps name each app by its label ("auth"), so is_installed(
+    # "django.contrib.auth") is always false there: ask for the model instead.
+    try:
+        apps.get_model("auth", "Group")
+    except LookupError:
         return
     sync_role_groups(apps, using=using)
