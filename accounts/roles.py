@@ -113,6 +113,10 @@ def sync_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
     """post_migrate: keep the role groups in step with the models (runs once per migrate)."""
     if sender.name != "accounts" or apps is None:
         return
-    if not apps.is_installed("django.contrib.auth"):
+    # The migration state's apps name their apps by label ("auth"), so is_installed() with the
+    # module path is always False there: ask for the app config by label instead.
+    try:
+        apps.get_app_config("auth")
+    except LookupError:
         return
     sync_role_groups(apps, using=using)
