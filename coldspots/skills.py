@@ -172,26 +172,42 @@ def offer_by_sector(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFr
     tier1 = offers["ssa_tier1"].to_numpy(dtype=object)
     kinds = offers["qualification_type"].to_numpy(dtype=object)
     provider = offers["provider_id"].to_numpy()
+    lcpas = set(regions["region_slug"])
+    # Plain counting in one pass over each table: a few thousand rows, and pandas' grouping
+    # per LCPA costs more than the counting itself (this runs on every request).
+    course_stats: dict[tuple, list] = {}
+    for region, sector, who, kind in zip(offer_region.tolist(), tier1.tolist(),
+                                         provider.tolist(), kinds.tolist(), strict=True):
+        for place in (region, KENT) if region in lcpas else ():
+            cell = course_stats.setdefault((place, sector), [0, set(), 0, 0])
+            cell[0] += 1
+            cell[1].add(who)
+            cell[2] += kind == T_LEVEL_TYPE
+            cell[3] += kind == FE_TYPE
+    by_district: dict[str, list] = {}
+    for row in zip(*(standards[c].to_numpy(dtype=object) for c in (
+            "district_code", "ssa_tier1", "standard_key", "provider_ukprn")),
+            standards["derived_starts"].to_numpy(dtype=float).tolist(), strict=True):
+        by_district.setdefault(row[0], []).append(row[1:])
     records = []
     known = set(SSA_TIER1) | set(tier1[tier1 != NOT_RECORDED]) | set(standards["ssa_tier1"])
     sector_names = [*sorted(known), NOT_RECORDED]
     for slug, name, districts in _region_districts(areas, regions):
-        in_region = (offer_region == slug) if slug != KENT else np.isin(
-            offer_region, list(regions["region_slug"]))
-        here = standards[standards["district_code"].isin(districts)]
+        standard_stats: dict[str, list] = {}
+        for code in districts:
+            for sector, key, ukprn, starts in by_district.get(code, ()):
+                cell = standard_stats.setdefault(sector, [set(), set(), 0.0])
+                cell[0].add(key)
+                cell[1].add(ukprn)
+                cell[2] += starts
         for sector in sector_names:
-            rows = in_region & (tier1 == sector)
-            std = here[here["ssa_tier1"] == sector]
-            course_n = int(rows.sum())
+            c = course_stats.get((slug, sector), [0, set(), 0, 0])
+            t = standard_stats.get(sector, [set(), set(), 0.0])
             record = {
                 "region_slug": slug, "region_name": name, "ssa_tier1": sector,
-                "courses": course_n,
-                "course_providers": len(set(provider[rows])),
-                "t_levels": int((rows & (kinds == T_LEVEL_TYPE)).sum()),
-                "fe_offers": int((rows & (kinds == FE_TYPE)).sum()),
-                "standards": std["standard_key"].nunique(),
-                "standard_providers": std["provider_ukprn"].nunique(),
-                "standard_starts": float(std["derived_starts"].sum()),
+                "courses": c[0], "course_providers": len(c[1]), "t_levels": int(c[2]),
+                "fe_offers": int(c[3]), "standards": len(t[0]), "standard_providers": len(t[1]),
+                "standard_starts": float(t[2]),
                 "no_data_courses": no_data_courses and sector != NOT_RECORDED,
                 "no_data_standards": no_data_standards or sector == NOT_RECORDED,
             }
@@ -204,9 +220,10 @@ def offer_by_sector(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFr
             records.append(record)
     frame = pd.DataFrame.from_records(records, columns=SSA_COLUMNS)
     # Sectors with nothing anywhere are left out, except the "not recorded" row.
-    kent = frame[frame["region_slug"] == KENT].set_index("ssa_tier1")
-    keep = {s for s in kent.index if s == NOT_RECORDED
-            or (kent.loc[s, ["courses", "standards"]].fillna(0) > 0).any()}
+    kent = frame[frame["region_slug"] == KENT]
+    some = (kent["courses"].fillna(0).to_numpy() > 0) | (
+        kent["standards"].fillna(0).to_numpy() > 0)
+    keep = set(kent["ssa_tier1"].to_numpy(dtype=object)[some]) | {NOT_RECORDED}
     return frame[frame["ssa_tier1"].isin(keep)].reset_index(drop=True)
 
 
@@ -291,8 +308,10 @@ def priority_reach(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFra
     })
     cohort = np.nan_to_num(areas["cohort_16_17"].to_numpy(dtype=float))
     both_missing = no_data_courses and no_data_standards
+    # Estimated starts per sector and district, summed once (then per LCPA over its districts).
     in_sector = [standards[_in_sector(sector, standards["ssa_tier1"].to_numpy(dtype=object),
                                       standards["ssa_tier2"].to_numpy(dtype=object), None)]
+                 .groupby("district_code")["derived_starts"].sum().to_dict()
                  for sector in sectors.itertuples()]
     records = []
     for slug, region_name, mask in region_rows(areas, regions):
@@ -307,9 +326,8 @@ def priority_reach(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFra
 
             reached = any_within[mask, number]
             any_share = share(any_within, both_missing)
-            chosen = in_sector[number]
             starts = np.nan if no_data_standards else float(
-                chosen.loc[chosen["district_code"].isin(districts), "derived_starts"].sum())
+                sum(in_sector[number].get(code, 0.0) for code in districts))
             records.append({
                 "region_slug": slug, "region_name": region_name, "sector": sector.name,
                 "order": sector.order, "cohort": total,
