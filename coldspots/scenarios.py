@@ -21,7 +21,7 @@ Changes (plain dataclasses; `parse_changes` builds them from dicts such as a for
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -241,7 +241,9 @@ def apply_changes(
             raise ValueError(f"Unknown change {change!r}.")
     if added:
         offers = pd.concat([offers, pd.DataFrame.from_records(added)], ignore_index=True)
-    return Inputs(inputs.areas, sites, offers, inputs.regions, matrix, inputs.enrolments), params
+    # replace(), not Inputs(...): every other frame (enrolments, apprenticeships, any added
+    # later) is carried over unchanged, so a scenario never loses a part of the analysis.
+    return replace(inputs, sites=sites, offers=offers, matrix=matrix), params
 
 
 def _withdraw(offers: pd.DataFrame, which: pd.Series) -> pd.DataFrame:

@@ -8,7 +8,6 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.http import (
     Http404,
@@ -109,9 +108,8 @@ def about_data(request):
     )
 
 
-# No transaction (ATOMIC_REQUESTS would open a connection): the statement needs no database, so
-# it is still served while the database is down.
-@transaction.non_atomic_requests
+# No transaction (ATOMIC_REQUESTS would open a connection; read_only leaves it out): the
+# statement needs no database, so it is still served while the database is down.
 @read_only
 def accessibility(request):
     return render(request, "offermap/accessibility.html")

@@ -174,3 +174,31 @@ def test_a_scenario_on_the_live_data_writes_nothing():
     assert len(queries.captured_queries) > 0  # it did read the live data
     assert state() == before
     assert result.scenario.params.minutes == 45
+
+
+def test_every_inputs_frame_survives_the_changes():
+    """apply_changes carries over every frame it does not change (enrolments and the
+    district-level apprenticeship supply included), whatever the change: an earlier version
+    dropped the apprenticeships, so every scenario lost the guarantee's apprenticeship part."""
+    from dataclasses import fields as frame_fields
+    from dataclasses import replace as with_frames
+
+    data = county()
+    districts = sorted(data.areas["district_code"].dropna().unique())
+    supply = pd.DataFrame({"district_code": districts, "academic_year": "2016/17",
+                           "providers_l2": 2, "providers_l3": 2})
+    enrolments = pd.DataFrame({"provider_id": [1], "academic_year": ["2016/17"],
+                               "students_16_18": [120]})
+    data = with_frames(data, apprenticeships=supply, enrolments=enrolments)
+    for change in (CloseOffer(1), CloseSite(2), CloseProvider(3), ChangeTravelLimit(45),
+                   AddOffer(1, "2", "l2_vocational"), SetJourneyTime("C", 2, 20)):
+        changed, _ = apply_changes(data, PARAMS, [change])
+        for spec in frame_fields(data):
+            if spec.name not in {"sites", "offers", "matrix"}:
+                assert getattr(changed, spec.name) is getattr(data, spec.name), (change, spec)
+    # With nothing changed, the scenario's guarantee is the baseline's, apprenticeships too.
+    result = run_scenario(data, PARAMS, [])
+    assert result.scenario.apprenticeships_by_district
+    assert set(result.scenario.guarantee_areas["apprenticeship"]) == {"met"}
+    pd.testing.assert_frame_equal(result.baseline.guarantee_areas,
+                                  result.scenario.guarantee_areas)

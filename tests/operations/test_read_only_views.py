@@ -1,0 +1,95 @@
+"""Every read-only view (offermap.decorators.read_only) writes nothing and runs outside
+ATOMIC_REQUESTS: no INSERT, UPDATE or DELETE, and no transaction (savepoint) opened for it.
+
+The views are found from the URL configuration, so a new read-only page is checked without
+being listed here; only its URL parameters need a sample value (SAMPLE_ARGS).
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import OFFICER
+from coldspots.models import BoardAction
+from offermap.views import LCPA_TABLES
+from tests.accounts.conftest import make_user
+from tests.offermap.conftest import build_kent
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT")
+
+
+def read_only_routes(resolver=None, namespace=""):
+    """(view name, route parameters) of every URL whose view is marked read_only."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from read_only_routes(entry, inner)
+        elif isinstance(entry, URLPattern) and getattr(entry.callback, "read_only", False):
+            yield f"{namespace}{entry.name}", sorted(entry.pattern.converters)
+
+
+def sample_urls(kent, action):
+    """Every read-only URL with real parameters; an LCPA download for each of its tables."""
+    samples = {"slug": ["east-kent"], "urn": [kent.providers[0].urn], "pk": [action.pk],
+               "table": sorted(LCPA_TABLES)}
+    urls = []
+    for name, params in read_only_routes():
+        missing = [p for p in params if p not in samples]
+        assert not missing, f"{name}: add a sample value for {missing} to sample_urls"
+        combos = [{}]
+        for param in params:
+            combos = [{**combo, param: value} for combo in combos for value in samples[param]]
+        urls += [(name, reverse(name, kwargs=combo)) for combo in combos]
+    return urls
+
+
+def writes_during(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    written = [q["sql"] for q in queries.captured_queries
+               if q["sql"].lstrip().upper().startswith(WRITES)]
+    return response, written
+
+
+@pytest.fixture
+def world(db):
+    kent = build_kent()
+    action = BoardAction.objects.create(remit="level_3", region=kent.regions[0],
+                                        note="Thin Level 3 offer")
+    return kent, action
+
+
+def test_every_read_only_view_is_found(world):
+    """The URL walk finds the public pages, the LCPA downloads and the board's list."""
+    names = {name for name, _ in read_only_routes()}
+    assert {"offermap:map", "offermap:lcpa", "offermap:lcpa_download_csv",
+            "offermap:provider", "offermap:accessibility", "offermap:actions"} <= names
+    assert "offermap:action_new" not in names  # a form that saves: not read-only
+
+
+@pytest.mark.parametrize("who", ["anonymous", "officer"])
+def test_read_only_views_write_nothing_and_open_no_transaction(world, who):
+    kent, action = world
+    client = Client()
+    if who == "officer":
+        client.force_login(make_user("officer", role=OFFICER, staff=True))
+    checked = 0
+    for name, url in sample_urls(kent, action):
+        response, written = writes_during(client, url)
+        assert response.status_code in (200, 302), (url, response.status_code)
+        assert written == [], f"GET {url} ({name}) wrote: {written}"
+        checked += 1
+    assert checked > 20
+
+
+def test_a_view_that_saves_still_runs_in_a_transaction(world):
+    """The check can fail: a form view (not read-only) is wrapped by ATOMIC_REQUESTS, which
+    inside the test's own transaction shows as a savepoint."""
+    client = Client()
+    client.force_login(make_user("root", superuser=True))
+    response, written = writes_during(client, reverse("offermap:action_new"))
+    assert response.status_code == 200
+    assert any(sql.upper().startswith("SAVEPOINT") for sql in written)
