@@ -63,7 +63,8 @@ class Diff:
 
 def compare(offers: list[dict], previous: dict[int, dict]) -> Diff:
     """`offers`: the submission's offers (dicts with action, previous_id and the COMPARED
-    fields); `previous`: last year's records by id (the same fields). An offer's changes are
+    fields, and optionally a `label` to name the line by); `previous`: last year's records by
+    id (the same fields). An offer's changes are
     the fields that differ from its record, whatever the contact pressed ("confirm" with no
     change is unchanged; "edit" that changed nothing is unchanged too)."""
     lines = []
@@ -71,15 +72,17 @@ def compare(offers: list[dict], previous: dict[int, dict]) -> Diff:
         before = previous.get(offer.get("previous_id"))
         action = offer.get("action") or ""
         if before is None:
-            lines.append(Line(ADDED, offer["title"], places_after=offer.get("places")))
+            lines.append(Line(ADDED, offer.get("label", offer["title"]),
+                              places_after=offer.get("places")))
             continue
         if action == "withdraw":
-            lines.append(Line(WITHDRAWN, before["title"], places_before=before.get("places")))
+            lines.append(Line(WITHDRAWN, before.get("label", before["title"]),
+                              places_before=before.get("places")))
             continue
         changes = [(label, before.get(name), offer.get(name)) for name, label in COMPARED.items()
                    if before.get(name) != offer.get(name)]
         kind = UNANSWERED if not action else (CHANGED if changes else UNCHANGED)
-        lines.append(Line(kind, offer["title"], changes, before.get("places"),
+        lines.append(Line(kind, offer.get("label", offer["title"]), changes, before.get("places"),
                           offer.get("places")))
     order = {ADDED: 0, CHANGED: 1, WITHDRAWN: 2, UNANSWERED: 3, UNCHANGED: 4}
     return Diff(sorted(lines, key=lambda line: (order[line.kind], line.title)))

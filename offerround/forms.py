@@ -96,7 +96,9 @@ class OfferForm(forms.ModelForm):
         self.fields["qualification_type"].choices = [
             ("", "Choose a type"), *self.fields["qualification_type"].choices[1:]]
         for name in ("places", "min_english_grade", "min_maths_grade", "min_gcse_passes"):
-            self.fields[name].widget.attrs.update(inputmode="numeric")
+            # GOV.UK asks for text inputs with a numeric keyboard, not type=number (which
+            # drops what it cannot read, so the person is never told).
+            self.fields[name].widget = forms.TextInput(attrs={"inputmode": "numeric"})
         govuk(self, self.WIDTHS)
 
     WIDTHS = {"places": "govuk-input--width-5", "min_english_grade": "govuk-input--width-2",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,8 +28,10 @@ ANSWERS = {"confirm": SubmittedOffer.Action.CONFIRM, "withdraw": SubmittedOffer.
 
 
 def read_only(view):
-    """GET and HEAD only; a POST gets 405 (not the CSRF check's 403): nothing is changed."""
-    return csrf_exempt(require_safe(view))
+    """As offermap.decorators.read_only (this app does not import offermap): GET and HEAD only,
+    a POST gets 405 (not the CSRF check's 403), and no ATOMIC_REQUESTS transaction (the page
+    only reads). Not marked `read_only`: tests/operations' URL walk has no sample submission."""
+    return transaction.non_atomic_requests(csrf_exempt(require_safe(view)))
 
 
 def _require(user, permission: str, obj=None) -> None:
@@ -194,8 +197,13 @@ def submit(request, pk: int):
     return redirect("offerround:submission", pk)
 
 
+def _label(offer) -> str:
+    # Colleges run the same course at several campuses: the site tells the lines apart.
+    return f"{offer.title}, {offer.site.name if offer.site else 'main site'}"
+
+
 def _as_dicts(offers) -> list[dict]:
-    return [{"action": o.action, "previous_id": o.previous_id,
+    return [{"action": o.action, "previous_id": o.previous_id, "label": _label(o),
              **{name: getattr(o, name) for name in diff.COMPARED}} for o in offers]
 
 
@@ -220,9 +228,9 @@ def review(request, pk: int):
     """The submission against last year's records, and accept or return."""
     submission = _submission(request.user, pk, REVIEW)
     offers = _offer_rows(submission)
-    previous = {c.pk: {"title": c.title, **{name: getattr(c, name) for name in diff.COMPARED}}
+    previous = {c.pk: {"label": _label(c), **{name: getattr(c, name) for name in diff.COMPARED}}
                 for c in Course.objects.filter(pk__in=[o.previous_id for o in offers
-                                                       if o.previous_id])}
+                                                       if o.previous_id]).select_related("site")}
     # Withdrawn records that the contact removed from the list are not there to compare, so the
     # list is always the pre-filled offers plus the new ones.
     result = diff.compare(_as_dicts(offers), previous)
