@@ -42,6 +42,12 @@ CONTACT_PERMISSIONS = {
     ("offerround", "submittedoffer"): ("add", "change", "view"),
 }
 
+# Champions read the priority sectors their skills report is measured against (officers keep
+# them); a lead's page does not need them.
+CHAMPION_PERMISSIONS = {
+    ("coldspots", "prioritysector"): ("view",),
+}
+
 
 def _tracked(model) -> bool:
     # simple-history's Historical* models are read through their record's history pages.
@@ -64,12 +70,17 @@ def role_permissions(models: Iterable) -> dict[str, set[tuple[str, str]]]:
         for (app, name), actions in BOARD_PERMISSIONS.items()
         for action in actions
     }
+    champion = board | {
+        (app, f"{action}_{name}")
+        for (app, name), actions in CHAMPION_PERMISSIONS.items()
+        for action in actions
+    }
     contact = {
         (app, f"{action}_{name}")
         for (app, name), actions in CONTACT_PERMISSIONS.items()
         for action in actions
     }
-    return {OFFICER: officer, CHAMPION: set(board), LEAD: set(board), CONTACT: contact}
+    return {OFFICER: officer, CHAMPION: champion, LEAD: set(board), CONTACT: contact}
 
 
 def sync_role_groups(apps, using: str = "default") -> None:
@@ -116,6 +127,10 @@ def sync_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
     """post_migrate: keep the role groups in step with the models (runs once per migrate)."""
     if sender.name != "accounts" or apps is None:
         return
-    if not apps.is_installed("django.contrib.auth"):
+    # `apps` is the migrations' state, whose app configs are named by label only, so
+    # is_installed("django.contrib.auth") is always False there: ask for the label.
+    try:
+        apps.get_app_config("auth")
+    except LookupError:
         return
     sync_role_groups(apps, using=using)

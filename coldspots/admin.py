@@ -4,7 +4,13 @@ from django.contrib.admin.views.main import ChangeList
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from areas.history_admin import HistoryAdmin
-from coldspots.models import BoardAction, ChoiceThresholds, TravelTime
+from coldspots.models import (
+    LSIP_SOURCE,
+    BoardAction,
+    ChoiceThresholds,
+    PrioritySector,
+    TravelTime,
+)
 
 
 class VisibleActionsChangeList(ChangeList):
@@ -82,3 +88,29 @@ class ChoiceThresholdsAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PrioritySector)
+class PrioritySectorAdmin(HistoryAdmin):
+    """The priority sectors the skills report measures the offer against. Seeded with the
+    Kent & Medway Local Skills Improvement Plan's five (see LSIP_SOURCE); officers keep them."""
+
+    list_display = ["name", "order", "areas_covered", "routes_covered", "changed_at"]
+    list_editable = ["order"]
+    search_fields = ["name", "ssa_areas", "tlevel_routes"]
+    fieldsets = [
+        (None, {"fields": ["name", "order"],
+                "description": "Seeded from the " + LSIP_SOURCE + ". Which sector subject "
+                               "areas and T Level routes each sector covers is the project's "
+                               "reading: correct it here; every change is kept in the history."}),
+        ("What counts for the sector", {"fields": ["ssa_areas", "tlevel_routes"]}),
+        ("Source", {"fields": ["source_note"]}),
+    ]
+
+    @admin.display(description="sector subject areas")
+    def areas_covered(self, obj):
+        return "; ".join(obj.area_list())
+
+    @admin.display(description="T Level routes")
+    def routes_covered(self, obj):
+        return "; ".join(obj.route_list())

@@ -44,6 +44,10 @@ class Inputs:
     provider_id, academic_year, students_16_18; None or empty when not recorded) and
     apprenticeships (district-level supply, providers.apprenticeships.district_supply: per
     district_code and academic_year, providers_l2 and providers_l3; None when not loaded).
+    For the skills measures (coldspots.skills): provider_standards (provider_ukprn,
+    academic_year, standard_key, name, level, ssa_tier1, ssa_tier2, starts: national),
+    apprenticeship_delivery (provider_ukprn, academic_year, district_code, starts: district
+    starts) and priority_sectors (skills.sectors_frame); None when not loaded.
     """
 
     areas: pd.DataFrame
@@ -53,6 +57,9 @@ class Inputs:
     matrix: pd.DataFrame
     enrolments: pd.DataFrame | None = None
     apprenticeships: pd.DataFrame | None = None
+    provider_standards: pd.DataFrame | None = None
+    apprenticeship_delivery: pd.DataFrame | None = None
+    priority_sectors: pd.DataFrame | None = None
 
     def matrix_for(self, mode: str) -> pd.DataFrame:
         """Imported journey times for one mode: area_code, site_id, minutes."""

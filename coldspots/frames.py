@@ -205,6 +205,9 @@ def load_inputs() -> Inputs:
         matrix=travel_matrix_frame(),
         enrolments=enrolments_frame(),
         apprenticeships=apprenticeships_frame(),
+        provider_standards=provider_standards_frame(),
+        apprenticeship_delivery=apprenticeship_delivery_frame(),
+        priority_sectors=priority_sectors_frame(),
     )
 
 
@@ -214,3 +217,53 @@ def apprenticeships_frame() -> pd.DataFrame:
     from providers.apprenticeships import district_supply, starts_frame
 
     return district_supply(starts_frame())
+
+
+def provider_standards_frame() -> pd.DataFrame:
+    """Which standards each provider started apprentices on, per year (national): provider_ukprn
+    (text), academic_year, standard_key, name, level, ssa_tier1, ssa_tier2, starts."""
+    from providers.models import ProviderStandard
+
+    columns = ["provider_ukprn", "academic_year", "standard_key", "name", "level", "ssa_tier1",
+               "ssa_tier2", "starts"]
+    rows = ProviderStandard.objects.values_list(
+        "provider_ukprn", "academic_year", "standard__key", "standard__name", "standard__level",
+        "standard__ssa_tier1", "standard__ssa_tier2", "starts").order_by("id")
+    frame = pd.DataFrame.from_records(list(rows), columns=columns)
+    frame["provider_ukprn"] = frame["provider_ukprn"].astype(str)
+    return frame.astype({"starts": np.int64})
+
+
+def apprenticeship_delivery_frame() -> pd.DataFrame:
+    """Apprenticeship starts per provider, delivery district and year (district-level):
+    provider_ukprn (text, "" when none), academic_year, district_code, starts, under_19 (the
+    provider's South East starts that year include under-19s)."""
+    from providers.models import ApprenticeshipStarts
+
+    rows = ApprenticeshipStarts.objects.filter(
+        basis=ApprenticeshipStarts.Basis.DELIVERY_DISTRICT).values_list(
+        "provider_ukprn", "academic_year", "district__code", "starts").order_by("id")
+    # UKPRNs as the text of the whole number (a column with a missing UKPRN would turn them
+    # into floats, "10029426.0", and match nothing).
+    records = [("" if ukprn is None else str(ukprn), year, code or "", starts)
+               for ukprn, year, code, starts in rows]
+    frame = pd.DataFrame.from_records(
+        records, columns=["provider_ukprn", "academic_year", "district_code", "starts"])
+    young = set(ApprenticeshipStarts.objects.filter(
+        basis=ApprenticeshipStarts.Basis.SOUTH_EAST_DELIVERY,
+        age_group=ApprenticeshipStarts.AgeGroup.UNDER_19, starts__gt=0,
+    ).values_list("provider_ukprn", "academic_year"))
+    frame["under_19"] = [(int(u), y) in young if u else False
+                         for u, y in zip(frame["provider_ukprn"], frame["academic_year"],
+                                         strict=True)]
+    return frame.astype({"starts": np.int64, "under_19": bool})
+
+
+def priority_sectors_frame() -> pd.DataFrame:
+    """The officers' priority sectors (coldspots.skills.sectors_frame: name, order, areas,
+    routes)."""
+    from coldspots.models import PrioritySector
+    from coldspots.skills import sectors_frame
+
+    return sectors_frame([(s.name, s.order, s.area_list(), s.route_list())
+                          for s in PrioritySector.objects.all()])

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import Area, Region
 from providers.models import Level
+from providers.sectors import canonical_route, canonical_tier1, canonical_tier2, split_lines
 
 # Plain numbers, so that models do not import the analysis (params imports providers only).
 DEFAULT_MIN_PROVIDERS = 3
@@ -240,3 +241,69 @@ class ChoiceThresholds(models.Model):
     def current(cls) -> ChoiceThresholds:
         """The record in force (the defaults, unsaved, until an officer saves one)."""
         return cls.objects.order_by("pk").first() or cls()
+
+
+LSIP_SOURCE = (
+    "Kent & Medway Local Skills Improvement Plan 2023 (Kent Invicta Chamber of Commerce, approved "
+    "by the Secretary of State August 2023) and its Progress Report 2025, which names five "
+    "priority sectors: https://kentemployerskillsplan.org/kent-medway-lsip-2023/"
+)
+
+
+class PrioritySector(models.Model):
+    """A sector the county's skills offer is measured against (the Local Skills Improvement
+    Plan's priorities, kept by officers). Which provision counts for it is said by the sector
+    subject areas and T Level routes it covers (names from providers.sectors), one a line."""
+
+    name = models.CharField(max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower first on reports.")
+    ssa_areas = models.TextField(
+        "sector subject areas", blank=True,
+        help_text="One a line: tier-1 areas (e.g. Construction, Planning and the Built "
+                  "Environment) or tier-2 areas (e.g. Health and Social Care). Courses and "
+                  "apprenticeship standards in these areas count for the sector.",
+    )
+    tlevel_routes = models.TextField(
+        "T Level routes", blank=True,
+        help_text="One a line (e.g. Construction; Health and science). T Levels on these "
+                  "routes count for the sector.",
+    )
+    source_note = models.CharField(
+        max_length=300, blank=True,
+        help_text="Where the priority comes from. The seeded sectors are the Kent & Medway "
+                  "Local Skills Improvement Plan's five priority sectors (LSIP 2023, Progress "
+                  "Report 2025, kentemployerskillsplan.org); which areas and routes each covers "
+                  "is the project's reading, for officers to correct.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def area_list(self) -> list[str]:
+        return split_lines(self.ssa_areas)
+
+    def route_list(self) -> list[str]:
+        return split_lines(self.tlevel_routes)
+
+    def clean(self):
+        errors = {}
+        areas, routes = split_lines(self.ssa_areas), split_lines(self.tlevel_routes)
+        unknown = [a for a in areas if not (canonical_tier1(a) or canonical_tier2(a))]
+        if unknown:
+            errors["ssa_areas"] = ("Not a sector subject area: " + "; ".join(unknown)
+                                   + ". Use the names on apprenticeship standards.")
+        bad_routes = [r for r in routes if not canonical_route(r)]
+        if bad_routes:
+            errors["tlevel_routes"] = "Not a T Level route: " + "; ".join(bad_routes) + "."
+        if not areas and not routes and "ssa_areas" not in errors:
+            errors["ssa_areas"] = "Give at least one sector subject area or T Level route."
+        if errors:
+            raise ValidationError(errors)
+        # Stored in the published spelling, so that matching never depends on case.
+        self.ssa_areas = "\n".join(canonical_tier1(a) or canonical_tier2(a) for a in areas)
+        self.tlevel_routes = "\n".join(canonical_route(r) for r in routes)

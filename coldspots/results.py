@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from django.core.cache import cache
 
-from coldspots import analysis, choice, coverage, guarantee
+from coldspots import analysis, choice, coverage, guarantee, skills
 from coldspots.analysis import Inputs
 from coldspots.params import ACCESS_CLASSES, QUALIFICATION_TYPES, AnalysisParams
 from coldspots.travel import METHOD_LABELS
@@ -40,6 +40,9 @@ class Results:
     duplication (analysis.duplication): collaboration candidate pairs; small_sixth_forms
         (analysis.small_sixth_forms).
     year_on_year (analysis.year_on_year), send_areas and send_reach (analysis.send_reach).
+    skills (coldspots.skills.skills_measures): offer by sector subject area and T Level route per
+        LCPA, and each priority sector's reach (courses within the travel time; apprenticeship
+        standards district-level, derived).
     travel_method: "estimate" | "matrix" | "mixed"; travel_method_label: a sentence for pages.
     no_data_levels: levels with no offer recorded in the year (after the request's filters).
     recorded_types / unrecorded_types: qualification types with / without any record in the
@@ -80,6 +83,8 @@ class Results:
     apprenticeships_by_district: bool = False
     recorded_types: tuple[str, ...] = field(default=())
     unrecorded_types: tuple[str, ...] = field(default=())
+    # The skills offer by sector and the reach of each priority sector (coldspots.skills).
+    skills: skills.Skills | None = None
 
     def report_table(self) -> pd.DataFrame:
         """The LCPA × level table of the coldspots_report command: region_slug, region_name,
@@ -200,6 +205,9 @@ def compute_from_inputs(
             inputs.apprenticeships, year) is not None,
         recorded_types=tuple(t for t in QUALIFICATION_TYPES if t in present_types),
         unrecorded_types=tuple(t for t in QUALIFICATION_TYPES if t not in present_types),
+        skills=skills.skills_measures(
+            areas, inputs.regions, sites, active, counted, records, reach, year,
+            inputs.provider_standards, inputs.apprenticeship_delivery, inputs.priority_sectors),
     )
 
 

@@ -130,6 +130,23 @@ def parse_changes(items: list[dict]) -> tuple[list, list[str]]:
     return changes, errors
 
 
+
+def change_items(changes: list) -> list[dict]:
+    """The inverse of parse_changes: each change as a plain dict ({"change": "close_site",
+    "site_id": 12}), fields left at their default omitted, so a scenario can be put in a URL or
+    saved as JSON and read back to the same changes."""
+    kinds = {cls: kind for kind, cls in CHANGE_TYPES.items()}
+    items = []
+    for change in changes:
+        item = {"change": kinds[type(change)]}
+        for spec in fields(change):
+            value = getattr(change, spec.name)
+            if spec.default is MISSING or value != spec.default:
+                item[spec.name] = value
+        items.append(item)
+    return items
+
+
 WHOLE_NUMBER_FIELDS = {"course_id", "site_id", "provider_id", "min_english_grade",
                        "min_maths_grade"}
 

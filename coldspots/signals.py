@@ -13,18 +13,25 @@ from django.db.models.signals import post_delete, post_save
 
 from areas.models import Area, CohortFigure, District, Region
 from coldspots.models import DataVersion, TravelTime
-from providers.models import Course, Enrolment, Provider, Site
+from providers.models import (
+    ApprenticeshipStandard,
+    Course,
+    Enrolment,
+    Provider,
+    ProviderStandard,
+    Site,
+)
 from providers.signals import kent_data_loaded, records_imported
 
 WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, Enrolment,
-                  TravelTime)
+                  TravelTime, ApprenticeshipStandard, ProviderStandard)
 
 
 def _watched():
     """Every model whose saves bump the version: the data, and the officers' thresholds."""
-    from coldspots.models import ChoiceThresholds
+    from coldspots.models import ChoiceThresholds, PrioritySector
 
-    return (*WATCHED_MODELS, ChoiceThresholds)
+    return (*WATCHED_MODELS, ChoiceThresholds, PrioritySector)
 
 
 def bump_data_version(**_ignored) -> None:
@@ -38,9 +45,9 @@ def data_version() -> str:
     the choice thresholds change): one query, the counter and every row count together."""
     from django.db import connection
 
-    from coldspots.models import ChoiceThresholds
+    from coldspots.models import ChoiceThresholds, PrioritySector
 
-    tables = [DataVersion, *WATCHED_MODELS, ChoiceThresholds]
+    tables = [DataVersion, *WATCHED_MODELS, ChoiceThresholds, PrioritySector]
     quote = connection.ops.quote_name
     # Only table names from the models' own metadata, quoted, go into the text: no user input.
     parts = ", ".join(f"(SELECT COUNT(*) FROM {quote(model._meta.db_table)})"  # noqa: S608

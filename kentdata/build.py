@@ -15,6 +15,7 @@ import shapely
 
 from areas.importers.geometry import easting_northing_to_lon_lat
 from kentdata.fixture.apprenticeships import write_apprenticeships
+from kentdata.fixture.standards import write_standards
 from kentdata.more_sources import add_more_sources
 from kentdata.offer import AreaLocator, build_providers
 from kentdata.records import (
@@ -23,6 +24,7 @@ from kentdata.records import (
     PROVIDERS_FILE,
     SITES_FILE,
 )
+from kentdata.sources.apprenticeship_standards import build_standards
 from kentdata.sources.apprenticeships import build_apprenticeships
 from kentdata.sources.boundaries import (
     ALL_DISTRICT_CODES,
@@ -93,6 +95,7 @@ def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildRepor
         area_centres=area_centres,
     )
     starts, apprenticeship_table = build_apprenticeships(source, set(KENT_DISTRICT_CODES))
+    standards, provider_standards = build_standards(source, set(apprenticeship_table["ukprn"]))
     postcode_at = dict(zip(
         postcodes["postcode"],
         zip(postcodes["easting"].astype(float), postcodes["northing"].astype(float), strict=True),
@@ -114,6 +117,7 @@ def build_kent_fixtures(source: Path, out_dir: Path, *, say=print) -> BuildRepor
         written += [tmp_dir / PROVIDERS_FILE, tmp_dir / SITES_FILE, tmp_dir / COURSES_FILE,
                     tmp_dir / ENROLMENTS_FILE]
         written += write_apprenticeships(starts, apprenticeship_table, tmp_dir)
+        written += write_standards(standards, provider_standards, tmp_dir)
         report.counts.update(_counts(geography, cohorts, postcodes, providers))
         report.notes = providers.notes
         readme = tmp_dir / "README.md"

@@ -31,13 +31,14 @@ from kentdata.fixture.geography import (
 )
 from kentdata.fixture.postcodes import POSTCODES_FILE, load_postcodes
 from kentdata.fixture.providers import load_providers
+from kentdata.fixture.standards import PROVIDER_STANDARDS_FILE, STANDARDS_FILE, load_standards
 from kentdata.records import COURSES_FILE, ENROLMENTS_FILE, PROVIDERS_FILE, SITES_FILE
 from providers.signals import kent_data_loaded
 
 FIXTURE_FILES = (
     DISTRICTS_FILE, REGIONS_FILE, AREAS_FILE, AREA_BOUNDARIES_FILE, COHORTS_FILE, POSTCODES_FILE,
     PROVIDERS_FILE, SITES_FILE, COURSES_FILE, ENROLMENTS_FILE, APPRENTICESHIP_PROVIDERS_FILE,
-    STARTS_FILE,
+    STARTS_FILE, STANDARDS_FILE, PROVIDER_STANDARDS_FILE,
 )
 
 
@@ -78,6 +79,8 @@ def load_kent(fixtures_dir: Path | str | None = None, stdout=None, user=None) ->
             fixtures_dir, progress_file=stdout
         )
         say("  apprenticeship starts done")
+        summary.counts.update(load_standards(fixtures_dir, progress_file=stdout))
+        say("  apprenticeship standards done")
         history.starting_history([*apps.get_app_config("areas").get_models(),
                                   *apps.get_app_config("providers").get_models()])
         if summary.changed:

@@ -16,7 +16,7 @@ from coldspots import analysis, choice
 from coldspots.analysis import KENT, Inputs
 from coldspots.guarantee import COMPONENT_LABELS, component_sources
 from coldspots.params import ACCESS_LABELS, MODE_LABELS, AnalysisParams
-from offermap import maps
+from offermap import maps, memo
 from offermap.report_parts import SUPPRESSED, learner_count
 from providers.models import Course, Level, Provider
 
@@ -221,14 +221,7 @@ def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
     none is known), location."""
     if offers.empty:
         return pd.DataFrame(columns=PROVIDER_COLUMNS)
-    grouped = offers.assign(derived=offers["record_label"] == "derived").groupby("site_id").agg(
-        offers=("course_id", "size"),
-        derived_offers=("derived", "sum"),
-        learners=("learners", lambda s: s.sum(min_count=1)),
-        levels=("level", lambda s: ", ".join(
-            LEVEL_LABELS[level] for level in Level.values if level in set(s)
-        )),
-    )
+    grouped = _per_site(offers)
     sites = inputs.sites.set_index("site_id").loc[grouped.index]
     names = region_names(inputs.regions)
     frame = pd.DataFrame(
@@ -250,6 +243,37 @@ def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return frame.sort_values(["provider_name", "site_name"], kind="stable").reset_index(drop=True)
+
+
+def _per_site(offers: pd.DataFrame) -> pd.DataFrame:
+    """Per site (sorted by site_id, as groupby would): offers, derived_offers, learners (NaN
+    when no offer has a known number) and levels in words. Counted with numpy over integer
+    site codes, not a groupby with Python functions: this runs on every cache miss of the map
+    and LCPA pages (issue 14)."""
+    site_ids, codes = np.unique(offers["site_id"].to_numpy(), return_inverse=True)
+    count = len(site_ids)
+    derived = offers["record_label"].to_numpy(dtype=object) == "derived"
+    learners = offers["learners"].to_numpy(dtype=float)
+    known = ~np.isnan(learners)
+    learner_sums = np.bincount(codes[known], weights=learners[known], minlength=count)
+    has_learners = np.bincount(codes[known], minlength=count) > 0
+    # Each site's levels as bits (in Level order), then each combination's words, made once.
+    level_of = offers["level"].to_numpy(dtype=object)
+    bits = np.zeros(count, dtype=np.int64)
+    for bit, level in enumerate(Level.values):
+        present = np.bincount(codes[level_of == level], minlength=count) > 0
+        bits |= present.astype(np.int64) << bit
+    words = {
+        combination: ", ".join(LEVEL_LABELS[level] for bit, level in enumerate(Level.values)
+                               if combination >> bit & 1)
+        for combination in set(bits.tolist())
+    }
+    return pd.DataFrame({
+        "offers": np.bincount(codes, minlength=count),
+        "derived_offers": np.bincount(codes[derived], minlength=count),
+        "learners": np.where(has_learners, learner_sums, np.nan),
+        "levels": [words[combination] for combination in bits.tolist()],
+    }, index=pd.Index(site_ids, name="site_id"))
 
 
 PROVIDER_SORT_COLUMNS = {
@@ -290,37 +314,66 @@ def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:
     names its level and splits no from reduced choice; the change names its level(s), its two
     years, and gives offers and students both.
     """
-    base = results.region_level.drop_duplicates("region_slug")[
-        ["region_slug", "region_name", "cohort"]
-    ].reset_index(drop=True)
-    frame = base
+    base = results.region_level.drop_duplicates("region_slug")
+    slugs = base["region_slug"].tolist()
+    # Columns gathered in a dict and the frame made once: a merge per measure cost more than
+    # the measures themselves on a cache miss.
+    columns = {"region_slug": base["region_slug"].to_numpy(),
+               "region_name": base["region_name"].to_numpy(),
+               "cohort": base["cohort"].to_numpy()}
     for key in MEASURE_COLUMNS:
         values = maps.region_values(
             key, results.region_level, results.guarantee_regions, results.year_on_year, levels
         )
         measure = maps.MEASURES[key]
-        values = values.rename(columns={"value": key, "note": f"{key}_note"})
-        frame = frame.merge(values, on="region_slug", how="left")
-        notes = frame[f"{key}_note"].astype(object)
-        frame[f"{key}_note"] = notes.where(notes.notna(), "")
-        frame[f"{key}_text"] = [maps.format_value(v, measure) for v in frame[key]]
+        value_of = dict(zip(values["region_slug"], values["value"], strict=True))
+        note_of = dict(zip(values["region_slug"], values["note"], strict=True))
+        shown = np.array([_float_or_nan(value_of.get(slug)) for slug in slugs], dtype=float)
+        columns[key] = shown
+        columns[f"{key}_note"] = np.array(
+            ["" if _is_missing(note_of.get(slug)) else note_of[slug] for slug in slugs],
+            dtype=object)
+        columns[f"{key}_text"] = [maps.format_value(v, measure) for v in shown]
+    frame = pd.DataFrame(columns)
+    choice_rows = _rows_by_slug(results.region_level, levels)
+    change_rows = _rows_by_slug(results.year_on_year.dropna(subset=["offers_from", "offers_to"]),
+                                levels)
     frame["cold_share_note"] = [
-        choice_note(results, slug, levels) for slug in frame["region_slug"]]
+        _choice_note(choice_rows.get(slug, []), results.params) for slug in frame["region_slug"]]
     frame["options_per_1000_note"] = "offers at sites in the LCPA, not a within-reach count"
-    frame["change_note"] = [change_note(results, slug, levels) for slug in frame["region_slug"]]
+    frame["change_note"] = [_change_note(change_rows.get(slug, []), results)
+                            for slug in frame["region_slug"]]
     return frame
+
+
+def _float_or_nan(value) -> float:
+    return math.nan if _is_missing(value) else float(value)
+
+
+def _rows_by_slug(frame: pd.DataFrame, levels: tuple[str, ...]) -> dict[str, list[dict]]:
+    """The frame's rows at the levels, as plain dicts per region_slug, in the frame's order.
+    The notes are read from a few dozen rows per LCPA: plain Python over them is much faster
+    than a filtered DataFrame per LCPA, on every cache miss."""
+    by_slug: dict[str, list[dict]] = {}
+    for row in frame.loc[frame["level"].isin(levels)].to_dict("records"):
+        by_slug.setdefault(row["region_slug"], []).append(row)
+    return by_slug
 
 
 def choice_note(results, slug: str, levels: tuple[str, ...]) -> str:
     """'Level 3: 0.8% no choice, 12% reduced choice' for the level the share is taken at (the
     highest among those in view), or why there is no verdict."""
-    frame = results.region_level
-    rows = frame.loc[(frame["region_slug"] == slug) & frame["level"].isin(levels)]
-    measured = rows.loc[rows["measured"].astype(bool)].dropna(subset=["cold_share"])
-    if measured.empty:
+    return _choice_note(_rows_by_slug(results.region_level, levels).get(slug, []),
+                        results.params)
+
+
+def _choice_note(rows: list[dict], params) -> str:
+    measured = [row for row in rows
+                if bool(row["measured"]) and not _is_missing(row["cold_share"])]
+    if not measured:
         return "partial data: no level in view is fully recorded, so no verdict"
-    worst = measured.sort_values(["cold_share", "level"], ascending=[False, True]).iloc[0]
-    params = results.params
+    # The highest share; at a tie, the lowest level (first of equals, as a stable sort).
+    worst = min(measured, key=_worst_first)
     return (f"{LEVEL_LABELS[worst['level']]}: {_share_text(worst['no_choice_share'])} no "
             f"choice, {_share_text(worst['reduced_choice_share'])} reduced choice; on average "
             f"{_rate_text(worst['mean_providers'])} open-access providers within "
@@ -329,17 +382,31 @@ def choice_note(results, slug: str, levels: tuple[str, ...]) -> str:
             f"{params.max_nearest_minutes} minutes is reduced choice)")
 
 
+def _worst_first(row: dict) -> tuple:
+    return (-float(row["cold_share"]), row["level"])
+
+
 def change_note(results, slug: str, levels: tuple[str, ...]) -> str:
     """The change's level(s), years, and both measures: offers and students (learners)."""
-    yoy = results.year_on_year
-    rows = yoy.loc[(yoy["region_slug"] == slug) & yoy["level"].isin(levels)].dropna(
-        subset=["offers_from", "offers_to"])
-    if rows.empty or results.compare_year is None:
+    yoy = results.year_on_year.dropna(subset=["offers_from", "offers_to"])
+    return _change_note(_rows_by_slug(yoy, levels).get(slug, []), results)
+
+
+def _sum_known(values) -> float:
+    """The sum of the known values; NaN when none is known (pandas' sum(min_count=1))."""
+    known = [float(value) for value in values if not _is_missing(value)]
+    return sum(known) if known else math.nan
+
+
+def _change_note(rows: list[dict], results) -> str:
+    if not rows or results.compare_year is None:
         return "no earlier year with data at these levels"
-    named = _levels_text(tuple(level for level in LEVEL_LABELS if level in set(rows["level"])))
-    offers_from, offers_to = int(rows["offers_from"].sum()), int(rows["offers_to"].sum())
-    learners_from = rows["learners_from"].sum(min_count=1)
-    learners_to = rows["learners_to"].sum(min_count=1)
+    present = {row["level"] for row in rows}
+    named = _levels_text(tuple(level for level in LEVEL_LABELS if level in present))
+    offers_from = int(sum(float(row["offers_from"]) for row in rows))
+    offers_to = int(sum(float(row["offers_to"]) for row in rows))
+    learners_from = _sum_known(row["learners_from"] for row in rows)
+    learners_to = _sum_known(row["learners_to"] for row in rows)
     students = "students not recorded" if _is_missing(learners_from) or _is_missing(
         learners_to) else (f"students {int(learners_from):,} → {int(learners_to):,}"
                            f" ({_percent_change(learners_from, learners_to)})")
@@ -394,9 +461,10 @@ def sort_lcpa_rows(frame: pd.DataFrame, sort: str) -> pd.DataFrame:
 
 
 def shaded_regions(
-    regions: pd.DataFrame, rows: pd.DataFrame, measure_key: str
+    regions: pd.DataFrame, rows: pd.DataFrame, measure_key: str, data_version: str = ""
 ) -> tuple[pd.DataFrame, list[maps.Band]]:
-    """The LCPAs with simplified boundaries and the chosen measure's band, colour and text."""
+    """The LCPAs with simplified boundaries and the chosen measure's band, colour and text.
+    The boundaries are simplified once per `data_version` (offermap.memo), not per call."""
     measure = maps.MEASURES[measure_key]
     merged = regions[["region_slug", "region_name", "boundary"]].merge(
         rows[["region_slug", measure_key, f"{measure_key}_note"]], on="region_slug", how="left"
@@ -405,8 +473,18 @@ def shaded_regions(
     merged = pd.concat([merged, shading], axis=1)
     notes = merged[f"{measure_key}_note"].astype(object)
     merged["note"] = notes.where(notes.notna(), "")
-    merged["boundary"] = [maps.simplify_geometry(b) for b in merged["boundary"]]
+    simplified = simplified_boundaries(regions, data_version)
+    merged["boundary"] = [simplified.get(slug) for slug in merged["region_slug"]]
     return merged, bands
+
+
+def simplified_boundaries(regions: pd.DataFrame, data_version: str = "") -> dict[str, dict]:
+    """Each LCPA's boundary simplified for the web (maps.simplify_geometry), by slug; worked
+    out once per data version."""
+    return memo.per_version(data_version, "lcpa-boundaries", lambda: {
+        slug: maps.simplify_geometry(boundary)
+        for slug, boundary in zip(regions["region_slug"], regions["boundary"], strict=True)
+    })
 
 
 def cold_area_rows(results, areas: pd.DataFrame, lcpa: str = "") -> pd.DataFrame:
@@ -686,12 +764,15 @@ def guarantee_components(results, slug: str) -> dict:
     return {**summary, "kent": kent, "components": components}
 
 
-def duplication_in_region(results, slug: str) -> list[dict]:
-    """Collaboration candidates with at least one of the pair in the LCPA."""
+def duplication_in_region(results, slug: str, limit: int | None = None) -> list[dict]:
+    """Collaboration candidates with at least one of the pair in the LCPA (the first `limit`
+    of them, in the analysis' order: by level and option, when a limit is given)."""
     pairs = results.duplication
     if pairs.empty:
         return []
     mine = pairs.loc[(pairs["region_slug_a"] == slug) | (pairs["region_slug_b"] == slug)]
+    if limit is not None:
+        mine = mine.iloc[:limit]
     return [
         {
             "level": LEVEL_LABELS.get(row.level, row.level),
@@ -703,6 +784,14 @@ def duplication_in_region(results, slug: str) -> list[dict]:
         }
         for row in mine.itertuples(index=False)
     ]
+
+
+def duplication_count(results, slug: str) -> int:
+    """How many collaboration candidates have at least one of the pair in the LCPA."""
+    pairs = results.duplication
+    if pairs.empty:
+        return 0
+    return int(((pairs["region_slug_a"] == slug) | (pairs["region_slug_b"] == slug)).sum())
 
 
 def lcpa_summary_row(table: pd.DataFrame, slug: str) -> dict:
@@ -789,10 +878,14 @@ def nearest_options_payload(place, outcome: dict) -> dict:
     }
 
 
-def map_labels(regions: pd.DataFrame, areas: pd.DataFrame) -> list[dict]:
+def map_labels(regions: pd.DataFrame, areas: pd.DataFrame, data_version: str = "") -> list[dict]:
     """Place names for the map, so nobody has to hover to know the place: each LCPA's name at
     a point inside its boundary, and each district's name at the middle of its small areas
-    (districts stand in for towns: sites record no town)."""
+    (districts stand in for towns: sites record no town). Worked out once per data version."""
+    return memo.per_version(data_version, "map-labels", lambda: _map_labels(regions, areas))
+
+
+def _map_labels(regions: pd.DataFrame, areas: pd.DataFrame) -> list[dict]:
     import shapely
     from shapely.geometry import shape
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offermap import action_views, views
+from offermap import action_views, scenario_views, views
 
 app_name = "offermap"
 
@@ -26,4 +26,8 @@ urlpatterns = [
     path("reports/actions/new/", action_views.record_action, name="action_new"),
     path("reports/actions/<int:pk>/", action_views.action_detail, name="action"),
     path("reports/actions/<int:pk>/edit/", action_views.edit_action, name="action_edit"),
+    # What-if scenarios; like the actions, before any /reports/<remit>/ pattern, so that
+    # "scenarios" is never read as a remit.
+    path("reports/scenarios/", scenario_views.scenario_page, name="scenarios"),
+    path("reports/scenarios/difference.csv", scenario_views.scenario_csv, name="scenario_csv"),
 ]

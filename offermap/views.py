@@ -1,5 +1,6 @@
 """Thin function views: read the request, call coldspots and offermap.maps, render a template."""
 
+import functools
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -162,7 +163,8 @@ def _map_document(results, inputs, options, provider_markers, lcpa_table):
     cached = cache.get(key)
     if cached is not None:
         return cached
-    regions, bands = presenters.shaded_regions(inputs.regions, lcpa_table, options.measure)
+    regions, bands = presenters.shaded_regions(inputs.regions, lcpa_table, options.measure,
+                                               results.data_version)
     measure_label = maps.MEASURES[options.measure].label
     features = maps.region_features(
         regions, measure_label=measure_label, focus=options.lcpa, link_for=_lcpa_url
@@ -186,11 +188,23 @@ def _map_document(results, inputs, options, provider_markers, lcpa_table):
         tiles_url=settings.MAP_TILES_URL,
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         focus_features=focus,
-        labels=presenters.map_labels(inputs.regions, inputs.areas),
+        labels=presenters.map_labels(inputs.regions, inputs.areas, results.data_version),
     )
     value = (document, bands, cold_area_count)
     cache.set(key, value, MAP_CACHE_SECONDS)
     return value
+
+
+def _lcpa_rows(results, params):
+    """presenters.lcpa_rows for the request, cached with the results it is read from (on the
+    data version and the analysis parameters): the map page of every LCPA, each LCPA page and
+    the downloads share one copy."""
+    key = ":".join(("offermap:lcpa-rows", results.data_version, params.cache_key()))
+    rows = cache.get(key)
+    if rows is None:
+        rows = presenters.lcpa_rows(results, analysis.measured_levels(params))
+        cache.set(key, rows, MAP_CACHE_SECONDS)
+    return rows
 
 
 def _travel_text(params: AnalysisParams) -> str:
@@ -206,7 +220,9 @@ def _travel_choices(params: AnalysisParams) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=8192)
 def _provider_url(urn) -> str:
+    # Kept: reverse() per marker was a tenth of a map page's cache miss.
     return reverse("offermap:provider", args=[int(urn)])
 
 
@@ -225,7 +241,7 @@ def _view_tables(results, inputs, params, options, place: str) -> dict:
         offers = presenters.selected_offers(results, options.lcpa)
         providers = presenters.provider_rows(inputs, offers)
         tables = {
-            "lcpa_table": presenters.lcpa_rows(results, analysis.measured_levels(params)),
+            "lcpa_table": _lcpa_rows(results, params),
             "providers": providers,
             "markers": presenters.marker_rows(providers, _provider_url),
             "headline": presenters.headline(results, offers, options.lcpa, place),
@@ -371,13 +387,35 @@ def _csv_response(table, filename: str) -> HttpResponse:
     return response
 
 
+def _cached_download(name: str, results, params, options, build) -> HttpResponse:
+    """The download `build()` makes, cached like the pages (on the data version, the analysis
+    parameters and every page option, since they name the LCPA and the sort order): the
+    body and its two headers, so a cached answer is identical to a fresh one."""
+    key = ":".join(("offermap:download", name, results.data_version, params.cache_key(),
+                    options.cache_key(), options.sort, options.lcpa_sort))
+    cached = cache.get(key)
+    if cached is None:
+        response = build()
+        cached = (response.content, response["Content-Type"], response["Content-Disposition"])
+        cache.set(key, cached, MAP_CACHE_SECONDS)
+    content, content_type, disposition = cached
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    return response
+
+
 @read_only
 def download_lcpas_csv(request):
     """The LCPA table of the current view, as CSV (numbers unformatted, with the text shown)."""
     params, results, _inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
-    table = presenters.lcpa_rows(results, analysis.measured_levels(params))
+    return _cached_download("lcpas.csv", results, params, options,
+                            lambda: _lcpas_csv(params, results, options))
+
+
+def _lcpas_csv(params, results, options) -> HttpResponse:
+    table = _lcpa_rows(results, params)
     table = presenters.sort_lcpa_rows(table, options.lcpa_sort)
     table.insert(0, "academic_year", results.year)
     table.insert(1, "travel", _travel_text(params))
@@ -389,9 +427,14 @@ def download_lcpas_csv(request):
 @read_only
 def download_providers_csv(request):
     """Every provider site in the current view (all pages), as CSV."""
-    _params, results, inputs, options, errors = _analysis_request(request.GET)
+    params, results, inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
+    return _cached_download("providers.csv", results, params, options,
+                            lambda: _providers_csv(results, inputs, options))
+
+
+def _providers_csv(results, inputs, options) -> HttpResponse:
     offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     rows = presenters.sort_frame(rows, options.sort, presenters.PROVIDER_SORT_COLUMNS)
@@ -405,6 +448,11 @@ def download_cold_areas_csv(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
+    return _cached_download("cold-spots.csv", results, params, options,
+                            lambda: _cold_areas_csv(params, results, inputs, options))
+
+
+def _cold_areas_csv(params, results, inputs, options) -> HttpResponse:
     table = presenters.cold_area_table(results, inputs.areas, options.lcpa)
     table.insert(0, "academic_year", results.year)
     table.insert(1, "travel", _travel_text(params))
@@ -418,9 +466,14 @@ def download_geojson(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
     if errors:
         return _bad_request(errors)
-    levels = analysis.measured_levels(params)
-    table = presenters.lcpa_rows(results, levels)
-    regions, _ = presenters.shaded_regions(inputs.regions, table, options.measure)
+    return _cached_download("map.geojson", results, params, options,
+                            lambda: _view_geojson(params, results, inputs, options))
+
+
+def _view_geojson(params, results, inputs, options) -> HttpResponse:
+    table = _lcpa_rows(results, params)
+    regions, _ = presenters.shaded_regions(inputs.regions, table, options.measure,
+                                           results.data_version)
     offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     collection = presenters.view_geojson(regions, table, rows, results, params)
@@ -432,10 +485,11 @@ def download_geojson(request):
     return response
 
 
-def _lcpa_map(inputs, slug: str, markers, table):
+def _lcpa_map(inputs, slug: str, markers, table, inputs_version: str = ""):
     """A small map of one LCPA among its neighbours, shaded by cold-spot share: (the map as
     data, its legend bands)."""
-    regions, bands = presenters.shaded_regions(inputs.regions, table, "cold_share")
+    regions, bands = presenters.shaded_regions(inputs.regions, table, "cold_share",
+                                               inputs_version)
     measure_label = maps.MEASURES["cold_share"].label
     features = maps.region_features(
         regions, measure_label=measure_label, focus=slug, link_for=_lcpa_url
@@ -444,7 +498,8 @@ def _lcpa_map(inputs, slug: str, markers, table):
     document = maps.map_document(
         features, markers, measure_label=measure_label, bands=bands,
         tiles_url=settings.MAP_TILES_URL, tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        focus_features=focus, labels=presenters.map_labels(inputs.regions, inputs.areas),
+        focus_features=focus,
+        labels=presenters.map_labels(inputs.regions, inputs.areas, inputs_version),
     )
     return document, bands
 
@@ -469,16 +524,20 @@ def _cohort_figures(slug: str) -> list[dict]:
     ]
 
 
+# Pairs of duplicated small offers listed on an LCPA page; the download has them all.
+DUPLICATION_SHOWN = 50
+
+
 def _lcpa_sections(results, inputs, params, slug: str) -> dict:
     """Every section of an LCPA profile, cached on the data version, parameters and LCPA."""
     key = ":".join(("offermap:lcpa", results.data_version, params.cache_key(), slug))
     sections = cache.get(key)
     if sections is not None:
         return sections
-    table = presenters.lcpa_rows(results, analysis.measured_levels(params))
+    table = _lcpa_rows(results, params)
     offers = presenters.selected_offers(results, slug)
     markers = presenters.marker_rows(presenters.provider_rows(inputs, offers), _provider_url)
-    map_document, bands = _lcpa_map(inputs, slug, markers, table)
+    map_document, bands = _lcpa_map(inputs, slug, markers, table, results.data_version)
     small = results.small_sixth_forms
     sections = {
         "summary": presenters.lcpa_summary_row(table, slug),
@@ -490,7 +549,10 @@ def _lcpa_sections(results, inputs, params, slug: str) -> dict:
         ),
         "sites": presenters.sites_in_region(inputs, offers, slug, results.year).to_dict("records"),
         "guarantee": presenters.guarantee_components(results, slug),
-        "duplication": presenters.duplication_in_region(results, slug),
+        # Capped: at four times Kent's providers the full list alone is over 400 KB of HTML
+        # (issue 14); the CSV download lists every pair.
+        "duplication": presenters.duplication_in_region(results, slug, DUPLICATION_SHOWN),
+        "duplication_total": presenters.duplication_count(results, slug),
         # Learner numbers as they may be shown: 1 to 5 is "c".
         "small_sixth_forms": [
             {**row, "learners_shown": learner_count(row["learners"])}
@@ -708,6 +770,17 @@ def lcpa_download_csv(request, slug, table):
     params, results, inputs, sections, errors = _lcpa_request(request, slug)
     if errors:
         return _bad_request(errors)
+    return _cached_lcpa_download(f"{table}.csv", slug, results, params, lambda: _lcpa_csv(
+        table, slug, params, results, inputs, sections))
+
+
+def _cached_lcpa_download(name: str, slug: str, results, params, build) -> HttpResponse:
+    """An LCPA page's download, cached like the page (data version, parameters, LCPA)."""
+    return _cached_download(f"lcpa:{slug}:{name}", results, params, SimpleNamespace(
+        cache_key=lambda: "", sort="", lcpa_sort=""), build)
+
+
+def _lcpa_csv(table, slug, params, results, inputs, sections) -> HttpResponse:
     frame = LCPA_TABLES[table](results, inputs, slug, sections)
     frame.insert(0, "page_lcpa", presenters.region_names(inputs.regions)[slug])
     frame.insert(1, "academic_year", results.year)
@@ -722,8 +795,14 @@ def lcpa_download_geojson(request, slug):
     params, results, inputs, _sections, errors = _lcpa_request(request, slug)
     if errors:
         return _bad_request(errors)
-    table = presenters.lcpa_rows(results, analysis.measured_levels(params))
-    regions, _ = presenters.shaded_regions(inputs.regions, table, "cold_share")
+    return _cached_lcpa_download("map.geojson", slug, results, params,
+                                 lambda: _lcpa_geojson(slug, params, results, inputs))
+
+
+def _lcpa_geojson(slug, params, results, inputs) -> HttpResponse:
+    table = _lcpa_rows(results, params)
+    regions, _ = presenters.shaded_regions(inputs.regions, table, "cold_share",
+                                           results.data_version)
     offers = presenters.selected_offers(results, slug)
     rows = presenters.provider_rows(inputs, offers)
     collection = presenters.view_geojson(regions, table, rows, results, params)

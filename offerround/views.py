@@ -10,14 +10,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.rules import contact_provider_ids, is_contact
-from offerround import diff, progress, reminders, services
-from offerround.forms import OfferForm, OpenRoundForm, ReviewForm, error_links, govuk
+from offerround import bulk, diff, progress, reminders, services
+from offerround.forms import (
+    OfferForm,
+    OpenRoundForm,
+    ReviewForm,
+    UploadForm,
+    error_links,
+    govuk,
+)
 from offerround.models import OfferRound, Submission, SubmittedOffer
 from providers.models import Course, Level, Site
 
@@ -71,7 +79,7 @@ def index(request):
 @login_required
 def open_round(request):
     _require(request.user, OPEN)
-    form = OpenRoundForm(request.POST or None)
+    form = OpenRoundForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         offer_round = services.open_round(form.cleaned_data["academic_year"],
                                           form.cleaned_data["deadline"], request.user)
@@ -165,7 +173,8 @@ def edit_offer(request, pk: int, offer_pk: int | None = None):
     submission = _submission(request.user, pk, CHANGE)
     offer = (get_object_or_404(SubmittedOffer, pk=offer_pk, submission=submission)
              if offer_pk else SubmittedOffer(submission=submission))
-    form = OfferForm(request.POST or None, instance=offer, submission=submission)
+    form = OfferForm(request.POST if request.method == "POST" else None, instance=offer,
+                    submission=submission)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_offer(form.instance)
@@ -236,7 +245,7 @@ def review(request, pk: int):
     result = diff.compare(_as_dicts(offers), previous)
     _in_words(result, dict(Site.objects.filter(provider=submission.provider)
                            .values_list("pk", "name")))
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         note = form.cleaned_data["note"].strip()
         try:
@@ -273,4 +282,41 @@ def round_reminders(request, pk: int):
     return render(request, "offerround/reminders.html", {
         "round": offer_round, "waiting": waiting,
         "without_contact": reminders.providers_without_contact(offer_round),
+    })
+
+
+@read_only
+@login_required
+def download_offers(request, pk: int):
+    """The submission's offers as CSV, to edit and upload (every cell spreadsheet-safe)."""
+    submission = _submission(request.user, pk)
+    response = HttpResponse(bulk.download(submission), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="offers-{submission.round.academic_year.replace("/", "-")}'
+        f'-{submission.provider_id}.csv"')
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def upload_offers(request, pk: int):
+    """The edited CSV back: every row checked; any bad row and nothing changes."""
+    submission = _submission(request.user, pk, CHANGE)
+    form = (UploadForm(request.POST, request.FILES) if request.method == "POST"
+            else UploadForm())
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        applied, problems = bulk.upload(submission, form.cleaned_data["file"].read())
+        if not problems:
+            messages.success(request, f"The file has been read: {applied} "
+                                      f"row{'s' if applied != 1 else ''} applied.")
+            return redirect("offerround:submission", pk)
+    govuk(form)
+    links = error_links(form, "file")
+    if problems:
+        links = [{"message": f"The file has {len(problems)} problem"
+                             f"{'s' if len(problems) != 1 else ''}: nothing has been changed.",
+                  "anchor": "problems"}]
+    return render(request, "offerround/upload.html", {
+        "submission": submission, "form": form, "problems": problems, "error_links": links,
     })

@@ -6,7 +6,14 @@ from import_export.admin import ImportExportModelAdmin
 from areas.history_admin import HistoryAdmin
 from areas.models import Region
 from providers.admin_import import CsvImportMixin
-from providers.models import Course, Enrolment, Provider, Site
+from providers.models import (
+    ApprenticeshipStandard,
+    Course,
+    Enrolment,
+    Provider,
+    ProviderStandard,
+    Site,
+)
 from providers.resources import CourseResource, ProviderResource, SiteResource
 from providers.spreadsheets import SpreadsheetSafeCSV
 
@@ -169,3 +176,24 @@ class EnrolmentAdmin(HistoryAdmin):
     list_select_related = ["provider"]
     search_fields = ["provider__name", "provider__urn"]
     raw_id_fields = ["provider"]
+
+
+@admin.register(ApprenticeshipStandard)
+class ApprenticeshipStandardAdmin(HistoryAdmin):
+    """Standards as the DfE apprenticeships dashboard publishes them (loaded by load_kent)."""
+
+    list_display = ["name", "level", "kind", "ssa_tier1", "ssa_tier2"]
+    list_filter = ["level", "kind", "ssa_tier1"]
+    search_fields = ["name", "ssa_tier1", "ssa_tier2"]
+
+
+@admin.register(ProviderStandard)
+class ProviderStandardAdmin(HistoryAdmin):
+    """Which standards a provider started apprentices on each year, in England (national, not
+    where in Kent: pages that place them in a district label that derived)."""
+
+    list_display = ["provider_name", "standard", "academic_year", "starts", "provisional"]
+    list_filter = ["academic_year", "standard__level", "standard__ssa_tier1", "provisional"]
+    list_select_related = ["standard"]
+    search_fields = ["provider_name", "provider_ukprn", "standard__name"]
+    raw_id_fields = ["provider", "standard"]

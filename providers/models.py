@@ -525,5 +525,87 @@ class ApprenticeshipStarts(models.Model):
         return f"{self.provider_name}: {self.starts} starts ({self.academic_year})"
 
 
+class ApprenticeshipStandard(models.Model):
+    """An apprenticeship standard (or legacy framework) at a level, with its sector subject
+    area, as the DfE apprenticeships dashboard publishes it."""
+
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        FRAMEWORK = "framework", "Framework (legacy)"
+
+    class StandardLevel(models.TextChoices):
+        INTERMEDIATE = "2", "Intermediate (Level 2)"
+        ADVANCED = "3", "Advanced (Level 3)"
+
+    key = models.CharField(
+        max_length=12, unique=True,
+        help_text="Stable key from the published kind, name, level and sector areas.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STANDARD)
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=1, choices=StandardLevel.choices)
+    ssa_tier1 = models.CharField("sector subject area (tier 1)", max_length=100)
+    ssa_tier2 = models.CharField("sector subject area (tier 2)", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "level"]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_level_display()})"
+
+
+class ProviderStandardQuerySet(models.QuerySet):
+    def in_year(self, academic_year: str):
+        return self.filter(academic_year=academic_year)
+
+
+class ProviderStandard(models.Model):
+    """A provider started apprentices on a standard in a year, somewhere in England: a fact
+    about the provider nationally, never about a site or a Kent district. Which Kent districts it
+    delivers in comes from its district-level starts (ApprenticeshipStarts); a district's offer
+    by sector made from the two is derived."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="apprenticeship_standards",
+        help_text="The provider with this UKPRN, if it is one of the map's providers.",
+    )
+    provider_ukprn = models.PositiveIntegerField("UKPRN")
+    provider_name = models.CharField(max_length=200, help_text="As last published.")
+    standard = models.ForeignKey(
+        ApprenticeshipStandard, on_delete=models.CASCADE, related_name="providers"
+    )
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    provisional = models.BooleanField(default=False, help_text="Part-year provisional figures.")
+    starts = models.PositiveIntegerField(
+        help_text="National starts, unrounded as in the file; pages round as the source "
+        "publishes (nearest 10, 1–4 shown as low)."
+    )
+    enrolments = models.PositiveIntegerField(null=True, blank=True)
+    achievements = models.PositiveIntegerField(null=True, blank=True)
+    record_label = models.CharField(
+        max_length=20, choices=RecordLabel.choices, default=RecordLabel.PUBLISHED
+    )
+    source = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    objects = ProviderStandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["academic_year", "provider_name"]
+        verbose_name = "provider's apprenticeship standard (national)"
+        verbose_name_plural = "providers' apprenticeship standards (national)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_ukprn", "standard", "academic_year"],
+                name="one_standard_per_provider_and_year",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider_name}: {self.standard} ({self.academic_year})"
+
+
 # Officers' CSV imports in the admin (providers/import_jobs.py).
 from providers.import_jobs import ImportJob  # noqa: E402, F401

@@ -18,9 +18,13 @@ def remove_role_groups(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("areas", "__latest__"),
-        ("providers", "__latest__"),
-        ("coldspots", "__latest__"),
+        # Pinned, not "__latest__": a later migration in these apps must not make databases
+        # migrated before it inconsistent. These are the apps' latest migrations when this one
+        # was written; roles for models added since are synced after every migrate
+        # (accounts.roles.sync_after_migrate).
+        ("areas", "0002_area_ward_code_historicalarea_ward_code"),
+        ("providers", "0004_provider_years_sources_granularity_apprenticeships"),
+        ("coldspots", "0003_choice_thresholds"),
         ("contenttypes", "__latest__"),
     ]
 

@@ -23,6 +23,10 @@ class Migration(migrations.Migration):
         ('accounts', '0002_role_groups'),
         ('providers', '0006_site_location_basis_approximate'),
         ('contenttypes', '__latest__'),
+        # The roles are synced after every model they name exists (as 0002 does).
+        ('providers', '__latest__'),
+        ('coldspots', '__latest__'),
+        ('offerround', '__latest__'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('providers', '0007_course_record_label_confirmed'),
+        ('providers', '0008_course_record_label_confirmed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,9 @@ download or admin view cannot be added without saying who may open it.
 """
 
 import datetime
+import json
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -17,7 +19,7 @@ from areas.models import Postcode
 from coldspots.models import ChoiceThresholds, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
-from providers.models import Provider
+from providers.models import ApprenticeshipStandard, Provider, ProviderStandard
 from providers.resources import KIND_OF_MODEL
 from tests.factories import EnrolmentFactory
 
@@ -54,6 +56,13 @@ ADMIN_MODELS = {
     # The choice rule's thresholds are officers' to change; there is one record, so nobody adds
     # a second or deletes it.
     "coldspots.choicethresholds": (HISTORY, {"officer": "vc", "superuser": "vc"}),
+    # Priority sectors (the LSIP's): officers keep them; champions read what their skills report
+    # is measured against.
+    "coldspots.prioritysector": (HISTORY, {"officer": "vacd", "champion": "v",
+                                           "superuser": "vacd"}),
+    # Apprenticeship standards per provider (published, loaded by load_kent): officers' records.
+    "providers.apprenticeshipstandard": (HISTORY, {"officer": "vacd", "superuser": "vacd"}),
+    "providers.providerstandard": (HISTORY, {"officer": "vacd", "superuser": "vacd"}),
     # Accounts and roles are the system administrator's (a superuser), not an officer's.
     "auth.user": ((*HISTORY, "password_change"), {"superuser": "vacd"}),
     "auth.group": (HISTORY, {"superuser": "vacd"}),
@@ -188,6 +197,7 @@ def page_rows(world, *, sign_in_required: bool) -> list[Row]:
                                       for r in ROLES}),
         *board_action_rows(world, sign_in_required),
         *offer_round_rows(world, sign_in_required),
+        *scenario_rows(world, sign_in_required),
     ]
     return rows + admin_model_rows(world)
 
@@ -264,8 +274,27 @@ def offer_round_rows(world, sign_in_required: bool) -> list[Row]:
         Row(url("offer_answer", own.pk, offer.pk), refused),
         Row(url("submit", own.pk), contact_writes, method="post"),
         Row(url("submit", other.pk), outcomes(superuser="redirect"), method="post"),
+        Row(url("download", own.pk), outcomes(officer="ok", contact="ok")),
+        Row(url("download", other.pk), outcomes(officer="ok")),
+        Row(url("upload", own.pk), outcomes(contact="ok")),
+        Row(url("upload", other.pk), outcomes()),
         Row(url("submission", 999_999), {r: ("sign_in" if r == "anonymous" else "not_found")
                                           for r in ROLES}),
+    ]
+
+
+def scenario_rows(world, sign_in_required: bool) -> list[Row]:
+    """The what-if page and its CSV read public data, like the map: open unless the map needs
+    sign-in; they change nothing, so a POST is refused."""
+    signed_in = same("ok") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    refused = same("not_allowed") | ({"anonymous": "sign_in"} if sign_in_required else {})
+    scenario = "?" + urlencode({"year": "2016/17", "changes": json.dumps(
+        [{"change": "close_provider", "provider_id": world.kent.providers[0].pk}])})
+    return [
+        Row(reverse("offermap:scenarios"), signed_in),
+        Row(reverse("offermap:scenarios") + scenario, signed_in),
+        Row(reverse("offermap:scenarios"), refused, method="post"),
+        Row(reverse("offermap:scenario_csv") + scenario, signed_in),
     ]
 
 
@@ -291,6 +320,13 @@ def every_kind_of_record(world):
     TravelTime.objects.create(area=area, site=site, mode="pt", minutes=20, source="test")
     if not ChoiceThresholds.objects.exists():
         ChoiceThresholds.objects.create()
+    standard = ApprenticeshipStandard.objects.create(
+        key="0123456789ab", name="Bricklayer", level="2",
+        ssa_tier1="Construction, Planning and the Built Environment",
+        ssa_tier2="Building and Construction")
+    ProviderStandard.objects.create(provider_ukprn=10000001, provider_name="A provider",
+                                    standard=standard, academic_year="2023/24", starts=12,
+                                    source="test")
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", failures_since_start=1,
                                  user_agent="test", get_data="", post_data="", http_accept="",
                                  path_info="/")

@@ -85,7 +85,7 @@ def test_a_contact_confirms_and_submits_with_the_keyboard(offline_page, live_ser
 @pytest.mark.parametrize("width", [1280, 375])
 def test_round_pages_have_no_axe_violations(offline_page, live_server, offer_round, width):
     """The officer's round list, progress, review (with the decision's error) and reminders,
-    and the contact's list, submission and new-offer form, pass axe."""
+    and the contact's submission, new-offer form and upload with problems, pass axe."""
     page = offline_page
     page.set_viewport_size({"width": width, "height": 900})
     submission = offer_round.submissions.get(provider__name="East School")
@@ -117,4 +117,11 @@ def test_round_pages_have_no_axe_violations(offline_page, live_server, offer_rou
     page.goto(f"{live_server.url}/offer-round/submissions/{submission.pk}/offers/new/")
     page.get_by_role("button", name="Save the offer").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_violations(page)
+    page.goto(f"{live_server.url}/offer-round/submissions/{submission.pk}/upload/")
+    page.get_by_label("CSV file").set_input_files(files=[{
+        "name": "offers.csv", "mimeType": "text/csv",
+        "buffer": b"title,level,qualification_type\n<b>x</b>,9,nonsense\n"}])
+    page.get_by_role("button", name="Upload the file").click()
+    expect(page.locator("#problems")).to_be_visible()
     assert_no_violations(page)

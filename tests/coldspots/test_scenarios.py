@@ -11,6 +11,7 @@ from coldspots.scenarios import (
     CloseSite,
     SetJourneyTime,
     apply_changes,
+    change_items,
     parse_changes,
     run_scenario,
 )
@@ -202,3 +203,14 @@ def test_every_inputs_frame_survives_the_changes():
     assert set(result.scenario.guarantee_areas["apprenticeship"]) == {"met"}
     pd.testing.assert_frame_equal(result.baseline.guarantee_areas,
                                   result.scenario.guarantee_areas)
+
+
+def test_change_items_read_back_to_the_same_changes():
+    """change_items gives dicts that parse_changes turns back into the same changes (defaults
+    left out), so a scenario survives a URL or a saved JSON document."""
+    changes = [CloseOffer(4), CloseSite(2), CloseProvider(3), ChangeTravelLimit(45),
+               AddOffer(1, "2", "l2_vocational", subject="Care"), SetJourneyTime("C", 2, 20.5)]
+    items = change_items(changes)
+    assert items[4] == {"change": "add_offer", "site_id": 1, "level": "2",
+                        "qualification_type": "l2_vocational", "subject": "Care"}
+    assert parse_changes(items) == (changes, [])
