@@ -23,13 +23,16 @@ EVERY_ACTION = ("add", "change", "delete", "view")
 OFFICER_APPS = ("areas", "providers", "offerround")
 # coldspots models that are not officers' records to edit by hand: board actions belong to the
 # board, travel times come in by `import_travel_times`, the data version is bookkeeping.
-OFFICER_COLDSPOTS_READ_ONLY = {"boardaction", "traveltime"}
+# Saved what-if scenarios are the board's too: officers run and read them.
+OFFICER_COLDSPOTS_READ_ONLY = {"boardaction", "traveltime", "savedscenario"}
 OFFICER_COLDSPOTS_NONE = {"dataversion"}
 
 # The board's roles record actions (their remit or LCPA is checked per object) and may look up
 # the LCPAs and small areas an action is about.
 BOARD_PERMISSIONS = {
     ("coldspots", "boardaction"): ("add", "change", "view"),
+    # Saving a what-if scenario (attaching it is checked against the action: change_boardaction).
+    ("coldspots", "savedscenario"): ("add", "view"),
     ("areas", "region"): ("view",),
     ("areas", "area"): ("view",),
 }

@@ -1015,3 +1015,137 @@ def sites_open_in(sites: pd.DataFrame, year: str) -> pd.DataFrame:
     started = (first == "") | (first <= year)
     running = np.where(last == "", open_today, last >= year)
     return sites.assign(provider_open=started & running)
+
+
+# ----------------------------------------------------------------------------------------------
+# Choice by qualification type per LCPA, and narrow offers (the board's Level 3 report)
+
+
+def summarise_region_types(
+    areas: pd.DataFrame, regions: pd.DataFrame, area_type: pd.DataFrame, level: str,
+    types: tuple[str, ...], offers: pd.DataFrame | None = None,
+    sites: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Per LCPA × qualification type at one level (and Kent × type): how far each type of offer
+    is within reach, from the per-type cells of choice_by_level_and_type (no new reach work).
+
+    area_type: area_code, level, qualification_type, providers, nearest_minutes (only the
+    combinations with an offer are listed: an area without a row has none of that type within
+    reach). offers/sites (optional): the counted offers with site_pos, to count the supply at
+    sites in each LCPA. Columns: region_slug, region_name, level, qualification_type, cohort
+    (sum of cohort_16_17, missing figures as 0), reach_cohort (cohort of areas with at least one
+    provider of the type within reach), reach_share (its share of the cohort; NaN when the
+    cohort is 0), mean_providers (cohort-weighted mean of providers of the type within reach),
+    median_minutes (cohort-weighted median minutes to the nearest offer of the type; NaN when
+    there is none anywhere), options (offers of the type at sites in the LCPA; NaN without
+    offers), any_offer (the type has an offer at the level anywhere: else its figures are 0
+    because nothing is recorded, not because nothing is near).
+    """
+    columns = ["region_slug", "region_name", "level", "qualification_type", "cohort",
+               "reach_cohort", "reach_share", "mean_providers", "median_minutes", "options",
+               "any_offer"]
+    cohort = areas["cohort_16_17"].fillna(0).to_numpy(dtype=float)
+    position = pd.Index(areas["area_code"].to_numpy())
+    cells = area_type.loc[area_type["level"] == level]
+    region_index = pd.Index(list(regions["region_slug"]))
+    supply = None
+    if offers is not None and sites is not None:
+        at_level = offers.loc[offers["level"].to_numpy() == level]
+        site_region = sites["region_slug"].to_numpy()[at_level["site_pos"].to_numpy(
+            dtype=np.int64)]
+        supply = pd.crosstab(pd.Series(site_region, dtype=object),
+                             at_level["qualification_type"].to_numpy()) if len(at_level) else (
+            pd.DataFrame())
+    records = []
+    for qualification_type in types:
+        here = cells.loc[cells["qualification_type"] == qualification_type]
+        where = position.get_indexer(here["area_code"].to_numpy())
+        providers = np.zeros(len(areas))
+        minutes = np.full(len(areas), np.nan)
+        found = where >= 0
+        providers[where[found]] = here["providers"].to_numpy(dtype=float, na_value=0)[found]
+        minutes[where[found]] = here["nearest_minutes"].to_numpy(dtype=float)[found]
+        for slug, name, mask in region_rows(areas, regions):
+            weights = cohort[mask]
+            total = float(weights.sum())
+            reached = float(weights[providers[mask] > 0].sum())
+            known = ~np.isnan(minutes[mask])
+            median = (weighted_quantile(minutes[mask][known], weights[known], 0.5)
+                      if known.any() and weights[known].sum() > 0 else np.nan)
+            if supply is None:
+                options = np.nan
+            elif slug == KENT:
+                options = float(sum(
+                    supply.loc[s, qualification_type] for s in supply.index
+                    if s in region_index and qualification_type in supply.columns))
+            else:
+                options = float(supply.loc[slug, qualification_type]) if (
+                    slug in supply.index and qualification_type in supply.columns) else 0.0
+            records.append({
+                "region_slug": slug, "region_name": name, "level": level,
+                "qualification_type": qualification_type, "cohort": total,
+                "reach_cohort": reached,
+                "reach_share": reached / total if total > 0 else np.nan,
+                "mean_providers": float((providers[mask] * weights).sum() / total)
+                if total > 0 else np.nan,
+                "median_minutes": median, "options": options, "any_offer": len(here) > 0,
+            })
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def narrow_offers(
+    offers: pd.DataFrame, sites: pd.DataFrame, level: str, fewer_than: int,
+    kinds: tuple[str, ...] = SIXTH_FORM_KINDS, access: tuple[str, ...] = ("open",),
+) -> pd.DataFrame:
+    """Providers of the given kinds and access classes (default: open-access, i.e. non-selective,
+    school sixth forms) with an offer in the year, and how broad their offer at `level` is.
+
+    offers: the selected offers of the year with site_pos and access (Results.selected_offers).
+    A provider's offer is narrow when it has fewer than `fewer_than` distinct qualification
+    types at the level (none at all included). Columns: provider_id, provider_name,
+    provider_urn, region_slug, types (distinct qualification types at the level), type_list
+    (their codes, sorted, joined by ", "), subjects (distinct non-empty subjects or routes at
+    the level; 0 where none is recorded), offers (offers at the level), learners (sum of known
+    learners on them; NaN when none is known), narrow. Sorted by types, then name.
+    """
+    columns = ["provider_id", "provider_name", "provider_urn", "region_slug", "types",
+               "type_list", "subjects", "offers", "learners", "narrow"]
+    site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
+    kind = sites["provider_kind"].to_numpy()[site_pos] if len(offers) else np.array([])
+    keep = np.isin(kind, kinds) & np.isin(offers["access"].to_numpy(), access) if len(
+        offers) else np.zeros(0, dtype=bool)
+    mine = offers.loc[keep]
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    pos = mine["site_pos"].to_numpy(dtype=np.int64)
+    frame = pd.DataFrame({
+        "provider_id": mine["provider_id"].to_numpy(),
+        "level": mine["level"].to_numpy(),
+        "qualification_type": mine["qualification_type"].to_numpy(),
+        "subject": [route or subject for route, subject in zip(
+            _text(mine["tlevel_route"]), _text(mine["subject"]), strict=True)],
+        "learners": mine["learners"].to_numpy(dtype=float),
+    })
+    first_site = pd.DataFrame({
+        "provider_id": sites["provider_id"].to_numpy()[pos],
+        "provider_name": sites["provider_name"].to_numpy()[pos],
+        "provider_urn": sites["provider_urn"].array.take(pos),
+        "region_slug": sites["region_slug"].to_numpy()[pos],
+    }).drop_duplicates("provider_id")
+    at_level = frame.loc[frame["level"] == level]
+    grouped = at_level.groupby("provider_id")
+    summary = pd.DataFrame({
+        "types": grouped["qualification_type"].nunique(),
+        "type_list": grouped["qualification_type"].agg(lambda s: ", ".join(sorted(set(s)))),
+        "subjects": grouped["subject"].agg(lambda s: len({v for v in s if v})),
+        "offers": grouped.size(),
+        "learners": grouped["learners"].agg(lambda s: s.sum() if s.notna().any() else np.nan),
+    })
+    result = first_site.set_index("provider_id").join(summary, how="left").reset_index()
+    result["types"] = result["types"].fillna(0).astype(int)
+    result["type_list"] = result["type_list"].fillna("")
+    result["subjects"] = result["subjects"].fillna(0).astype(int)
+    result["offers"] = result["offers"].fillna(0).astype(int)
+    result["narrow"] = result["types"] < fewer_than
+    return result.sort_values(["types", "provider_name"], kind="stable").reset_index(
+        drop=True)[columns]

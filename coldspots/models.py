@@ -68,6 +68,20 @@ class BoardActionQuerySet(models.QuerySet):
                 allowed |= models.Q(remit=remit, region_id=region_id)
         return self.filter(allowed)
 
+    def changeable_by(self, user):
+        """The actions `user` may change (so may attach a saved scenario to), asked of the
+        rules once per (remit, LCPA) pair, as visible_to does."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        allowed = models.Q(pk__in=[])
+        for remit, region_id in self.values_list("remit", "region_id").distinct().order_by():
+            probe = BoardAction(remit=remit, region_id=region_id)
+            if user.has_perm("coldspots.change_boardaction", probe):
+                allowed |= models.Q(remit=remit, region_id=region_id)
+        return self.filter(allowed)
+
     def in_reading_order(self):
         """Open first, soonest due first (no due date last), then the newest."""
         return self.order_by(
@@ -307,3 +321,39 @@ class PrioritySector(models.Model):
         # Stored in the published spelling, so that matching never depends on case.
         self.ssa_areas = "\n".join(canonical_tier1(a) or canonical_tier2(a) for a in areas)
         self.tlevel_routes = "\n".join(canonical_route(r) for r in routes)
+
+
+class SavedScenarioQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+    def for_action(self, action):
+        return self.filter(board_action=action)
+
+
+class SavedScenario(models.Model):
+    """A what-if scenario kept with a name: the page's parameters (year, minutes, mode) and the
+    changes as coldspots.scenarios.change_items gives them. It holds no results: opening it
+    runs the scenario again on the data of the day (and the page says if a change no longer
+    fits). Board members attach one to an action of theirs (board_action)."""
+
+    name = models.CharField(max_length=120)
+    params = models.JSONField(default=dict, help_text="year, minutes and mode of the analysis.")
+    changes = models.JSONField(default=list, help_text="The changes, as parse_changes reads them.")
+    board_action = models.ForeignKey(
+        BoardAction, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="saved_scenarios", help_text="The board action it informs, if any.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = SavedScenarioQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name

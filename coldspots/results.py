@@ -104,6 +104,21 @@ class Results:
             on="region_slug", how="left",
         )
 
+    def region_types(self, level: str, types: tuple[str, ...]) -> pd.DataFrame:
+        """Per LCPA × qualification type at `level` (and Kent), how far each type is within
+        reach: analysis.summarise_region_types over this request's area_type cells and counted
+        offers (the same cells the choice states come from)."""
+        offers = self.selected_offers
+        counted = offers.loc[offers["access"].isin(choice.counted_access(self.params))]
+        return analysis.summarise_region_types(
+            self.areas, self.regions, self.area_type, level, types, counted, self.sites)
+
+    def narrow_offers(self, level: str, fewer_than: int) -> pd.DataFrame:
+        """Open-access (non-selective) school sixth forms and how many qualification types they
+        offer at `level` in the year (analysis.narrow_offers; narrow = fewer than
+        `fewer_than`)."""
+        return analysis.narrow_offers(self.selected_offers, self.sites, level, fewer_than)
+
 
 def compute_from_inputs(
     inputs: Inputs, params: AnalysisParams | None = None, data_version: str = ""

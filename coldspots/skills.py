@@ -138,9 +138,17 @@ def district_standards(provider_standards: pd.DataFrame | None, delivery: pd.Dat
                                        kind="stable").reset_index(drop=True)
 
 
+def _district_codes(areas: pd.DataFrame) -> np.ndarray:
+    """Each area's district code. The column is optional in Inputs.areas (as for the
+    guarantee's apprenticeship part): without it no area matches a district's standards."""
+    if "district_code" not in areas:
+        return np.full(len(areas), None, dtype=object)
+    return areas["district_code"].to_numpy(dtype=object)
+
+
 def _region_districts(areas: pd.DataFrame, regions: pd.DataFrame) -> list[tuple[str, str, set]]:
     """(slug, name, district codes of its areas) per LCPA, then Kent."""
-    codes = areas["district_code"].to_numpy(dtype=object)
+    codes = _district_codes(areas)
     return [(slug, name, set(codes[mask])) for slug, name, mask in region_rows(areas, regions)]
 
 
@@ -253,7 +261,7 @@ def priority_reach(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFra
     site_pos = offers["site_pos"].to_numpy(dtype=np.int64)
     row_site, row_group = [], []
     district_has = np.zeros((n, n_sectors), dtype=bool)
-    area_district = areas["district_code"].to_numpy(dtype=object)
+    area_district = _district_codes(areas)
     for number, sector in enumerate(sectors.itertuples()):
         hit = np.flatnonzero(_in_sector(sector, tier1, tier2, route))
         row_site.append(site_pos[hit])
@@ -343,6 +351,13 @@ def skills_measures(areas: pd.DataFrame, regions: pd.DataFrame, sites: pd.DataFr
     reach); records: every record of the year, running or not (judges "no data recorded").
     """
     sectors = sectors if sectors is not None else sectors_frame([])
+    # Frames built by hand (tests, benchmarks) may lack the columns this part reads: no
+    # district means no apprenticeship part, no subject or route means no sector recorded.
+    if "district_code" not in areas:
+        areas = areas.assign(district_code="")
+    active, counted, records = (
+        frame.assign(**{c: "" for c in ("subject", "tlevel_route") if c not in frame})
+        for frame in (active, counted, records))
     with_sector = offer_sectors(records)
     no_data_courses = not ((with_sector["ssa_tier1"] != NOT_RECORDED).any()
                            or (with_sector["tlevel_route"] != NOT_RECORDED).any())

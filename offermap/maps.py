@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
@@ -244,20 +245,32 @@ def region_values(
     if measure_key == "guarantee_checked":
         return _guarantee_checked_values(guarantee_regions)
     if measure_key == "change":
-        frame = year_on_year.dropna(subset=["offers_from", "offers_to"])
-        if levels:
-            frame = frame.loc[frame["level"].isin(levels)]
-        totals = frame.groupby("region_slug", as_index=False)[["offers_from", "offers_to"]].sum()
-        before = totals["offers_from"].astype(float)
-        after = totals["offers_to"].astype(float)
-        change = (after - before) / before.where(before > 0)
+        # Plain Python over a few dozen rows (this runs on every cache miss): offers are whole
+        # numbers, so adding them up in any order gives the same totals as a groupby.
+        totals: dict[str, list[float]] = {}
+        for slug, level, before, after in zip(
+            year_on_year["region_slug"], year_on_year["level"], year_on_year["offers_from"],
+            year_on_year["offers_to"], strict=True,
+        ):
+            if pd.isna(before) or pd.isna(after) or (levels and level not in levels):
+                continue
+            total = totals.setdefault(slug, [0.0, 0.0])
+            total[0] += float(before)
+            total[1] += float(after)
+        slugs = sorted(totals)  # groupby's order
+        before = np.array([totals[slug][0] for slug in slugs], dtype=float)
+        after = np.array([totals[slug][1] for slug in slugs], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            change = np.where(before > 0, (after - before) / np.where(before > 0, before, 1),
+                              np.nan)
         notes = [
             f"{int(a) - int(b):+,} offer{'' if abs(int(a) - int(b)) == 1 else 's'} "
             f"({int(b):,} to {int(a):,})"
             for b, a in zip(before, after, strict=True)
         ]
         return pd.DataFrame(
-            {"region_slug": totals["region_slug"], "value": change, "note": notes}
+            {"region_slug": pd.Series(slugs, dtype=year_on_year["region_slug"].dtype),
+             "value": change, "note": notes}
         )
     frame = region_level
     if levels:
@@ -271,24 +284,37 @@ def region_values(
         return pd.DataFrame(
             {"region_slug": totals["region_slug"], "value": totals["options_per_1000"], "note": ""}
         )
-    frame = frame.dropna(subset=["cold_share"])
-    if frame.empty:
+    rows = [
+        (slug, level, float(share)) for slug, level, share in zip(
+            frame["region_slug"], frame["level"], frame["cold_share"], strict=True)
+        if not pd.isna(share)
+    ]
+    if not rows:
         return pd.DataFrame(columns=["region_slug", "value", "note"])
-    worst = frame.sort_values(["cold_share", "level"], ascending=[False, True]).drop_duplicates(
-        "region_slug"
-    )
-    several_levels = len(set(frame["level"])) > 1
+    # Highest share first, the lower level first at a tie (a stable sort, like the frame's),
+    # and each LCPA's first row kept: plain Python over a few dozen rows.
+    ordered = sorted(rows, key=_highest_share_first)
+    worst, seen = [], set()
+    for row in ordered:
+        if row[0] not in seen:
+            seen.add(row[0])
+            worst.append(row)
+    several_levels = len({level for _, level, _ in rows}) > 1
     notes = [
         f"highest at {level_label(level)}" if several_levels and share > 0 else ""
-        for level, share in zip(worst["level"], worst["cold_share"], strict=True)
+        for _, level, share in worst
     ]
     return pd.DataFrame(
         {
-            "region_slug": worst["region_slug"].to_numpy(),
-            "value": worst["cold_share"].astype(float).to_numpy(),
+            "region_slug": np.array([slug for slug, _, _ in worst], dtype=object),
+            "value": np.array([share for _, _, share in worst], dtype=float),
             "note": notes,
         }
     )
+
+
+def _highest_share_first(row: tuple) -> tuple:
+    return (-row[2], row[1])
 
 
 GUARANTEE_PARTS = 5
@@ -406,11 +432,32 @@ def popup(title, lines: Sequence[dict] = (), link=None) -> dict:
 
 
 def _bounds(features: list[dict]) -> list[list[float]] | None:
-    geometries = [shape(f["geometry"]) for f in features if f.get("geometry")]
-    if not geometries:
+    # The least and greatest of the coordinates themselves (what shapely's bounds are),
+    # without making a shape of every feature on each cache miss.
+    geometries = [f["geometry"] for f in features if f.get("geometry")]
+    if any("coordinates" not in geometry for geometry in geometries):  # a collection
+        west, south, east, north = shapely.GeometryCollection(
+            [shape(geometry) for geometry in geometries]).bounds
+        return [[south, west], [north, east]]
+    points = [np.asarray(ring, dtype=float).reshape(-1, 2)
+              for geometry in geometries for ring in _rings(geometry["coordinates"])]
+    points = [p for p in points if len(p)]
+    if not points:
         return None
-    west, south, east, north = shapely.GeometryCollection(geometries).bounds
-    return [[south, west], [north, east]]
+    every = np.concatenate(points)
+    (west, south), (east, north) = every.min(axis=0), every.max(axis=0)
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+def _rings(coordinates):
+    """The innermost lists of positions of a GeoJSON coordinates array (any geometry type)."""
+    if coordinates and isinstance(coordinates[0], (int, float)):
+        yield [coordinates]
+    elif coordinates and isinstance(coordinates[0][0], (int, float)):
+        yield coordinates
+    else:
+        for part in coordinates or ():
+            yield from _rings(part)
 
 
 def _region_style(colour: str, hatched: bool, focus: bool) -> dict:

@@ -104,7 +104,8 @@ def headline(
     here = area_level.loc[in_view]
     per_area = here.groupby("area_code")["cold"].any()
     no_choice = (here["state"] == choice.NO_CHOICE).groupby(here["area_code"]).any()
-    measured = tuple(level for level in levels if level not in unmeasured_levels(results))
+    unmeasured_here = unmeasured_levels(results)
+    measured = tuple(level for level in levels if level not in unmeasured_here)
     unmeasured = tuple(level for level in levels if level not in measured)
     return Headline(
         total_offers=len(offers),
@@ -335,9 +336,9 @@ def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:
             dtype=object)
         columns[f"{key}_text"] = [maps.format_value(v, measure) for v in shown]
     frame = pd.DataFrame(columns)
-    choice_rows = _rows_by_slug(results.region_level, levels)
+    choice_rows = _rows_by_slug(results.region_level, levels, CHOICE_NOTE_COLUMNS)
     change_rows = _rows_by_slug(results.year_on_year.dropna(subset=["offers_from", "offers_to"]),
-                                levels)
+                                levels, CHANGE_NOTE_COLUMNS)
     frame["cold_share_note"] = [
         _choice_note(choice_rows.get(slug, []), results.params) for slug in frame["region_slug"]]
     frame["options_per_1000_note"] = "offers at sites in the LCPA, not a within-reach count"
@@ -346,15 +347,24 @@ def lcpa_rows(results, levels: tuple[str, ...]) -> pd.DataFrame:
     return frame
 
 
+CHOICE_NOTE_COLUMNS = ("region_slug", "level", "measured", "cold_share", "no_choice_share",
+                       "reduced_choice_share", "mean_providers", "median_minutes")
+CHANGE_NOTE_COLUMNS = ("region_slug", "level", "offers_from", "offers_to", "learners_from",
+                       "learners_to")
+
+
 def _float_or_nan(value) -> float:
     return math.nan if _is_missing(value) else float(value)
 
 
-def _rows_by_slug(frame: pd.DataFrame, levels: tuple[str, ...]) -> dict[str, list[dict]]:
+def _rows_by_slug(frame: pd.DataFrame, levels: tuple[str, ...],
+                  columns: tuple[str, ...] = ()) -> dict[str, list[dict]]:
     """The frame's rows at the levels, as plain dicts per region_slug, in the frame's order.
     The notes are read from a few dozen rows per LCPA: plain Python over them is much faster
     than a filtered DataFrame per LCPA, on every cache miss."""
     by_slug: dict[str, list[dict]] = {}
+    if columns:
+        frame = frame[list(columns)]
     for row in frame.loc[frame["level"].isin(levels)].to_dict("records"):
         by_slug.setdefault(row["region_slug"], []).append(row)
     return by_slug

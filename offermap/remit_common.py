@@ -13,6 +13,7 @@ import pandas as pd
 
 from coldspots.analysis import KENT
 from coldspots.params import MODE_LABELS
+from offermap import charts
 from offermap.maps import format_share
 from offermap.report_parts import NO_DATA, SUPPRESSED, ReportTable, learner_count
 
@@ -115,8 +116,6 @@ def estimate_note(results) -> str:
 def reach_chart(results, slug: str | None, column: str, what: str, key: str):
     """Minutes to the nearest `what` (e.g. AP) by LCPA and Kent, from Results.send_reach
     `column` (typical journey, a median), drawn as bars with its data table."""
-    from offermap import charts
-
     frame = rows_by_slug(results.send_reach)
     places = [*region_names(results).items(), (KENT, "Kent")]
 

@@ -111,7 +111,6 @@ def _choice_section(results, slug, levels) -> ReportSection:
                 "cold_cohort": whole(r["cold_cohort"]) if measured else None,
                 "mean_providers": number(r["mean_providers"]),
                 "median_minutes": minutes(r["median_minutes"]),
-                "p90_minutes": minutes(r["p90_minutes"]),
                 "options": whole(r["options"]),
             })
     table = ReportTable(
@@ -126,14 +125,13 @@ def _choice_section(results, slug, levels) -> ReportSection:
             ("cold_cohort", "Young people in them"),
             ("mean_providers", "Providers within reach (average)"),
             ("median_minutes", "Minutes to the nearest (typical)"),
-            ("p90_minutes", "Minutes: 9 in 10 within"),
             ("options", "Open-access offers at sites in the LCPA"),
         ],
         rows=rows,
         learner_columns=frozenset({"cohort", "cold_cohort"}),
         numeric_columns=frozenset({"cohort", "no_choice_share", "reduced_choice_share",
                                    "cold_areas", "cold_cohort", "mean_providers",
-                                   "median_minutes", "p90_minutes", "options"}),
+                                   "median_minutes", "options"}),
         notes=[
             f"No choice: no open-access provider of the level {reach_text(results)}. Reduced "
             f"choice: fewer than {params.min_providers} providers within reach, or the nearest "
@@ -142,6 +140,8 @@ def _choice_section(results, slug, levels) -> ReportSection:
             "area is called a cold spot at it; its offers and journeys are shown as recorded.",
             "“No data recorded”: no offer at the level is recorded in the year at all.",
             estimate_note(results),
+            "Minutes to the nearest: the median over the young people of the LCPA (the chart "
+            "gives the time within which 9 in 10 reach one).",
             f"Journey times: {results.travel_method_label}.",
         ],
         empty_text="No level at Level 2 or below is in this request.",

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import math
 
-from django.http import Http404
-
 from coldspots.analysis import KENT
 from coldspots.models import LSIP_SOURCE
+from offermap.remit_common import check_slug
 from offermap.report_parts import NO_DATA, ReportSection, ReportTable
 from providers.apprenticeships import published_count
 
@@ -28,6 +27,11 @@ DERIVED_NOTE = (
     "apprentices (any standard). They are not a fact about a site, and a provider may not offer "
     "every one of its standards in every district."
 )
+STARTS_NOTE = (
+    "Apprenticeship starts in a sector are estimates: each provider's starts in the district "
+    "(all standards) shared out by its national starts on each standard. They are rounded as "
+    "the DfE publishes starts (nearest 10; 1–4 shown as low); a split district counts whole in "
+    "each of its LCPAs.")
 ESTIMATE_NOTE = ("The 16–17 cohort per small area is an estimate (the county figure shared out "
                  "by Census 2021 age bands); shares and counts of young people are estimates.")
 
@@ -44,11 +48,17 @@ def _number(value):
     return None if _missing(value) else round(float(value))
 
 
-def _pick(frame, slug: str | None):
-    """The rows for one LCPA, or (Kent-wide) every LCPA then the Kent row."""
+def _starts(value) -> str:
+    """Estimated apprenticeship starts as the DfE publishes starts: nearest 10, 1–4 as low."""
+    return NO_DATA if _missing(value) else published_count(round(float(value)))
+
+
+def _pick(frame, slug: str | None, with_kent: bool = False):
+    """The rows for one LCPA (then Kent's, for comparison, if with_kent), or (Kent-wide) every
+    LCPA then the Kent row."""
     if slug is None:
         return frame
-    return frame[frame["region_slug"] == slug]
+    return frame[frame["region_slug"].isin([slug, KENT] if with_kent else [slug])]
 
 
 def _sector_sentence(row, minutes: int, year: str) -> str:
@@ -68,6 +78,12 @@ def _sector_sentence(row, minutes: int, year: str) -> str:
     if parts:
         text += " (" + "; ".join(parts) + ")"
     text += "."
+    if not _missing(row["derived_starts"]):
+        text += (f" Estimated apprenticeship starts in the sector's standards: "
+                 f"{_starts(row['derived_starts'])}"
+                 + ("" if _missing(row["derived_starts_per_1000"]) else
+                    f" ({row['derived_starts_per_1000']:.1f} per 1,000 aged 16–17)")
+                 + " (derived).")
     if row["lower_bound"]:
         missing = "courses" if row["no_data_courses"] else "apprenticeship standards"
         text += (f" {missing.capitalize()} have no sector recorded in {year}, so this counts "
@@ -78,7 +94,7 @@ def _sector_sentence(row, minutes: int, year: str) -> str:
 def _reach_section(skills, results, slug: str | None) -> ReportSection:
     minutes = results.params.minutes
     year = results.year
-    rows = _pick(skills.region_reach, slug)
+    rows = _pick(skills.region_reach, slug, with_kent=True)
     summary = [
         f"Academic year {year}, travel time {minutes} minutes "
         f"({results.params.mode}, {results.travel_method_label}). Priority sectors: "
@@ -98,7 +114,7 @@ def _reach_section(skills, results, slug: str | None) -> ReportSection:
         summary.append(f"No apprenticeship standards are recorded for {year} ({NO_DATA}).")
     if skills.sectors.empty:
         summary.append("No priority sectors are recorded: officers add them in the admin.")
-    focus = rows if slug is not None else rows[rows["region_slug"] == KENT]
+    focus = rows[rows["region_slug"] == (slug or KENT)]
     summary += [_sector_sentence(row, minutes, year) for row in focus.to_dict("records")]
     table = ReportTable(
         key="priority-sector-reach",
@@ -109,7 +125,9 @@ def _reach_section(skills, results, slug: str | None) -> ReportSection:
                  ("course_share", f"Course within {minutes} min"),
                  ("apprenticeship_share", "Standard in district (derived)"),
                  ("cohort_without", "Young people without (estimate)"),
-                 ("areas_without", "Small areas without")],
+                 ("areas_without", "Small areas without"),
+                 ("derived_starts", "Apprenticeship starts in the sector (estimate, derived)"),
+                 ("derived_starts_per_1000", "per 1,000 aged 16–17")],
         rows=[{
             "region_name": row["region_name"], "sector": row["sector"],
             "any_share": _percent(row["any_share"]) or NO_DATA,
@@ -117,11 +135,15 @@ def _reach_section(skills, results, slug: str | None) -> ReportSection:
             "apprenticeship_share": _percent(row["apprenticeship_share"]) or NO_DATA,
             "cohort_without": _number(row["cohort_without"]),
             "areas_without": _number(row["areas_without"]),
+            "derived_starts": _starts(row["derived_starts"]),
+            "derived_starts_per_1000": None if _missing(row["derived_starts_per_1000"])
+            else f"{row['derived_starts_per_1000']:.1f}",
         } for row in rows.to_dict("records")],
         learner_columns=frozenset({"cohort_without"}),
         numeric_columns=frozenset({"any_share", "course_share", "apprenticeship_share",
-                                   "cohort_without", "areas_without"}),
-        notes=[ESTIMATE_NOTE, DERIVED_NOTE,
+                                   "cohort_without", "areas_without", "derived_starts",
+                                   "derived_starts_per_1000"}),
+        notes=[ESTIMATE_NOTE, DERIVED_NOTE, STARTS_NOTE,
                f"“{NO_DATA}” means the data for {year} holds no record that could show the "
                "offer, not that there is none."],
         empty_text="No priority sectors are recorded.",
@@ -138,9 +160,13 @@ def _gaps_section(skills, results, slug: str | None) -> ReportSection:
     summary = []
     if skills.no_data_courses and skills.no_data_standards:
         summary.append(f"{NO_DATA.capitalize()} for {results.year}: no gaps can be shown.")
+    elif none.empty and gaps.empty:
+        summary.append("Every young person in " + ("this LCPA" if slug else "every LCPA")
+                       + " can reach every priority sector, by the parts recorded.")
     elif none.empty:
         summary.append("Every priority sector is within reach of at least some young people in "
-                       + ("this LCPA." if slug else "every LCPA."))
+                       + ("this LCPA" if slug else "every LCPA") + f"; {len(gaps)} LCPA and "
+                       "sector pairs leave some small areas without (table).")
     else:
         for row in none.to_dict("records"):
             summary.append(f"{row['region_name']}: no young person can reach {row['sector']} "
@@ -201,7 +227,7 @@ def _offer_section(skills, results, slug: str | None) -> ReportSection:
                  ("fe_offers", "of which FE provision"), ("course_providers", "Providers"),
                  ("standards", "Apprenticeship standards (derived)"),
                  ("standard_providers", "Apprenticeship providers"),
-                 ("standard_starts", "Their starts in the districts (rounded as published)")],
+                 ("standard_starts", "Apprenticeship starts on them (estimate, derived)")],
         rows=[{
             "region_name": row["region_name"],
             "ssa_tier1": row["ssa_tier1"] or NOT_RECORDED_LABEL,
@@ -216,16 +242,12 @@ def _offer_section(skills, results, slug: str | None) -> ReportSection:
             "standard_providers": _number(row["standard_providers"])
             if not _missing(row["standard_providers"])
             else ("—" if row["ssa_tier1"] == "" else NO_DATA),
-            "standard_starts": published_count(row["standard_starts"])
-            if not _missing(row["standard_starts"])
-            else ("—" if row["ssa_tier1"] == "" else NO_DATA),
+            "standard_starts": _starts(row["standard_starts"])
+            if not _missing(row["standard_starts"]) or row["ssa_tier1"] != "" else "—",
         } for row in rows.to_dict("records")],
         numeric_columns=frozenset({"courses", "t_levels", "fe_offers", "course_providers",
                                    "standards", "standard_providers", "standard_starts"}),
-        notes=[DERIVED_NOTE,
-               "Apprenticeship starts are the providers' starts in the LCPA's districts (all "
-               "standards; a split district counts in each of its LCPAs), rounded as the DfE "
-               "publishes them (nearest 10; 1–4 shown as low).",
+        notes=[DERIVED_NOTE, STARTS_NOTE,
                f"“{NO_DATA}”: no course record of {year} names a sector, so the courses in a "
                "sector cannot be counted (not zero)."],
     )
@@ -252,15 +274,14 @@ def sections(results, inputs, slug: str | None) -> list[ReportSection]:
     """The Skills report: Kent-wide (slug None: one row per LCPA, then Kent) or one LCPA.
 
     `inputs` is part of every builder's signature; this report needs only `results` (its
-    measures are computed with the analysis). An unknown LCPA is a 404."""
+    measures are computed with the analysis). An unknown LCPA raises KeyError (the page 404s,
+    as for the other remits: remit_common.check_slug)."""
     del inputs
+    check_slug(results, slug)
     skills = results.skills
     if skills is None:
         return [ReportSection(heading="Skills offer", key="skills",
                               summary=[f"{NO_DATA.capitalize()}: the skills measures were not "
                                        "computed for this request."])]
-    if slug is not None and slug not in set(skills.region_reach["region_slug"]) | set(
-            results.regions["region_slug"] if results.regions is not None else ()):
-        raise Http404("No such LCPA")
     return [_reach_section(skills, results, slug), _gaps_section(skills, results, slug),
             _offer_section(skills, results, slug)]

@@ -409,3 +409,37 @@ class TravelLimitForm(ChangeForm):
 
 CHANGE_FORMS = {form.kind: form for form in (CloseProviderForm, CloseSiteForm, CloseOfferForm,
                                              AddOfferForm, TravelLimitForm)}
+
+
+class SaveScenarioForm(forms.Form):
+    """Save the scenario on the page with a name, optionally attached to a board action the
+    person may change (the choices are asked of the permission rules, so a forged POST naming
+    another LCPA's action is refused like a wrong choice)."""
+
+    name = forms.CharField(max_length=120, label="Name of the scenario",
+                           help_text="For example: Close the Sheppey campus, 2023/24.")
+    board_action = forms.ModelChoiceField(queryset=None, required=False,
+                                          label="Attach it to a board action",
+                                          empty_label="None")
+
+    def __init__(self, *args, user, **kwargs):
+        from coldspots.models import BoardAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["board_action"].queryset = (
+            BoardAction.objects.select_related("region").changeable_by(user)
+            .in_reading_order())
+        self.fields["board_action"].label_from_instance = lambda action: (
+            f"{action.get_remit_display()}, {action.region.name}: {action.summary[:80]}")
+        self.fields["board_action"].error_messages["invalid_choice"] = (
+            "Choose one of the board actions you may change")
+        self.fields["name"].error_messages.update(
+            required="Enter a name for the scenario",
+            max_length="Enter a name of at most 120 characters")
+        govuk_classes(self, {"name": "govuk-!-width-two-thirds"})
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name or not _printable(name):
+            raise ValidationError("Enter the name as plain text")
+        return name

@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from coldspots.analysis import resolve_years
 from coldspots.choice import STATE_LABELS
+from coldspots.models import SavedScenario
 from coldspots.params import MINUTES_CHOICES, MODE_LABELS
 from coldspots.results import data_version, load_inputs, run_scenario
 from coldspots.scenarios import (
@@ -34,6 +39,7 @@ from coldspots.scenarios import (
     change_items,
 )
 from offermap import presenters
+from offermap.action_forms import mark_invalid
 from offermap.decorators import read_only
 from offermap.forms import AnalysisForm, error_summary
 from offermap.maps import format_share
@@ -42,12 +48,15 @@ from offermap.scenario_forms import (
     CHANGE_FORMS,
     LEVEL_LABELS,
     TYPE_LABELS,
+    SaveScenarioForm,
     ScenarioChoices,
     ScenarioForm,
 )
 from providers.spreadsheets import spreadsheet_safe
 
 KENT = "kent"
+ADD_SCENARIO, VIEW_SCENARIO = "coldspots.add_savedscenario", "coldspots.view_savedscenario"
+VIEW_ACTION = "coldspots.view_boardaction"
 # Better to worse: which way an area moved.
 STATE_ORDER = {"choice": 2, "reduced_choice": 1, "no_choice": 0}
 VERDICT_TEXT = {"met": "Met", "not_met": "Not met", "cannot_confirm": "Cannot be confirmed"}
@@ -218,9 +227,10 @@ class ScenarioRequest:
     redirect_to: str = ""
 
 
-def _read_request(request) -> ScenarioRequest:
+def _read_request(query) -> ScenarioRequest:
+    """The scenario in `query` (the page's GET data, or the save form's POST)."""
     version = data_version()
-    analysis = AnalysisForm(request.GET, version=version)
+    analysis = AnalysisForm(query, version=version)
     params = analysis.params
     inputs = load_inputs(version)
     problems = {f"param-{name}": message for name, message in analysis.problems.items()}
@@ -230,17 +240,17 @@ def _read_request(request) -> ScenarioRequest:
     year, _ = resolve_years(inputs.offers, params)
     params = params.replace(year=year)
     choices = ScenarioChoices.from_inputs(inputs, year)
-    form = ScenarioForm(request.GET, choices=choices, inputs=inputs, params=params)
+    form = ScenarioForm(query, choices=choices, inputs=inputs, params=params)
     changes = []
     if form.is_valid():
         changes = form.cleaned_data["changes"]
     else:
         problems.update({f"changes-{n}": message for n, message in
                          enumerate(form.errors.get("changes", []))})
-    adding = request.GET.get("add", "")
+    adding = query.get("add", "")
     change_forms = {}
     for kind, form_class in CHANGE_FORMS.items():
-        bound = request.GET if kind == adding else None
+        bound = query if kind == adding else None
         change_forms[kind] = form_class(bound, choices=choices)
     result = ScenarioRequest(params, year, inputs, choices, form, change_forms, problems,
                              changes)
@@ -294,7 +304,7 @@ ANCHORS = {"param-year": "scenario-year", "param-minutes": "scenario-minutes",
 @read_only
 def scenario_page(request):
     """Baseline against scenario for the year and travel time, with the changes in the URL."""
-    scenario = _read_request(request)
+    scenario = _read_request(request.GET)
     if scenario.redirect_to:
         return HttpResponseRedirect(scenario.redirect_to)
     params, changes = scenario.params, scenario.changes
@@ -337,6 +347,9 @@ def scenario_page(request):
         "csv_url": scenario_url(params, items, "offermap:scenario_csv") if items else "",
         "rule": presenters.rule_summary(result.baseline) if result else None,
         "start_again_url": scenario_url(params, []),
+        "save_url": scenario_url(params, items, "offermap:scenario_save")
+        if items and request.user.has_perm(ADD_SCENARIO) else "",
+        "saved": saved_list(request.user),
     }
     status = 400 if scenario.problems else 200
     return render(request, "scenarios/page.html", context, status=status)
@@ -346,18 +359,110 @@ def scenario_page(request):
 def scenario_csv(request):
     """The difference between baseline and scenario: each Kent small area and measure whose
     state changes (young people from 1 to 5 as "c"; every cell safe in a spreadsheet)."""
-    scenario = _read_request(request)
-    if scenario.problems or scenario.redirect_to or not scenario.changes:
-        lines = list(scenario.problems.values()) or ["Add at least one change to the scenario."]
+    scenario = _read_request(request.GET)
+    if scenario.problems or scenario.redirect_to:
+        lines = list(scenario.problems.values()) or ["Add changes on the scenario page."]
         return HttpResponse("This scenario could not be used:\n" + "\n".join(lines) + "\n",
                             status=400, content_type="text/plain; charset=utf-8")
-    comparison = ScenarioComparison.from_result(run_scenario(scenario.params, scenario.changes))
+    # No change, no difference: the header alone (nothing to compute).
+    comparison = ScenarioComparison.from_result(
+        run_scenario(scenario.params, scenario.changes)) if scenario.changes else None
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     year = scenario.year.replace("/", "-")
     response["Content-Disposition"] = (
         f'attachment; filename="scenario-difference-{year}-{scenario.params.minutes}min.csv"')
-    csv.writer(response).writerows(comparison.csv_rows())
+    csv.writer(response).writerows(comparison.csv_rows() if comparison else [CSV_COLUMNS])
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved scenarios: a name, the parameters and the changes (no results: opening one runs it again)
+
+
+def saved_url(saved: SavedScenario) -> str:
+    """The page's address for a saved scenario (its parameters as saved)."""
+    query = {key: saved.params[key] for key in ("year", "minutes", "mode")
+             if saved.params.get(key) not in (None, "")}
+    if saved.changes:
+        query["changes"] = json.dumps(saved.changes, separators=(",", ":"), ensure_ascii=False)
+    return f"{reverse('offermap:scenarios')}?{urlencode(query)}"
+
+
+def saved_list(user, limit: int = 50) -> dict:
+    """The newest saved scenarios for the page, for those who may read them; each attached
+    action is linked only for those who may read that action."""
+    if not user.is_authenticated or not user.has_perm(VIEW_SCENARIO):
+        return {"visible": False}
+    rows = []
+    for saved in (SavedScenario.objects.select_related("created_by", "board_action__region")
+                  .newest_first()[:limit]):
+        action = saved.board_action
+        rows.append({
+            "saved": saved, "url": saved_url(saved),
+            "action": action if action is not None and user.has_perm(VIEW_ACTION, action)
+            else None,
+            "hidden_action": action is not None and not user.has_perm(VIEW_ACTION, action),
+        })
+    return {"visible": True, "rows": rows}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def save_scenario(request):
+    """Save the scenario in the address (GET shows the form; POST saves) with a name and,
+    optionally, the board action it informs."""
+    if not request.user.has_perm(ADD_SCENARIO):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else request.GET
+    scenario = _read_request(data)
+    if scenario.problems or scenario.redirect_to or not scenario.changes:
+        problems = scenario.problems or {"scenario-changes": "Add at least one change before "
+                                         "saving the scenario"}
+        return render(request, "scenarios/save.html", {
+            "error_links": error_summary(problems, {}, "scenario-changes"),
+            "back_url": scenario_url(scenario.params, []), "form": None,
+        }, status=400)
+    params, items = scenario.params, change_items(scenario.changes)
+    initial = {}
+    if request.method != "POST" and str(request.GET.get("action", "")).isdigit():
+        initial["board_action"] = int(request.GET["action"])
+    form = SaveScenarioForm(request.POST if request.method == "POST" else None,
+                            user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = SavedScenario.objects.create(
+            name=form.cleaned_data["name"], board_action=form.cleaned_data["board_action"],
+            params={"year": params.year, "minutes": params.minutes, "mode": params.mode},
+            changes=items, created_by=request.user)
+        messages.success(request, f"The scenario “{saved.name}” has been saved.")
+        return HttpResponseRedirect(scenario_url(params, items) + "#saved-scenarios")
+    mark_save_errors(form)
+    return render(request, "scenarios/save.html", {
+        "form": form,
+        "params": params,
+        "year": scenario.year,
+        "changes": [_describe(change, scenario.choices, params) for change in scenario.changes],
+        "changes_json": json.dumps(items, separators=(",", ":"), ensure_ascii=False),
+        "back_url": scenario_url(params, items),
+        "error_links": error_summary(
+            {name: errors[0] for name, errors in form.errors.items()},
+            {"name": "id_name", "board_action": "id_board_action"}, "id_name"),
+    })
+
+
+def mark_save_errors(form) -> None:
+    if form.is_bound:
+        mark_invalid(form)
+
+
+@read_only
+@login_required
+def saved_scenario(request, pk: int):
+    """A saved scenario: its page, with the changes as saved (the board action page links
+    here)."""
+    if not request.user.has_perm(VIEW_SCENARIO):
+        raise PermissionDenied
+    saved = get_object_or_404(SavedScenario, pk=pk)
+    return HttpResponseRedirect(saved_url(saved))
 
 
 def share_text(value) -> str:
@@ -375,5 +480,6 @@ def change_text(value) -> str:
     return f"{points:+.1f} points"
 
 
-__all__ = ["ScenarioComparison", "change_text", "format_share", "scenario_csv", "scenario_page",
-           "scenario_url", "share_text"]
+__all__ = ["ScenarioComparison", "change_text", "format_share", "save_scenario",
+           "saved_scenario", "saved_url", "scenario_csv", "scenario_page", "scenario_url",
+           "share_text"]

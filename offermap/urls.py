@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offermap import action_views, scenario_views, views
+from offermap import action_views, report_views, scenario_views, views
 
 app_name = "offermap"
 
@@ -30,4 +30,15 @@ urlpatterns = [
     # "scenarios" is never read as a remit.
     path("reports/scenarios/", scenario_views.scenario_page, name="scenarios"),
     path("reports/scenarios/difference.csv", scenario_views.scenario_csv, name="scenario_csv"),
+    path("reports/scenarios/save/", scenario_views.save_scenario, name="scenario_save"),
+    path("reports/scenarios/saved/<int:pk>/", scenario_views.saved_scenario,
+         name="saved_scenario"),
+    # Board champions' reports: after every fixed reports/... pattern (actions, scenarios).
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/<slug:remit>/", report_views.report, name="report"),
+    path("reports/<slug:remit>/download/<slug:table>.csv", report_views.report_download_csv,
+         name="report_download_csv"),
+    path("reports/<slug:remit>/<slug:lcpa>/", report_views.report, name="report_lcpa"),
+    path("reports/<slug:remit>/<slug:lcpa>/download/<slug:table>.csv",
+         report_views.report_download_csv, name="report_lcpa_download_csv"),
 ]

@@ -4,6 +4,7 @@ import functools
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.conf import settings
@@ -34,6 +35,7 @@ from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, err
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
 from offermap.presenters import LEVEL_LABELS
 from offermap.report_parts import learner_count
+from offermap.reports import REMITS
 from offermap.sources import SOURCES
 from providers.coverage import YEARS_WITHOUT_PERFORMANCE_TABLES, coverage_table, vintages_for_year
 from providers.models import ApprenticeshipStarts, Course, Level, Provider, RecordLabel, Site
@@ -605,6 +607,11 @@ def lcpa_profile(request, slug):
             **_travel_choices(params),
         },
         "downloads": _lcpa_download_links(slug, request.GET, errors),
+        # The board champions' reports for this LCPA, for the same year and travel time.
+        "reports": [(remit.title, reverse("offermap:report_lcpa", args=[remit.slug, slug])
+                     + "?" + urlencode({"year": results.year, "minutes": params.minutes,
+                                        "mode": params.mode}))
+                    for remit in REMITS.values()],
     }
     return render(request, "offermap/lcpa.html", context)
 

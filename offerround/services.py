@@ -27,19 +27,29 @@ def latest_years_before(provider: Provider, academic_year: str) -> dict[str, str
     """For each qualification type the provider has recorded before `academic_year`, the latest
     such year: sources differ in how late they are (T Level registers run a year ahead of the
     performance tables), so "last year's offer" is each type's latest record."""
-    return dict(
+    years = dict(
         offer_records(provider).filter(academic_year__lt=academic_year)
         .values("qualification_type").annotate(year=Max("academic_year"))
         .values_list("qualification_type", "year")
     )
+    if not years:
+        return years
+    # A type last recorded well before the provider's latest year (e.g. Level 2 in 2016/17 and
+    # nothing since) was most likely dropped: it is not offered for confirmation.
+    newest = int(max(years.values())[:4])
+    return {kind: year for kind, year in years.items() if newest - int(year[:4]) <= 1}
+
+
+def offer_records_of_all():
+    return (Course.objects.filter(withdrawn=False)
+            .exclude(granularity=Course.Granularity.DISTRICT)
+            .exclude(record_label=RecordLabel.ILLUSTRATIVE))
 
 
 def offer_records(provider: Provider):
     """The provider's own offers: district-level records (apprenticeship starts) are not offers
     at a site, and are not the provider's to confirm here."""
-    return (Course.objects.filter(provider=provider, withdrawn=False)
-            .exclude(granularity=Course.Granularity.DISTRICT)
-            .exclude(record_label=RecordLabel.ILLUSTRATIVE))
+    return offer_records_of_all().filter(provider=provider)
 
 
 def prefill(submission: Submission) -> int:
@@ -70,10 +80,15 @@ def prefill(submission: Submission) -> int:
 
 @transaction.atomic
 def open_round(academic_year: str, deadline: datetime.date, user) -> OfferRound:
-    """A round for the year, with a submission (pre-filled) for every provider open today."""
+    """A round for the year, with a submission (pre-filled) for every provider open today that
+    has offers recorded before it."""
     offer_round = OfferRound.objects.create(academic_year=academic_year, deadline=deadline,
                                             opened_by=user)
-    for provider in Provider.objects.filter(status=Provider.Status.OPEN):
+    # Providers with offers recorded before the year: the register also holds establishments
+    # with no post-16 offer (they have nothing to confirm and would only crowd the progress).
+    with_offers = offer_records_of_all().filter(academic_year__lt=academic_year).values(
+        "provider_id")
+    for provider in Provider.objects.filter(status=Provider.Status.OPEN, pk__in=with_offers):
         prefill(Submission.objects.create(round=offer_round, provider=provider))
     return offer_round
 

@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from areas.models import Postcode
-from coldspots.models import ChoiceThresholds, TravelTime
+from coldspots.models import ChoiceThresholds, SavedScenario, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
 from providers.models import ApprenticeshipStandard, Provider, ProviderStandard
@@ -169,6 +169,14 @@ def page_rows(world, *, sign_in_required: bool) -> list[Row]:
             signed_in),
         Row(reverse("offermap:lcpa_download_geojson", args=[region.slug]), signed_in),
         Row(reverse("offermap:provider", args=[provider.urn]), signed_in),
+        # Board champions' reports: read-only, open like the LCPA pages.
+        Row(reverse("offermap:reports"), signed_in),
+        Row(reverse("offermap:report", args=["level-3"]), signed_in),
+        Row(reverse("offermap:report_download_csv", args=["level-3", "choice-by-lcpa"]),
+            signed_in),
+        Row(reverse("offermap:report_lcpa", args=["level-3", region.slug]), signed_in),
+        Row(reverse("offermap:report_lcpa_download_csv",
+                    args=["level-3", region.slug, "choice-by-lcpa"]), signed_in),
         Row(reverse("offermap:guarantee"), signed_in),
         Row(reverse("offermap:about_data"), signed_in),
         Row(reverse("offermap:accessibility"), public),  # the statement is always open
@@ -290,11 +298,27 @@ def scenario_rows(world, sign_in_required: bool) -> list[Row]:
     refused = same("not_allowed") | ({"anonymous": "sign_in"} if sign_in_required else {})
     scenario = "?" + urlencode({"year": "2016/17", "changes": json.dumps(
         [{"change": "close_provider", "provider_id": world.kent.providers[0].pk}])})
+    # Saving is the board's (champions and leads); officers read saved scenarios. A POST with
+    # no scenario in its data is a bad request (400), not a save.
+    board = {"anonymous": "sign_in", "no_role": "forbidden", "officer": "forbidden",
+             "champion": "ok", "lead": "ok", "superuser": "ok"}
+    readers = board | {"officer": "redirect", "champion": "redirect", "lead": "redirect",
+                       "superuser": "redirect"}
+    saved, _ = SavedScenario.objects.get_or_create(
+        name="Close the first provider", params={"year": "2016/17"},
+        changes=[{"change": "close_provider", "provider_id": world.kent.providers[0].pk}])
     return [
         Row(reverse("offermap:scenarios"), signed_in),
         Row(reverse("offermap:scenarios") + scenario, signed_in),
         Row(reverse("offermap:scenarios"), refused, method="post"),
         Row(reverse("offermap:scenario_csv") + scenario, signed_in),
+        Row(reverse("offermap:scenario_save") + scenario, board),
+        Row(reverse("offermap:scenario_save") + scenario,
+            board | {"champion": "400", "lead": "400", "superuser": "400"}, method="post"),
+        Row(reverse("offermap:saved_scenario", args=[saved.pk]), readers),
+        Row(reverse("offermap:saved_scenario", args=[999_999]),
+            board | {"officer": "not_found", "champion": "not_found", "lead": "not_found",
+                     "superuser": "not_found"}),
     ]
 
 

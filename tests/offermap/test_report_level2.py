@@ -367,3 +367,26 @@ def test_every_count_of_people_is_a_learner_column(known, slug):
             for name, _ in table.columns:
                 if re.search(r"cohort|ehcp|learners", name):
                     assert name in table.learner_columns, (table.key, name)
+
+
+def test_a_request_without_level_2_and_below_builds_an_empty_report():
+    """A request filtered to Level 3 has no Level 2 rows: the tables are empty (with their
+    empty text), no chart is drawn for another level, and the pathway part still reads the
+    guarantee (whose parts are fixed)."""
+    inputs = make_inputs()
+    results = compute_from_inputs(inputs, PARAMS.replace(levels=("3",)))
+    sections = {s.key: s for s in report_level2.sections(results, inputs, "east")}
+    assert sections["choice"].table("level2-choice").rows == []
+    assert not sections["choice"].charts and not sections["change"].charts
+    assert row(sections["pathway"].table("level2-pathway"), lcpa="East")["no_l2_share"] > 0
+
+
+def test_hostile_lcpa_names_stay_plain_text():
+    """An LCPA named with markup and a formula is that plain string in every per-LCPA row."""
+    inputs = make_inputs()
+    inputs.regions.loc[inputs.regions["region_slug"] == "east", "region_name"] = HOSTILE
+    results = compute_from_inputs(inputs, PARAMS)
+    for section in report_level2.sections(results, inputs, None):
+        for table in section.tables:
+            names = {r["lcpa"] for r in table.rows if "lcpa" in r}
+            assert not names or HOSTILE in names

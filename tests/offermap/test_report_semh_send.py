@@ -322,3 +322,22 @@ def test_every_count_of_people_is_a_learner_column(known, module, slug):
             for name, _ in table.columns:
                 if re.search(r"cohort|ehcp|learners", name):
                     assert name in table.learner_columns, (table.key, name)
+
+
+def test_reach_charts_escape_names_and_carry_the_tables_figures(known):
+    """The AP and specialist minutes charts: their bars are send_reach's medians, and a hostile
+    LCPA name is escaped when the chart template renders it."""
+    from django.template.loader import render_to_string
+
+    results, inputs = known
+    results.regions.loc[results.regions["region_slug"] == "east", "region_name"] = HOSTILE
+    reach = results.send_reach.set_index("region_slug")
+    for module, key, column in ((report_semh, "semh-ap-minutes-chart", "ap_median_minutes"),
+                                (report_send, "send-minutes-chart",
+                                 "specialist_median_minutes")):
+        chart = next(c for s in module.sections(results, inputs, "east") for c in s.charts
+                     if c.key == key)
+        assert chart.series[0].values == [reach.loc[s, column] for s in ("east", "west", "kent")]
+        assert chart.categories[0] == f"{HOSTILE} (this LCPA)"
+        html = render_to_string("charts/chart.html", {"chart": chart})
+        assert "<script>alert(1)" not in html and "&lt;script&gt;" in html

@@ -5,7 +5,6 @@ from none, and hostile names passed through as plain text."""
 import dataclasses
 
 import pytest
-from django.http import Http404
 from django.utils.safestring import SafeData
 
 from coldspots.results import compute_from_inputs
@@ -38,17 +37,26 @@ def test_kent_wide_rows_are_the_analysis_figures_one_per_lcpa_and_sector(results
         assert row["any_share"] == _percent(expected["any_share"])
         assert row["cohort_without"] == round(expected["cohort_without"])
     assert {r["region_name"] for r in table.rows} == {"East", "West", "Kent"}
+    west_food = next(r for r in table.rows if r["region_name"] == "West"
+                     and r["sector"] == "Food")
+    # 3 estimated starts: shown as the DfE publishes a count under 5 ("low"), never "3".
+    assert reach.set_index(["region_slug", "sector"]).loc[("west", "Food"),
+                                                          "derived_starts"] == 3
+    assert west_food["derived_starts"] == "low"
 
 
 def test_one_lcpa_has_only_its_own_rows_and_an_unknown_one_is_not_found(results):
-    """A slug keeps that LCPA's rows in every table; an unknown slug is a 404."""
+    """A slug keeps that LCPA's rows (and Kent's beside them in the reach table) in every
+    table; an unknown slug raises KeyError (the page 404s)."""
     sections = report_skills.sections(results, None, "east")
+    reach = sections[0].table("priority-sector-reach")
+    assert [r["region_name"] for r in reach.rows] == ["East"] * 3 + ["Kent"] * 3
     for section in sections:
-        for table in section.tables:
+        for table in section.tables[1:] if section is sections[0] else section.tables:
             assert {r["region_name"] for r in table.rows} <= {"East"}
     gaps = sections[1]
     assert any("East: no young person can reach Health" in line for line in gaps.summary)
-    with pytest.raises(Http404):
+    with pytest.raises(KeyError):
         report_skills.sections(results, None, "atlantis")
 
 

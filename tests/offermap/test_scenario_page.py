@@ -206,11 +206,13 @@ def test_bad_scenarios_get_a_message_and_400(client, kent, query):
     assert download["Content-Type"].startswith("text/plain")
 
 
-def test_a_csv_with_no_changes_is_refused_with_a_message(client, kent):
-    """The difference of no change is not a download: 400 saying what to do."""
+def test_the_csv_of_no_change_is_its_header(client, kent):
+    """With no change there is no difference: the download is the header row alone."""
     response = client.get(url(CSV_URL))
-    assert response.status_code == 400
-    assert "Add at least one change" in response.content.decode()
+    assert response.status_code == 200
+    assert list(csv.reader(io.StringIO(response.content.decode()))) == [
+        ["measure", "level", "small_area_code", "small_area", "lcpa", "before", "after",
+         "direction", "young_people", "young_people_counted"]]
 
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "<script>alert(1)</script>", "{{ 7|add:1 }}",
@@ -247,3 +249,143 @@ def test_the_page_is_linked_from_the_service_navigation(client, kent):
     """Everyone who can open the map finds the what-if page in the menu."""
     html = client.get(reverse("offermap:map") + "?year=2016%2F17").content.decode()
     assert f'href="{reverse("offermap:scenarios")}"' in html
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved scenarios
+
+
+@pytest.fixture
+def people(kent):
+    """A champion (Level 3), an East Kent lead, an officer and someone with no role, with an
+    action in each LCPA (East: Level 3, in both the champion's and the lead's scope)."""
+    from accounts.roles import CHAMPION, LEAD, OFFICER
+    from tests.accounts.conftest import make_user
+
+    east, west = kent.regions
+    return {
+        "champion": make_user("champion", role=CHAMPION, staff=True, remit="level_3"),
+        "lead": make_user("lead", role=LEAD, staff=True, region=east),
+        "officer": make_user("officer", role=OFFICER, staff=True),
+        "no_role": make_user("visitor"),
+        "east_action": BoardAction.objects.create(remit="level_3", region=east,
+                                                  note="Thin Level 2 offer"),
+        "west_action": BoardAction.objects.create(remit="level_3", region=west,
+                                                  note="West Kent has one school"),
+    }
+
+
+def save_data(kent, name="Close the college", action=None):
+    data = {**BASE, "changes": json.dumps(close_college(kent)), "name": name}
+    if action is not None:
+        data["board_action"] = action.pk
+    return data
+
+
+SAVE = "/reports/scenarios/save/"
+
+
+def test_a_champion_saves_a_scenario_and_attaches_it_to_an_action(client, kent, people):
+    """The saved scenario keeps the name, parameters and changes; it is listed on the page
+    (opening it gives the same scenario) and linked from the board action's page."""
+    from coldspots.models import SavedScenario
+
+    client.force_login(people["champion"])
+    form = client.get(url(SAVE, changes=close_college(kent)))
+    assert form.status_code == 200 and "Close East College" in form.content.decode()
+    response = client.post(SAVE, save_data(kent, action=people["east_action"]))
+    assert response.status_code == 302
+    saved = SavedScenario.objects.get()
+    assert (saved.name, saved.changes, saved.board_action, saved.created_by) == (
+        "Close the college", close_college(kent), people["east_action"], people["champion"])
+    assert saved.params == {"year": "2016/17", "minutes": 60, "mode": "pt"}
+    assert saved.history.count() == 1
+    page = client.get(response["Location"].split("#")[0])
+    assert page.status_code == 200
+    listed = page.context["saved"]["rows"]
+    assert [row["saved"] for row in listed] == [saved]
+    again = client.get(listed[0]["url"])
+    assert again.context["changes"] == page.context["changes"]
+    detail = client.get(reverse("offermap:action", args=[people["east_action"].pk])).content
+    assert reverse("offermap:saved_scenario", args=[saved.pk]) in detail.decode()
+    opened = client.get(reverse("offermap:saved_scenario", args=[saved.pk]))
+    assert opened.status_code == 302 and opened["Location"] == listed[0]["url"]
+
+
+def test_a_lead_cannot_attach_a_scenario_to_another_lcpas_action(client, kent, people):
+    """The East Kent lead is offered only East Kent's action; a forged POST naming West Kent's
+    is refused with a message and saves nothing; their own saves."""
+    from coldspots.models import SavedScenario
+
+    client.force_login(people["lead"])
+    form = client.get(url(SAVE, changes=close_college(kent)))
+    offered = set(form.context["form"].fields["board_action"].queryset)
+    assert offered == {people["east_action"]}
+    refused = client.post(SAVE, save_data(kent, action=people["west_action"]))
+    assert refused.status_code == 200
+    assert "Choose one of the board actions you may change" in refused.content.decode()
+    assert not SavedScenario.objects.exists()
+    assert client.post(SAVE, save_data(kent, action=people["east_action"])).status_code == 302
+    assert SavedScenario.objects.get().board_action == people["east_action"]
+
+
+@pytest.mark.parametrize("who, outcome", [(None, 302), ("no_role", 403), ("officer", 403)])
+def test_only_the_board_may_save(client, kent, people, who, outcome):
+    """Anonymous visitors are sent to sign in; people with no role and officers are refused:
+    they may run scenarios but not save them."""
+    from coldspots.models import SavedScenario
+
+    if who:
+        client.force_login(people[who])
+    for response in (client.get(url(SAVE, changes=close_college(kent))),
+                     client.post(SAVE, save_data(kent))):
+        assert response.status_code == outcome
+        if outcome == 302:
+            assert response["Location"].startswith(reverse("accounts:sign_in"))
+    assert not SavedScenario.objects.exists()
+    page = client.get(url(changes=close_college(kent)))
+    assert "Save this scenario" not in page.content.decode()
+
+
+def test_saved_scenarios_are_listed_for_officers_not_for_visitors(client, kent, people):
+    """An officer reads the list of saved scenarios; anonymous and no-role visitors do not see
+    it (or the names in it)."""
+    from coldspots.models import SavedScenario
+
+    SavedScenario.objects.create(name="Private working name", params=dict(BASE),
+                                 changes=close_college(kent), created_by=people["champion"])
+    assert "Private working name" not in client.get(url()).content.decode()
+    client.force_login(people["no_role"])
+    assert "Private working name" not in client.get(url()).content.decode()
+    client.force_login(people["officer"])
+    assert "Private working name" in client.get(url()).content.decode()
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_scenario_names_are_text(client, kent, people, name):
+    """A saved name that looks like HTML, a template or a formula is shown as typed."""
+    client.force_login(people["champion"])
+    response = client.post(SAVE, save_data(kent, name=name, action=people["east_action"]))
+    assert response.status_code == 302
+    for page in (client.get(url()),
+                 client.get(reverse("offermap:action", args=[people["east_action"].pk]))):
+        html = page.content.decode()
+        assert escape(name) in html
+        assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.parametrize("data", [
+    {"name": ""}, {"name": "x" * 200}, {"name": "bad\x00name"}, {"board_action": "abc"},
+    {"board_action": "999999"}, {"changes": "not json"},
+    {"changes": '[{"change": "close_site", "site_id": 999999}]'}, {"changes": ""},
+])
+def test_bad_saves_get_a_message_never_a_500(client, kent, people, data):
+    """Empty, long or control-character names, unknown actions and bad scenarios are refused
+    with a GOV.UK error summary and nothing is saved."""
+    from coldspots.models import SavedScenario
+
+    client.force_login(people["champion"])
+    response = client.post(SAVE, {**save_data(kent), **data})
+    assert response.status_code in (200, 400)
+    assert 'class="govuk-error-summary"' in response.content.decode()
+    assert not SavedScenario.objects.exists()

@@ -145,3 +145,22 @@ def test_prefill_takes_each_types_latest_year(round_world):
     prefilled = sorted(submission.offers.values_list("qualification_type",
                                                      "previous__academic_year"))
     assert prefilled == [("a_level", "2016/17"), ("t_level", "2017/18")]
+
+
+def test_no_submission_without_offers_and_stale_types_left_out(round_world):
+    """A provider with no offer records gets no submission; a type last recorded two years
+    before the provider's latest records is not pre-filled."""
+    import datetime
+
+    from tests.factories import CourseFactory, ProviderFactory
+
+    empty = ProviderFactory(name="Primary school")
+    school = round_world.kent.providers[1]  # A Levels in 2015/16 and 2016/17
+    CourseFactory(provider=school, site=school.sites.first(), academic_year="2014/15",
+                  level="2", qualification_type="l2_vocational", title="Old Level 2")
+    later = services.open_round("2018/19", datetime.date(2028, 3, 31),
+                                round_world.users["officer"])
+    assert not later.submissions.filter(provider=empty).exists()
+    kinds = set(later.submissions.get(provider=school).offers.values_list(
+        "qualification_type", flat=True))
+    assert kinds == {"a_level"}

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from areas import history
 from areas.importers.validation import ImportFileError
@@ -29,7 +30,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, fixtures=None, user=None, **options):
         try:
-            summary = load_kent(fixtures, stdout=self.stdout, user=history.user_named(user))
+            # One transaction from the first write: finding the loader's account may create
+            # it, and a load killed half-way must leave no trace, not even that account.
+            with transaction.atomic():
+                summary = load_kent(fixtures, stdout=self.stdout, user=history.user_named(user))
         except LookupError as error:
             raise CommandError(str(error)) from error
         except ImportFileError as error:
