@@ -42,9 +42,23 @@ REMITS: dict[str, Remit] = {remit.slug: remit for remit in (
           "apprenticeships); areas with no or reduced choice; small sixth forms and duplicated "
           "small offers; non-selective schools with a narrow Level 3 offer.",
           "offermap.report_level3.sections", BoardAction.Remit.LEVEL_3, "3"),
-    # The other remits are added here, one line each, as their builders land:
-    # Remit("level-2", "Level 2", "…", "offermap.report_level2.sections",
-    #       BoardAction.Remit.LEVEL_2, "2"),
+    Remit("level-2", "Level 2",
+          "The gap analysis at Level 2 and below per LCPA; change since the previous year by "
+          "source; young people with no Level 2 pathway within reach, also for a learner "
+          "without grade 4 in English and maths.",
+          "offermap.report_level2.sections", BoardAction.Remit.LEVEL_2, "2"),
+    Remit("semh", "SEMH",
+          "Alternative provision by LCPA, the areas with none within reach, and AP reach.",
+          "offermap.report_semh.sections", BoardAction.Remit.SEMH),
+    Remit("send", "SEND",
+          "Specialist post-16 provision and supported internships by LCPA, distance to learn "
+          "for learners with an EHCP, and local choice.",
+          "offermap.report_send.sections", BoardAction.Remit.SEND),
+    Remit("skills", "Skills",
+          "The offer by sector subject area and T Level route per LCPA, apprenticeship "
+          "standards included, against the priority sectors officers keep, with sectors that "
+          "have no provision within reach.",
+          "offermap.report_skills.sections", BoardAction.Remit.SKILLS),
 )}
 
 

@@ -4,6 +4,7 @@ simplified once per data version, the LCPA page's duplication list is capped wit
 the full CSV, and downloads are cached like pages."""
 
 import csv
+import dataclasses
 import io
 import re
 
@@ -141,7 +142,10 @@ def varied(inputs, data):
     for column, value in defaults.items():
         if column not in sites:
             sites[column] = value
-    return type(inputs)(inputs.areas, sites, offers, inputs.regions, inputs.matrix)
+    areas = inputs.areas
+    if "district_code" not in areas:  # read by the skills measures (coldspots.skills)
+        areas = areas.assign(district_code="D1")
+    return dataclasses.replace(inputs, areas=areas, sites=sites, offers=offers)
 
 
 @SETTINGS
