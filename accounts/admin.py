@@ -9,7 +9,8 @@ from areas.history_admin import HistoryAdmin
 class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
-    fields = ["remit", "region"]
+    fields = ["remit", "region", "providers"]
+    filter_horizontal = ["providers"]
 
 
 admin.site.unregister(User)

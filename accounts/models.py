@@ -1,4 +1,5 @@
-"""Who a signed-in person acts for: a board champion's remit, an LCPA lead's LCPA.
+"""Who a signed-in person acts for: a board champion's remit, an LCPA lead's LCPA, a provider
+contact's provider (or a trust's several providers).
 
 Roles themselves are Django groups (accounts/roles.py). Users and groups are tracked with
 django-simple-history too, so a change of role or of scope shows who made it.
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from areas.models import Region
 from coldspots.models import BoardAction
+from providers.models import Provider
 
 
 class Profile(models.Model):
@@ -26,11 +28,16 @@ class Profile(models.Model):
         max_length=20, choices=BoardAction.Remit.choices, blank=True,
         help_text="For a board champion: the remit whose actions they record.",
     )
-    history = HistoricalRecords()
+    providers = models.ManyToManyField(
+        Provider, blank=True, related_name="contacts",
+        help_text="For a provider contact: the providers whose offer they confirm (one, or a "
+        "trust's several).",
+    )
+    history = HistoricalRecords(m2m_fields=[providers])
 
     class Meta:
-        verbose_name = "remit and LCPA"
-        verbose_name_plural = "remit and LCPA"
+        verbose_name = "remit, LCPA and providers"
+        verbose_name_plural = "remit, LCPA and providers"
 
     def __str__(self):
         return f"{self.user}: {self.get_remit_display() or '–'}, {self.region or '–'}"

@@ -1,4 +1,4 @@
-"""The three roles, as Django groups, and the model permissions each one holds.
+"""The four roles, as Django groups, and the model permissions each one holds.
 
 The roles are defined here, in code, and written to the database by a data migration and again
 after every `migrate` (so a model added later gets its permissions, and a hand edit of a role's
@@ -13,13 +13,14 @@ from collections.abc import Iterable
 OFFICER = "KCC officer"
 CHAMPION = "Board champion"
 LEAD = "LCPA lead"
-ROLES = (OFFICER, CHAMPION, LEAD)
+CONTACT = "Provider contact"
+ROLES = (OFFICER, CHAMPION, LEAD, CONTACT)
 
 EVERY_ACTION = ("add", "change", "delete", "view")
 
 # Officers keep the records right: everything in these apps (imports need add/change, exports
 # view). Settings models added to coldspots later (thresholds, priority sectors) are theirs too.
-OFFICER_APPS = ("areas", "providers")
+OFFICER_APPS = ("areas", "providers", "offerround")
 # coldspots models that are not officers' records to edit by hand: board actions belong to the
 # board, travel times come in by `import_travel_times`, the data version is bookkeeping.
 # Saved what-if scenarios are the board's too: officers run and read them.
@@ -34,6 +35,14 @@ BOARD_PERMISSIONS = {
     ("coldspots", "savedscenario"): ("add", "view"),
     ("areas", "region"): ("view",),
     ("areas", "area"): ("view",),
+}
+
+# A provider contact confirms their own providers' offers in the yearly round (offerround); which
+# providers are theirs is the profile's `providers`, checked per record by offerround/rules.py.
+# They hold no permission on the records themselves and do not use the admin.
+CONTACT_PERMISSIONS = {
+    ("offerround", "submission"): ("change", "view"),
+    ("offerround", "submittedoffer"): ("add", "change", "view"),
 }
 
 # Champions read the priority sectors their skills report is measured against (officers keep
@@ -69,7 +78,12 @@ def role_permissions(models: Iterable) -> dict[str, set[tuple[str, str]]]:
         for (app, name), actions in CHAMPION_PERMISSIONS.items()
         for action in actions
     }
-    return {OFFICER: officer, CHAMPION: champion, LEAD: set(board)}
+    contact = {
+        (app, f"{action}_{name}")
+        for (app, name), actions in CONTACT_PERMISSIONS.items()
+        for action in actions
+    }
+    return {OFFICER: officer, CHAMPION: champion, LEAD: set(board), CONTACT: contact}
 
 
 def sync_role_groups(apps, using: str = "default") -> None:

@@ -8,11 +8,12 @@ answer stands.
 
 import rules
 
-from accounts.roles import CHAMPION, LEAD, OFFICER
+from accounts.roles import CHAMPION, CONTACT, LEAD, OFFICER
 
 is_officer = rules.is_group_member(OFFICER)
 is_champion = rules.is_group_member(CHAMPION)
 is_lead = rules.is_group_member(LEAD)
+is_contact = rules.is_group_member(CONTACT)
 
 
 def _profile(user):
@@ -20,6 +21,14 @@ def _profile(user):
         return user.profile
     except AttributeError:  # AnonymousUser, or a user with no profile (RelatedObjectDoesNotExist)
         return None
+
+
+def contact_provider_ids(user) -> set[int]:
+    """The providers a provider contact acts for (none for anyone else)."""
+    profile = _profile(user)
+    if profile is None or not is_contact(user):
+        return set()
+    return set(profile.providers.values_list("pk", flat=True))
 
 
 @rules.predicate

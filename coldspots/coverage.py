@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from coldspots.params import COMPLETE_SOURCES, LEVELS, CompleteSource
+from coldspots.params import COMPLETE_SOURCES, LEVELS, QUALIFICATION_TYPES, CompleteSource
 
 PUBLISHED = "published"
+# Offers a provider confirmed in the yearly offer round (offerround writes them as Course
+# records with this source key and the "confirmed" label; coldspots does not import offerround).
+CONFIRMED, CONFIRMED_SOURCE_KEY = "confirmed", "offer_round"
+CONFIRMED_SOURCE_NAME = "Confirmed by providers (offer round)"
 # How a vintage names the kinds of provider a partial source covers.
 KIND_PLURALS = {"fe_college": "FE colleges"}
 
@@ -39,6 +43,16 @@ class Coverage:
     recorded_types: frozenset[str] = frozenset()
     level_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     type_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The offer round: of the open providers expected to offer in the year (those with records
+    # in it or in the latest earlier year with records), how many confirmed their offer.
+    confirmed_providers: int = 0
+    expected_providers: int = 0
+
+    @property
+    def confirmed_share(self) -> float | None:
+        if not self.expected_providers:
+            return None
+        return self.confirmed_providers / self.expected_providers
 
     def level_state(self, level: str) -> str:
         """"measured", "partial" (records, but no complete source) or "none" (no record)."""
@@ -114,7 +128,17 @@ def coverage(
                 type_sources.setdefault(kind, []).extend(names)
                 if measures:
                     measured_types.add(kind)
+    confirmed, expected = confirmed_providers(offers, year)
+    if expected and confirmed >= expected:
+        # Every provider expected in the year has confirmed its whole offer: the round is a
+        # complete source for the year, at every level and for every type.
+        measured_levels |= set(LEVELS)
+        measured_types |= set(QUALIFICATION_TYPES)
+        for level in LEVELS:
+            level_sources.setdefault(level, []).append(CONFIRMED_SOURCE_NAME)
     return Coverage(
+        confirmed_providers=confirmed,
+        expected_providers=expected,
         year=year,
         measured_levels=frozenset(measured_levels),
         measured_types=frozenset(measured_types),
@@ -123,6 +147,30 @@ def coverage(
         level_sources={k: tuple(dict.fromkeys(v)) for k, v in level_sources.items()},
         type_sources={k: tuple(dict.fromkeys(v)) for k, v in type_sources.items()},
     )
+
+
+def confirmed_providers(offers: pd.DataFrame, year: str) -> tuple[int, int]:
+    """(providers that confirmed their offer for `year`, open providers expected to offer in
+    it). A provider's accepted round is complete coverage for that provider in that year; the
+    expected providers are the open ones with records in the year or in the latest earlier year
+    that has records (last year's providers are asked to confirm this year's offer). A frame
+    without the columns confirms nothing."""
+    needed = {"academic_year", "provider_id", "record_label", "source_key"}
+    if not len(offers) or not needed <= set(offers.columns):
+        return 0, 0
+    is_open = (offers["provider_open"].fillna(False).astype(bool) if "provider_open" in offers
+               else pd.Series(True, index=offers.index))
+    years = offers["academic_year"]
+    earlier = years[years < year]
+    wanted = years == year
+    if len(earlier):
+        wanted |= years == earlier.max()
+    expected = set(offers.loc[wanted & is_open, "provider_id"].dropna())
+    confirmed_rows = ((years == year) & (_text(offers["record_label"]) == CONFIRMED)
+                      & (_text(offers["source_key"]) == CONFIRMED_SOURCE_KEY))
+    confirmed = set(offers.loc[confirmed_rows, "provider_id"].dropna())
+    expected |= confirmed
+    return len(confirmed), len(expected)
 
 
 def coverage_table(cover: Coverage, levels: tuple[str, ...] = LEVELS) -> pd.DataFrame:

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kentdata",
     "coldspots",
     "offermap",
+    # The yearly offer round (imports areas, providers, accounts; nothing imports it).
+    "offerround",
     # Beside the others: roles, sign-in and object rules (imports areas, providers, coldspots).
     "accounts",
     "rules.apps.AutodiscoverRulesConfig",
@@ -270,3 +272,17 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(STATIC_ROOT))
 
 # backup_database / restore_database (operations/ imports none of the project's apps).
 INSTALLED_APPS.append("operations")
+
+# E-mail (offer round reminders). In development they are printed to the console; a real
+# server sets EMAIL_HOST and the others to the council's SMTP relay.
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="offer-map@localhost")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/login/", SignInView.as_view(next_page="admin:index"), name="admin_sign_in"),
     path("admin/", admin.site.urls),
     path("account/", include("accounts.urls")),
+    path("offer-round/", include("offerround.urls")),
     path("", include("offermap.urls")),
 ]
 if settings.OIDC_ENABLED:

@@ -30,6 +30,9 @@ class RecordLabel(models.TextChoices):
     PUBLISHED = "published", "Published fact"
     DERIVED = "derived", "Derived from another fact"
     ILLUSTRATIVE = "illustrative", "Illustrative (not a fact)"
+    # Written when an officer accepts a provider's submission in the yearly offer round
+    # (offerround): the provider's own statement of what it will run, dated by last_confirmed.
+    CONFIRMED = "confirmed", "Confirmed by provider"
 
 
 def running_in_year_q(academic_year: str, prefix: str = "") -> models.Q:

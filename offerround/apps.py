@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OfferroundConfig(AppConfig):
+    name = "offerround"
+    verbose_name = "Yearly offer round"
