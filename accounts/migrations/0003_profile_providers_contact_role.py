@@ -23,10 +23,11 @@ class Migration(migrations.Migration):
         ('accounts', '0002_role_groups'),
         ('providers', '0006_site_location_basis_approximate'),
         ('contenttypes', '__latest__'),
-        # The roles are synced after every model they name exists (as 0002 does).
-        ('providers', '__latest__'),
-        ('coldspots', '__latest__'),
-        ('offerround', '__latest__'),
+        # The models the contact role is given rights on; named, not "__latest__" (see 0002).
+        # Rights on models added later come from the sync after every migrate.
+        ('providers', '0008_course_record_label_confirmed'),
+        ('coldspots', '0007_saved_scenarios'),
+        ('offerround', '0001_initial'),
     ]
 
     operations = [
