@@ -91,6 +91,8 @@ def test_after_closing_officers_may_accept_but_not_return(client, round_world):
     kept = submit_all_confirmed(round_world, 1)
     services.close_round(round_world.offer_round)
     signed_in(client, round_world.users["officer"])
+    review_page = client.get(url("review", accepted.pk)).content.decode()
+    assert "to return it for changes, reopen the round first" in review_page
     client.post(url("review", accepted.pk), {"decision": "accept"})
     accepted.refresh_from_db()
     assert accepted.state == Submission.State.ACCEPTED
