@@ -1,6 +1,7 @@
 """The offer round's pages: the round list, a provider's submission (confirm, change, withdraw,
 add, submit), the officers' progress per LCPA and provider, the review (diff, accept or
-return) and reminders. Thin views: the writes are offerround.services, the permissions
+return), reminders, and the round's management (close or reopen, add a provider, delete while
+nothing is accepted). Thin views: the writes are offerround.services, the permissions
 offerround/rules.py (always asked with the submission)."""
 
 from __future__ import annotations
