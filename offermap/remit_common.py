@@ -153,3 +153,62 @@ def reach_chart(results, slug: str | None, column: str, what: str, key: str):
     else:
         chart.description = chart.empty_text
     return chart
+
+
+# The SEMH and SEND reports share one skeleton: a mask of the remit's sites, then sections
+# built from it; per-LCPA tables (report_slugs order); lists of the remit's sites; small areas
+# with their nearest site's provider. A builder gives only its own figures and words.
+
+OUTSIDE = "Outside Kent's LCPAs"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 site', '2 sites', '1,234 sites'."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def site_sections(results, inputs, slug: str | None, site_mask, builders) -> list:
+    """A site-based remit's report: after check_slug, each builder(results, inputs, slug, mask)
+    in order, where mask = site_mask(results.sites) marks the remit's sites."""
+    check_slug(results, slug)
+    mask = site_mask(results.sites)
+    return [build(results, inputs, slug, mask) for build in builders]
+
+
+def lcpa_rows(results, slug: str | None, cells, present: dict | None = None) -> list[dict]:
+    """The rows of a per-LCPA table in report_slugs order: {"lcpa": the place's name,
+    **cells(place)}. With `present` (figures by slug), a place it lacks has no row."""
+    names = region_names(results)
+    return [{"lcpa": "Kent" if place == KENT else names.get(place, place), **cells(place)}
+            for place in report_slugs(results, slug) if present is None or place in present]
+
+
+def site_rows(results, slug: str | None, mask, cells) -> list[dict]:
+    """The remit's sites a report lists, by provider then site: one LCPA's, or Kent-wide all
+    of them (sites beyond Kent's LCPAs too, as OUTSIDE). Each row has provider, site, lcpa
+    and urn, then **cells(site record)."""
+    sites = results.sites.loc[mask]
+    if slug is not None:
+        sites = sites.loc[(sites["region_slug"] == slug).to_numpy()]
+    names = region_names(results)
+    return [{
+        "provider": r["provider_name"], "site": r["site_name"],
+        "lcpa": names.get(r["region_slug"], OUTSIDE) if r["region_slug"] else OUTSIDE,
+        "urn": whole(r["provider_urn"]), **cells(r),
+    } for r in sites.sort_values(["provider_name", "site_name"], kind="stable")
+        .to_dict("records")]
+
+
+def site_provider(results):
+    """A function: site id (None or NaN: no site) -> its provider's name, for the "nearest
+    provider" cell of a small area."""
+    providers = dict(zip(results.sites["site_id"], results.sites["provider_name"], strict=True))
+
+    def name(site):
+        return None if site is None or site != site else providers.get(int(site))
+    return name
+
+
+def in_place_words(results, slug: str | None, kent: str = "") -> str:
+    """' in East Kent' for one LCPA's report; `kent` for the Kent-wide one (e.g. ' in Kent')."""
+    return f" in {place_name(results, slug)}" if slug else kent

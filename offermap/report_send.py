@@ -13,30 +13,14 @@ from __future__ import annotations
 
 from coldspots import analysis, remits
 from coldspots.analysis import KENT
-from offermap.remit_common import (
-    check_slug,
-    minutes,
-    minutes_text,
-    missing,
-    number,
-    people_text,
-    percent,
-    place_name,
-    reach_chart,
-    reach_text,
-    region_names,
-    report_slugs,
-    rows_by_slug,
-    share_text,
-    whole,
-)
+from offermap import remit_common as common
+from offermap.remit_common import minutes, missing, percent, plural, reach_text, whole
 from offermap.report_parts import NO_DATA, ReportSection, ReportTable
 from providers.models import Provider
 
 SUPPORTED_INTERNSHIP = ("supported_internship",)
 SEND_PROGRAMMES = ("send_post16",)
 KIND_LABELS = dict(Provider.Kind.choices)
-OUTSIDE = "Outside Kent's LCPAs"
 SOURCE_NOTE = ("Sources: Get Information About Schools (GIAS), open establishments, 24 May 2025, "
                "for specialist providers; DfE Education, health and care plans 2025: caseload by "
                "age, for young people with an EHCP, shared out over small areas by the Census "
@@ -45,13 +29,8 @@ SOURCE_NOTE = ("Sources: Get Information About Schools (GIAS), open establishmen
 
 def sections(results, inputs, slug: str | None) -> list[ReportSection]:
     """The SEND report: Kent-wide (slug None: every LCPA and Kent) or one LCPA's."""
-    check_slug(results, slug)
-    mask = analysis.specialist_site_mask(results.sites)
-    return [
-        _provision_section(results, inputs, slug, mask),
-        _distance_section(results, slug, mask),
-        _choice_section(results, inputs, slug, mask),
-    ]
+    return common.site_sections(results, inputs, slug, analysis.specialist_site_mask,
+                                [_provision_section, _distance_section, _choice_section])
 
 
 def _ehcp_note(results) -> str:
@@ -63,27 +42,22 @@ def _ehcp_note(results) -> str:
     return f"Young people with an EHCP per small area: recorded figures for {year}."
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 def _provision_section(results, inputs, slug, mask) -> ReportSection:
-    counts = rows_by_slug(remits.sites_by_region(results.sites, mask, results.regions))
-    internships = rows_by_slug(remits.offers_by_region(
+    counts = common.rows_by_slug(remits.sites_by_region(results.sites, mask, results.regions))
+    internships = common.rows_by_slug(remits.offers_by_region(
         inputs.offers, results.sites, results.regions, results.year, SUPPORTED_INTERNSHIP))
-    programmes = rows_by_slug(remits.offers_by_region(
+    programmes = common.rows_by_slug(remits.offers_by_region(
         inputs.offers, results.sites, results.regions, results.year, SEND_PROGRAMMES))
-    names = region_names(results)
-    rows = []
-    for place in report_slugs(results, slug):
-        c, i, p = counts.get(place), internships.get(place), programmes.get(place)
-        rows.append({
-            "lcpa": "Kent" if place == KENT else names.get(place, place),
+
+    def cells(place):
+        c, i, p = counts[place], internships[place], programmes[place]
+        return {
             "specialist_sites": c["sites"], "specialist_providers": c["providers"],
             "send_programmes": p["offers"] if p["recorded"] else None,
             "internships": i["offers"] if i["recorded"] else None,
             "internship_learners": whole(i["learners"]) if i["recorded"] else None,
-        })
+        }
+    rows = common.lcpa_rows(results, slug, cells)
     table = ReportTable(
         key="send-provision",
         caption=f"Specialist post-16 provision and supported internships by LCPA, "
@@ -110,50 +84,41 @@ def _provision_section(results, inputs, slug, mask) -> ReportSection:
     )
     site_table = _sites_table(results, inputs, slug, mask)
     place = slug or KENT
-    where = place_name(results, slug)
+    where = common.place_name(results, slug)
     c, i, p = counts[place], internships[place], programmes[place]
     summary = []
     if not mask.any():
         summary.append(f"No specialist provision is recorded in {results.year} ({NO_DATA}).")
     else:
         summary.append(
-            f"{_plural(c['sites'], 'specialist site')} ({_plural(c['providers'], 'provider')}) "
+            f"{plural(c['sites'], 'specialist site')} ({plural(c['providers'], 'provider')}) "
             f"{'is' if c['sites'] == 1 else 'are'} recorded in {where} in {results.year}.")
     if not i["recorded"]:
         summary.append(f"Supported internships: {NO_DATA} in {results.year}. No source here "
                        "lists them, so the report cannot say where they run or are missing.")
     else:
-        summary.append(f"{_plural(i['offers'], 'supported internship')} "
+        summary.append(f"{plural(i['offers'], 'supported internship')} "
                        f"{'is' if i['offers'] == 1 else 'are'} recorded at sites in {where}"
-                       + (f" ({people_text(i['learners'], 'learners')})."
+                       + (f" ({common.people_text(i['learners'], 'learners')})."
                           if not missing(i["learners"]) and i["offers"] else "."))
     if p["recorded"]:
-        summary.append(f"{_plural(p['offers'], 'SEND post-16 programme')} "
+        summary.append(f"{plural(p['offers'], 'SEND post-16 programme')} "
                        f"{'is' if p['offers'] == 1 else 'are'} recorded at sites in {where}.")
     return ReportSection(heading="Specialist post-16 provision and supported internships",
                          key="provision", summary=summary, tables=[table, site_table])
 
 
 def _sites_table(results, inputs, slug, mask) -> ReportTable:
-    sites = results.sites.loc[mask]
-    if slug is not None:
-        sites = sites.loc[(sites["region_slug"] == slug).to_numpy()]
     active = analysis.active_offers(inputs.offers, results.sites, results.year)
     per_site = active.groupby(["site_id", "qualification_type"]).size()
-    names = region_names(results)
-    rows = [{
-        "provider": r["provider_name"], "kind": KIND_LABELS.get(r["provider_kind"],
-                                                                r["provider_kind"]),
-        "site": r["site_name"],
-        "lcpa": names.get(r["region_slug"], OUTSIDE) if r["region_slug"] else OUTSIDE,
-        "send_programmes": int(per_site.get((r["site_id"], SEND_PROGRAMMES[0]), 0)),
-        "internships": int(per_site.get((r["site_id"], SUPPORTED_INTERNSHIP[0]), 0)),
-        "urn": whole(r["provider_urn"]),
-    } for r in sites.sort_values(["provider_name", "site_name"], kind="stable")
-        .to_dict("records")]
+    rows = common.site_rows(results, slug, mask, lambda site: {
+        "kind": KIND_LABELS.get(site["provider_kind"], site["provider_kind"]),
+        "send_programmes": int(per_site.get((site["site_id"], SEND_PROGRAMMES[0]), 0)),
+        "internships": int(per_site.get((site["site_id"], SUPPORTED_INTERNSHIP[0]), 0)),
+    })
     return ReportTable(
         key="send-sites",
-        caption=f"Specialist sites{' in ' + place_name(results, slug) if slug else ''}, "
+        caption=f"Specialist sites{common.in_place_words(results, slug)}, "
                 f"{results.year}",
         columns=[("provider", "Provider"), ("kind", "Kind"), ("site", "Site"), ("lcpa", "LCPA"),
                  ("send_programmes", "SEND post-16 programmes recorded"),
@@ -167,26 +132,23 @@ def _sites_table(results, inputs, slug, mask) -> ReportTable:
     )
 
 
-def _distance_section(results, slug, mask) -> ReportSection:
-    reach = rows_by_slug(results.send_reach)
-    without = rows_by_slug(remits.unreached_by_region(
+def _distance_section(results, inputs, slug, mask) -> ReportSection:
+    reach = common.rows_by_slug(results.send_reach)
+    without = common.rows_by_slug(remits.unreached_by_region(
         results.send_areas["specialist_within_reach"].to_numpy(dtype=bool), results.areas,
         results.regions, "ehcp_16_17"))
     recorded = bool(mask.any())
-    names = region_names(results)
-    rows = []
-    for place in report_slugs(results, slug):
-        r, w = reach.get(place), without.get(place)
-        if r is None:
-            continue
-        rows.append({
-            "lcpa": "Kent" if place == KENT else names.get(place, place),
+
+    def cells(place):
+        r, w = reach[place], without[place]
+        return {
             "ehcp": whole(r["ehcp"]),
             "median_minutes": minutes(r["specialist_median_minutes"]) if recorded else None,
             "mean_minutes": minutes(r["specialist_mean_minutes"]) if recorded else None,
             "within_share": percent(r["specialist_within_reach_share"]) if recorded else None,
             "ehcp_without": whole(w["weight_without"]) if recorded else None,
-        })
+        }
+    rows = common.lcpa_rows(results, slug, cells, present=reach)
     table = ReportTable(
         key="send-distance",
         caption=f"Distance to learn for young people with an EHCP, {results.year}, "
@@ -208,7 +170,7 @@ def _distance_section(results, slug, mask) -> ReportSection:
     )
     place = slug or KENT
     r, w = reach[place], without[place]
-    where = place_name(results, slug)
+    where = common.place_name(results, slug)
     estimate = " (estimate)" if results.cohort_is_estimate else ""
     if not recorded:
         summary = [f"No specialist provision is recorded in {results.year} ({NO_DATA}), so no "
@@ -218,17 +180,20 @@ def _distance_section(results, slug, mask) -> ReportSection:
                    "distance to learn is given."]
     else:
         summary = [
-            f"{where} has {people_text(r['ehcp'], 'young people aged 16–17 with an EHCP')}"
+            f"{where} has "
+            f"{common.people_text(r['ehcp'], 'young people aged 16–17 with an EHCP')}"
             f"{estimate}. For them the typical journey to the nearest specialist provision is "
-            f"{minutes_text(r['specialist_median_minutes'])} (average "
-            f"{minutes_text(r['specialist_mean_minutes'])}); "
-            f"{share_text(r['specialist_within_reach_share'])} have one {reach_text(results)}, "
-            f"and {people_text(w['weight_without'])}{estimate} have none.",
+            f"{common.minutes_text(r['specialist_median_minutes'])} (average "
+            f"{common.minutes_text(r['specialist_mean_minutes'])}); "
+            f"{common.share_text(r['specialist_within_reach_share'])} have one "
+            f"{reach_text(results)}, "
+            f"and {common.people_text(w['weight_without'])}{estimate} have none.",
         ]
         if results.cohort_is_estimate:
             summary.append(_ehcp_note(results))
-    charts = [reach_chart(results, slug, "specialist_median_minutes", "specialist provision",
-                          key="send-minutes-chart")] if recorded else []
+    charts = [common.reach_chart(results, slug, "specialist_median_minutes",
+                                 "specialist provision", key="send-minutes-chart")
+              ] if recorded else []
     return ReportSection(heading="Distance to learn for young people with an EHCP",
                          key="distance", summary=summary, tables=[table], charts=charts)
 
@@ -236,20 +201,17 @@ def _distance_section(results, slug, mask) -> ReportSection:
 def _choice_section(results, inputs, slug, mask) -> ReportSection:
     recorded = bool(mask.any())
     options = remits.specialist_options(inputs, results.sites, results.areas, results.params)
-    by_region = rows_by_slug(remits.specialist_choice_by_region(
+    by_region = common.rows_by_slug(remits.specialist_choice_by_region(
         options, results.areas, results.regions, recorded))
-    names = region_names(results)
-    rows = []
-    for place in report_slugs(results, slug):
-        r = by_region.get(place)
-        if r is None:
-            continue
-        rows.append({
-            "lcpa": "Kent" if place == KENT else names.get(place, place),
-            "ehcp": whole(r["ehcp"]), "mean_options": number(r["mean_options"]),
+
+    def cells(place):
+        r = by_region[place]
+        return {
+            "ehcp": whole(r["ehcp"]), "mean_options": common.number(r["mean_options"]),
             "ehcp_none": whole(r["ehcp_none"]), "ehcp_one": whole(r["ehcp_one"]),
             "ehcp_two_or_more": whole(r["ehcp_two_or_more"]),
-        })
+        }
+    rows = common.lcpa_rows(results, slug, cells, present=by_region)
     table = ReportTable(
         key="send-local-choice",
         caption=f"Local choice: specialist providers {reach_text(results)} of young people "
@@ -273,7 +235,7 @@ def _choice_section(results, inputs, slug, mask) -> ReportSection:
         tables.append(_areas_table(results, slug, options, recorded))
     place = slug or KENT
     r = by_region[place]
-    where = place_name(results, slug)
+    where = common.place_name(results, slug)
     if not recorded:
         summary = [f"No specialist provision is recorded in {results.year} ({NO_DATA}), so no "
                    "local choice is given."]
@@ -283,8 +245,9 @@ def _choice_section(results, inputs, slug, mask) -> ReportSection:
         summary = [
             f"A young person with an EHCP in {where} has on average "
             f"{float(r['mean_options']):.1f} specialist providers {reach_text(results)}: "
-            f"{people_text(r['ehcp_none'])} have none, {people_text(r['ehcp_one'])} one and "
-            f"{people_text(r['ehcp_two_or_more'])} two or more"
+            f"{common.people_text(r['ehcp_none'])} have none, "
+            f"{common.people_text(r['ehcp_one'])} one and "
+            f"{common.people_text(r['ehcp_two_or_more'])} two or more"
             + (" (estimates)." if results.cohort_is_estimate else "."),
         ]
     return ReportSection(heading="Local choice of specialist provision", key="local-choice",
@@ -294,25 +257,23 @@ def _choice_section(results, inputs, slug, mask) -> ReportSection:
 def _areas_table(results, slug, options, recorded) -> ReportTable:
     areas, send = results.areas, results.send_areas
     here = (areas["region_slug"] == slug).to_numpy()
-    providers = dict(zip(results.sites["site_id"], results.sites["provider_name"], strict=True))
+    provider_of = common.site_provider(results)
     rows = []
     if recorded:
         for area, reach, count in zip(areas.loc[here].to_dict("records"),
                                       send.loc[here].to_dict("records"), options[here],
                                       strict=True):
-            site = reach["specialist_site_id"]
             rows.append({
                 "area_code": area["area_code"], "area_name": area["area_name"],
-                "ehcp": number(area["ehcp_16_17"]),
+                "ehcp": common.number(area["ehcp_16_17"]),
                 "options": int(count),
-                "nearest_provider": None if site is None or site != site
-                else providers.get(int(site)),
+                "nearest_provider": provider_of(reach["specialist_site_id"]),
                 "nearest_minutes": minutes(reach["specialist_minutes"]),
             })
         rows.sort(key=lambda r: (r["options"], -(r["nearest_minutes"] or 0), r["area_code"]))
     return ReportTable(
         key="send-areas",
-        caption=f"Small areas in {place_name(results, slug)}: specialist provision within "
+        caption=f"Small areas in {common.place_name(results, slug)}: specialist provision within "
                 f"reach, {results.year}",
         columns=[("area_code", "Small area code"), ("area_name", "Small area"),
                  ("ehcp", "Young people with an EHCP"),

@@ -7,11 +7,11 @@ summary and a 400 (a download: a plain-text 400), never a page of figures for so
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 
+import pandas as pd
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,8 +24,7 @@ from offermap.forms import default_params, error_summary
 from offermap.report_parts import NO_DATA
 from offermap.reports import REMITS, build_report, report_tables
 from offermap.sources import SOURCES
-from offermap.views import _bad_request, _travel_text
-from providers.spreadsheets import spreadsheet_safe
+from offermap.views import _bad_request, _csv_response, _travel_text
 
 DEFAULT_MINUTES = 60
 
@@ -179,17 +178,6 @@ def csv_rows(table, results, region_name: str | None) -> tuple[list[str], list[l
     return header, rows
 
 
-def _csv_attachment(header, rows, filename: str) -> HttpResponse:
-    """The rows as a CSV attachment, every text cell safe to open in a spreadsheet."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if value is None else spreadsheet_safe(value) for value in row])
-    return response
-
-
 @read_only
 def report_download_csv(request, remit, table, lcpa=None):
     """One table of a report as CSV (formula-safe), for the report's year and travel time."""
@@ -202,4 +190,5 @@ def report_download_csv(request, remit, table, lcpa=None):
     header, rows = csv_rows(tables[table], results, region_name)
     name = (f"kent-offer-{remit.slug}-{lcpa or 'kent'}-{results.year.replace('/', '-')}-"
             f"{table}.csv")
-    return _csv_attachment(header, rows, name)
+    # Object columns: each cell is written as the page shows it (no pandas widening to floats).
+    return _csv_response(pd.DataFrame(rows, columns=header, dtype=object), name)

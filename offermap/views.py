@@ -377,15 +377,32 @@ def _download_name(results, options, suffix: str) -> str:
     return f"kent-offer-{place}-{results.year.replace('/', '-')}-{suffix}"
 
 
-def _csv_response(table, filename: str) -> HttpResponse:
-    """The table as a CSV attachment, every text cell safe to open in a spreadsheet."""
-    text_columns = table.select_dtypes(include=["object", "string"]).columns
-    table = table.assign(**{
-        column: table[column].map(spreadsheet_safe) for column in text_columns
-    })
+def _csv_response(table: pd.DataFrame, filename: str) -> HttpResponse:
+    """The table as a CSV attachment: the one CSV writer of the pages (map, LCPA and report
+    downloads). Every text cell is safe to open in a spreadsheet; a missing value (None, NaN)
+    is an empty cell; a whole number is written as one ("2", not "2.0").
+
+    pandas stores an integer column with a gap as floats (2 becomes 2.0), so a float column
+    whose known values are all whole is written as integers. An object column keeps its values
+    as given: a report's rows hold what its page shows (a share rounded to 0.1 stays "100.0").
+    Learner counts are shown (1 to 5 as "c") by the table's builder, before they get here."""
+    columns = []
+    for position in range(table.shape[1]):
+        column = table.iloc[:, position]
+        if pd.api.types.is_float_dtype(column.dtype):
+            known = column.dropna()
+            if (known == known.round()).all() and known.abs().lt(2**53).all():
+                column = column.astype("Int64")
+        elif not pd.api.types.is_numeric_dtype(column.dtype):
+            # Not Series.map: it would infer a dtype again and widen [None, 4] to [NaN, 4.0].
+            column = pd.Series([spreadsheet_safe(value) for value in column], index=table.index,
+                               dtype=object)
+        columns.append(column)
+    header = [str(name) for name in table.columns]
+    table = pd.concat(columns, axis=1, ignore_index=True) if columns else table
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    table.to_csv(response, index=False)
+    table.to_csv(response, index=False, header=header)
     return response
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from areas.validators import validate_academic_year
-from providers.models import Course, Level, Provider, Site
+from providers.models import Course, EntryRequirements, Level, Provider, Site
 
 
 def year_before(academic_year: str) -> str:
@@ -121,7 +121,7 @@ class Submission(models.Model):
         return self.state in self.EDITABLE_STATES and self.round.is_open
 
 
-class SubmittedOffer(models.Model):
+class SubmittedOffer(EntryRequirements):
     """One offer in a submission: pre-filled from last year's record (`previous`) or new."""
 
     class Action(models.TextChoices):
@@ -150,19 +150,6 @@ class SubmittedOffer(models.Model):
     tlevel_route = models.CharField("T Level route", max_length=100, blank=True)
     places = models.PositiveIntegerField(null=True, blank=True,
                                          validators=[MaxValueValidator(100_000)])
-    min_english_grade = models.PositiveSmallIntegerField(
-        "minimum GCSE English grade", null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9)],
-    )
-    min_maths_grade = models.PositiveSmallIntegerField(
-        "minimum GCSE maths grade", null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9)],
-    )
-    min_gcse_passes = models.PositiveSmallIntegerField(
-        "minimum number of GCSE passes", null=True, blank=True,
-        validators=[MaxValueValidator(15)],
-    )
-    ehcp_required = models.BooleanField("EHCP required", default=False)
     history = HistoricalRecords()
 
     class Meta:

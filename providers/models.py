@@ -249,7 +249,29 @@ class CourseQuerySet(models.QuerySet):
         )
 
 
-class Course(models.Model):
+class EntryRequirements(models.Model):
+    """What a learner needs to start an offer: shared by a Course and a provider's SubmittedOffer,
+    so that an accepted offer and the record it becomes can never disagree on the rules."""
+
+    min_english_grade = models.PositiveSmallIntegerField(
+        "minimum GCSE English grade", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    min_maths_grade = models.PositiveSmallIntegerField(
+        "minimum GCSE maths grade", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    min_gcse_passes = models.PositiveSmallIntegerField(
+        "minimum number of GCSE passes", null=True, blank=True,
+        validators=[MaxValueValidator(15)],
+    )
+    ehcp_required = models.BooleanField("EHCP required", default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Course(EntryRequirements):
     """One offer: a qualification type (and subject or route) at a level, at a site, in a year."""
 
     class QualificationType(models.TextChoices):
@@ -312,19 +334,6 @@ class Course(models.Model):
     learners = models.PositiveIntegerField(
         null=True, blank=True, help_text="Empty means unknown (e.g. suppressed), not zero."
     )
-    min_english_grade = models.PositiveSmallIntegerField(
-        "minimum GCSE English grade", null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9)],
-    )
-    min_maths_grade = models.PositiveSmallIntegerField(
-        "minimum GCSE maths grade", null=True, blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(9)],
-    )
-    min_gcse_passes = models.PositiveSmallIntegerField(
-        "minimum number of GCSE passes", null=True, blank=True,
-        validators=[MaxValueValidator(15)],
-    )
-    ehcp_required = models.BooleanField("EHCP required", default=False)
     withdrawn = models.BooleanField(default=False, help_text="No longer offered.")
     source = models.CharField(max_length=200, help_text="Where this record comes from.")
     source_key = models.CharField(

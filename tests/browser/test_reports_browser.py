@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from offermap.reports import REMITS
 from providers.models import Course
 
 pytestmark = pytest.mark.browser
@@ -14,6 +15,9 @@ pytestmark = pytest.mark.browser
 WCAG_AA = {"runOnly": {"type": "tag",
                        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 PAGES = ["/reports/", "/reports/level-3/", "/reports/level-3/east-kent/?minutes=45"]
+# Every remit's report, Kent-wide and for one LCPA.
+REPORTS = [f"/reports/{slug}/{lcpa}?year=2016/17" for slug in sorted(REMITS)
+           for lcpa in ("", "east-kent/")]
 
 
 def assert_no_violations(page):
@@ -21,7 +25,7 @@ def assert_no_violations(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + REPORTS[2:])
 def test_report_pages_have_no_axe_violations(offline_page, live_server, kent_live, path):
     """axe-core finds no WCAG 2.2 AA violation on the index, a report and its error page."""
     offline_page.goto(live_server.url + path)
@@ -91,3 +95,53 @@ def test_printed_lcpa_report_keeps_its_figures(offline_page, live_server, kent_l
     assert "Level 3: East Kent" in flat
     assert "Get Information About Schools" in flat  # the sources print open
     assert "Show the report" not in flat and "Travelling by" not in flat
+
+
+# Each report table's scroll box: is it a region named by the table's caption, can it take
+# the focus, is the table wider than the box. Then: how far the last column's right edge is
+# beyond the box's (0 or less: in view), before and after a keyboard user scrolls it.
+SCROLL_BOXES = """() => [...document.querySelectorAll('.app-table-wrapper')].map(box => {
+  const table = box.querySelector('table');
+  const caption = table.querySelector('caption');
+  return {id: caption.id, named: box.getAttribute('role') === 'region'
+            && box.getAttribute('aria-labelledby') === caption.id && caption.id !== '',
+          focusable: box.tabIndex === 0, wide: table.scrollWidth > box.clientWidth + 1};
+})"""
+LAST_COLUMN_BEYOND = """id => {
+  const box = document.getElementById(id).closest('.app-table-wrapper');
+  const cells = box.querySelectorAll('thead th');
+  return cells[cells.length - 1].getBoundingClientRect().right
+    - box.getBoundingClientRect().right;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_report_table_can_be_scrolled_to_its_last_column_by_keyboard(
+        offline_page, live_server, kent_live, width):
+    """At 375 and 1280 px every report table (charts' tables too) is in a focusable scroll box
+    named by its caption; a table wider than its box (the Level 2 choice table is, at 1280 px)
+    shows its last column after focus and the arrow keys, and the page never scrolls sideways."""
+    offline_page.set_viewport_size({"width": width, "height": 900})
+    wide = []
+    for path in REPORTS:
+        offline_page.goto(live_server.url + path)
+        offline_page.wait_for_load_state("load")
+        assert offline_page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        # The charts' tables are in closed details: open them, as a reader would.
+        offline_page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        for box in offline_page.evaluate(SCROLL_BOXES):
+            assert box["named"] and box["focusable"], (path, box)
+            if not box["wide"]:
+                continue
+            wide.append((path, box["id"]))
+            assert offline_page.evaluate(LAST_COLUMN_BEYOND, box["id"]) > 0, (path, box)
+            offline_page.focus(f'.app-table-wrapper[aria-labelledby="{box["id"]}"]')
+            # Arrow keys scroll a focused box sideways (smoothly: give each a moment).
+            for _ in range(60):
+                if offline_page.evaluate(LAST_COLUMN_BEYOND, box["id"]) <= 1:
+                    break
+                offline_page.keyboard.press("ArrowRight")
+                offline_page.wait_for_timeout(60)
+            assert offline_page.evaluate(LAST_COLUMN_BEYOND, box["id"]) <= 1, (path, box)
+    assert any("level-2" in path and "level2-choice" in key for path, key in wide), wide

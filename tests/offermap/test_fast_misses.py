@@ -142,10 +142,9 @@ def varied(inputs, data):
     for column, value in defaults.items():
         if column not in sites:
             sites[column] = value
-    areas = inputs.areas
-    if "district_code" not in areas:  # read by the skills measures (coldspots.skills)
-        areas = areas.assign(district_code="D1")
-    return dataclasses.replace(inputs, areas=areas, sites=sites, offers=offers)
+    # The areas keep the test counties' columns (no district_code): the skills measures must
+    # work without it (coldspots.skills.skills_measures).
+    return dataclasses.replace(inputs, sites=sites, offers=offers)
 
 
 @SETTINGS

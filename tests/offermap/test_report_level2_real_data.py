@@ -13,7 +13,7 @@ from django.db import transaction
 
 from coldspots.params import AnalysisParams
 from coldspots.results import compute, load_inputs
-from offermap import report_level2, report_semh
+from offermap import remit_common, report_level2, report_semh
 
 SHARED = Path("/work/shared/data")
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "source"
@@ -79,5 +79,5 @@ def test_alternative_provision_sites_are_the_registers_ap_in_kent(report):
     kent = [r for r in semh["ap-reach"].table("semh-ap-reach").rows if r["lcpa"] == "Kent"]
     assert kent[0]["ap_sites"] == len(raw)
     listed = {r["provider"] for r in semh["ap-sites"].table("semh-ap-sites").rows
-              if r["lcpa"] != report_semh.OUTSIDE}
+              if r["lcpa"] != remit_common.OUTSIDE}
     assert listed == set(raw["establishment_name"])

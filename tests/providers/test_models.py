@@ -107,3 +107,21 @@ def test_course_queryset_methods_answer_common_questions():
     assert set(Course.objects.at_level(Level.THREE).in_year("2016/17").in_region(east)) == {
         a_level, withdrawn,
     }
+
+
+def test_entry_requirements_are_one_definition_for_records_and_submitted_offers():
+    """A submitted offer takes its entry-requirement rules from the same model as a Course."""
+    from offerround.models import SubmittedOffer
+    from providers.models import EntryRequirements
+
+    names = ["min_english_grade", "min_maths_grade", "min_gcse_passes", "ehcp_required"]
+    for model in (Course, SubmittedOffer):
+        assert issubclass(model, EntryRequirements)
+        for name in names:
+            shared = EntryRequirements._meta.get_field(name).deconstruct()[1:]
+            assert model._meta.get_field(name).deconstruct()[1:] == shared
+    course = CourseFactory.build(provider=ProviderFactory(), site=None, min_english_grade=10,
+                                 min_gcse_passes=16)
+    with pytest.raises(ValidationError) as caught:
+        course.full_clean()
+    assert {"min_english_grade", "min_gcse_passes"} <= set(caught.value.message_dict)
