@@ -228,14 +228,17 @@ def confirmed_days(offers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     confirmed = offers["record_label"].to_numpy(dtype=object) == CONFIRMED
     days = np.full(len(offers), -1, dtype=np.int64)
     if "last_confirmed" in offers and confirmed.any():
-        dates = pd.to_datetime(offers["last_confirmed"]).to_numpy(dtype="datetime64[D]")
-        known = confirmed & ~np.isnat(dates)
-        days[known] = dates[known].astype(np.int64)
+        column = offers["last_confirmed"]
+        if not pd.api.types.is_datetime64_any_dtype(column):
+            column = pd.to_datetime(column)
+        dates = column.to_numpy()[confirmed].astype("datetime64[D]")  # only the confirmed
+        known = ~np.isnat(dates)
+        days[np.flatnonzero(confirmed)[known]] = dates[known].astype(np.int64)
     return confirmed, days
 
 
 def confirmed_range(codes: np.ndarray, count: int, confirmed: np.ndarray,
-                    days: np.ndarray) -> tuple[np.ndarray, list, list]:
+                    days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group code (0..count-1): confirmed offers, and the first and last day they were
     confirmed (datetime.date, None when none is dated). numpy only: runs on every cache miss."""
     offers = np.bincount(codes[confirmed], minlength=count)
@@ -245,11 +248,12 @@ def confirmed_range(codes: np.ndarray, count: int, confirmed: np.ndarray,
     last = np.full(count, -1, dtype=np.int64)
     np.minimum.at(first, codes[dated], days[dated])
     np.maximum.at(last, codes[dated], days[dated])
-    has = last >= 0
-    first_dates = np.where(has, first, 0).astype("datetime64[D]").astype(object)
-    last_dates = np.where(has, last, 0).astype("datetime64[D]").astype(object)
-    return (offers, [d if h else None for d, h in zip(first_dates, has, strict=True)],
-            [d if h else None for d, h in zip(last_dates, has, strict=True)])
+    dated_groups = np.flatnonzero(last >= 0)
+    first_dates = np.full(count, None, dtype=object)
+    last_dates = np.full(count, None, dtype=object)
+    first_dates[dated_groups] = first[dated_groups].astype("datetime64[D]").astype(object)
+    last_dates[dated_groups] = last[dated_groups].astype("datetime64[D]").astype(object)
+    return offers, first_dates, last_dates
 
 
 def _day_text(day) -> str:
@@ -336,8 +340,8 @@ def _per_site(offers: pd.DataFrame) -> pd.DataFrame:
         "offers": np.bincount(codes, minlength=count),
         "derived_offers": np.bincount(codes[derived], minlength=count),
         "confirmed_offers": confirmed,
-        "confirmed_first": np.array(first, dtype=object),
-        "confirmed_last": np.array(last, dtype=object),
+        "confirmed_first": first,
+        "confirmed_last": last,
         "learners": np.where(has_learners, learner_sums, np.nan),
         "levels": [words[combination] for combination in bits.tolist()],
     }, index=pd.Index(site_ids, name="site_id"))
@@ -821,11 +825,19 @@ def _confirmed_by(offers: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
     confirmed, days = confirmed_days(offers)
     if not confirmed.any():
         return {}
-    groups, labels = pd.MultiIndex.from_frame(offers[keys]).factorize()
-    totals, first, last = confirmed_range(groups, len(labels), confirmed, days)
+    # Only the confirmed offers are grouped (one code per combination of the keys' codes).
+    chosen = offers.loc[confirmed, keys]
+    codes, values = zip(*(pd.factorize(chosen[key]) for key in keys), strict=True)
+    sizes = [len(value) for value in values]
+    groups = np.ravel_multi_index(codes, sizes)
+    found, groups = np.unique(groups, return_inverse=True)
+    totals, first, last = confirmed_range(groups, len(found), np.ones(len(chosen), dtype=bool),
+                                          days[confirmed])
+    labels = zip(*(value[index] for value, index in zip(
+        values, np.unravel_index(found, sizes), strict=True)), strict=True)
     return {key: {"confirmed_offers": int(totals[code]), "confirmed_first": first[code],
                   "confirmed_last": last[code]}
-            for code, key in enumerate(labels) if totals[code]}
+            for code, key in enumerate(labels)}
 
 
 def sites_in_region(
