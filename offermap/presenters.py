@@ -24,6 +24,8 @@ LEVEL_LABELS = dict(Level.choices)
 KIND_LABELS = dict(Provider.Kind.choices)
 TYPE_LABELS = dict(Course.QualificationType.choices)
 OUTSIDE_KENT = "Outside Kent"
+CONFIRMED = RecordLabel.CONFIRMED.value
+DERIVED = RecordLabel.DERIVED.value
 
 
 def urn_list(urns: pd.Series) -> list[int | None]:
@@ -84,6 +86,7 @@ class Headline:
     measured_levels_text: str = ""  # the levels a verdict is given for, in words
     unmeasured_levels_text: str = ""  # the levels shown as partial data / no data
     rule: str = ""  # the rule with the values used
+    confirmed_offers: int = 0  # of total_offers, those confirmed by their provider (offer round)
 
 
 def headline(
@@ -119,6 +122,7 @@ def headline(
         measured_levels_text=_levels_text(measured) if measured else "",
         unmeasured_levels_text=_levels_text(unmeasured) if unmeasured else "",
         rule=choice.rule_text(results.params),
+        confirmed_offers=int((offers["record_label"].to_numpy(dtype=object) == CONFIRMED).sum()),
     )
 
 
@@ -216,8 +220,6 @@ PROVIDER_COLUMNS = [
     "derived_offers", "confirmed_offers", "confirmed_first", "confirmed_last", "levels",
     "learners", "latitude", "longitude", "out_of_county",
 ]
-CONFIRMED = RecordLabel.CONFIRMED.value
-DERIVED = RecordLabel.DERIVED.value
 
 
 def confirmed_days(offers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -217,3 +217,30 @@ def test_map_and_lcpa_pages_without_a_round_say_records_are_published_or_derived
         html = page(client, f"{url}?year=2016/17")
         assert NONE_CONFIRMED.format(year="2016/17") in share_note(html)
         assert "confirmed by provider (" not in html
+
+
+def test_provider_page_tags_confirmed_records_with_their_day(client, confirmed):
+    """A confirmed record on the provider's page is tagged "Confirmed by provider" with the day
+    it was accepted, never "Illustrative, not a fact"."""
+    shown_day, _ = accepted_day()
+    college = confirmed.kent.providers[0]
+    html = page(client, reverse("offermap:provider", args=[college.urn]))
+    tag = f'<strong class="govuk-tag govuk-tag--turquoise">Confirmed by provider, {shown_day}'
+    assert html.count(tag) == orm_confirmed(provider=college).count() == 4
+    assert "Illustrative, not a fact" not in html
+    assert ESCAPED in html and "<script>alert(1)" not in html
+
+
+def test_map_update_carries_its_years_note_and_confirmed_headline(client, confirmed):
+    """An htmx update of the map's results (another year) brings that year's note with it, and
+    the headline says how many of the offers in view are confirmed (the database's count)."""
+    url = f"{reverse('offermap:map')}?year={YEAR}"
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert share_note(html).startswith(expected_share(confirmed))
+    in_view = Course.objects.filter(academic_year=YEAR, withdrawn=False)
+    assert f"offers in view, {orm_confirmed().count()} confirmed by provider" in html
+    assert in_view.count() == orm_confirmed().count() + 2  # and the two published records
+    older = client.get(f"{reverse('offermap:map')}?year=2016/17",
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert NONE_CONFIRMED.format(year="2016/17") in share_note(older)
+    assert "confirmed by provider (" not in older and "offers in view," not in older
