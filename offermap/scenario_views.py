@@ -39,9 +39,9 @@ from coldspots.scenarios import (
     SetJourneyTime,
     change_items,
 )
+from kent_offer.decorators import read_only
 from offermap import memo, presenters
 from offermap.action_forms import mark_invalid
-from offermap.decorators import read_only
 from offermap.forms import AnalysisForm, error_summary
 from offermap.maps import format_share
 from offermap.report_parts import learner_count
@@ -332,7 +332,8 @@ def scenario_page(request):
         # How much of the year's offer providers confirmed (the baseline's, once it is run).
         "cover": result.baseline.coverage if result else memo.per_version(
             scenario.version, ("year-coverage", scenario.year),
-            lambda: year_coverage(scenario.inputs.offers, scenario.year)),
+            lambda: year_coverage(scenario.inputs.offers, scenario.year,
+                                  no_offer=scenario.inputs.no_offer_providers(scenario.year))),
         "result": result,
         "comparison": comparison,
         "changes": listed,
