@@ -244,3 +244,18 @@ def test_map_update_carries_its_years_note_and_confirmed_headline(client, confir
                        HTTP_HX_REQUEST="true").content.decode()
     assert NONE_CONFIRMED.format(year="2016/17") in share_note(older)
     assert "confirmed by provider (" not in older and "offers in view," not in older
+
+
+def test_no_offer_confirmations_count_on_every_note(client, confirmed):
+    """A provider that confirmed it runs nothing in the year counts as confirmed on the map,
+    the LCPA page and the scenarios page alike (2 of 3, the same figure as the analysis')."""
+    import datetime
+
+    from providers.models import NoOfferConfirmation
+
+    NoOfferConfirmation.objects.create(provider=confirmed.kent.providers[2], academic_year=YEAR,
+                                       confirmed_on=datetime.date(2026, 12, 1))
+    share = f"Confirmed by providers: 2 of 3 providers expected in {YEAR} (67%)"
+    for url in (reverse("offermap:map"), reverse("offermap:lcpa", args=["east-kent"]),
+                reverse("offermap:scenarios")):
+        assert share_note(page(client, f"{url}?year={YEAR}")).startswith(share), url
