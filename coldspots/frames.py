@@ -30,7 +30,7 @@ OFFER_COLUMNS = [
     "course_id", "site_id", "provider_id", "provider_kind", "academic_year", "title", "level",
     "qualification_type", "subject", "tlevel_route", "learners", "places", "min_english_grade",
     "min_maths_grade", "ehcp_required", "record_label", "withdrawn", "provider_open",
-    "source_key", "source_year",
+    "source_key", "source_year", "last_confirmed",
 ]
 
 
@@ -125,7 +125,9 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
     tlevel_route, learners (float, NaN = unknown, not zero), places (float, NaN unknown),
     min_english_grade, min_maths_grade (float, NaN = no requirement), ehcp_required (bool),
     record_label, withdrawn (bool), provider_open (bool), source_key and source_year (which
-    source the record comes from and the vintage of its data: what coldspots.coverage reads).
+    source the record comes from and the vintage of its data: what coldspots.coverage reads),
+    last_confirmed (datetime64, NaT when none: the day an officer accepted the provider's offer
+    round, so pages can date "confirmed by provider" without reading the source text).
     """
     courses = Course.objects.all()
     if years:
@@ -140,7 +142,7 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
         "qualification_type", "subject", "tlevel_route", "learners", "places",
         "min_english_grade", "min_maths_grade", "ehcp_required", "record_label", "withdrawn",
         "provider__status", "provider__first_year", "provider__last_year", "source_key",
-        "source_year",
+        "source_year", "last_confirmed",
     ).order_by("id")
     records = []
     for row in rows:
@@ -149,8 +151,9 @@ def offers_frame(years: list[str] | None = None) -> pd.DataFrame:
             continue
         # Open means: the provider ran in the offer's year (a closed one counts in its years).
         running = ran_in_year(row[18], row[19], row[17], row[4])
-        records.append((row[0], site_id, *row[2:17], running, row[20], row[21]))
+        records.append((row[0], site_id, *row[2:17], running, row[20], row[21], row[22]))
     frame = pd.DataFrame.from_records(records, columns=OFFER_COLUMNS)
+    frame["last_confirmed"] = pd.to_datetime(frame["last_confirmed"])
     return frame.astype({
         "course_id": np.int64, "site_id": np.int64, "provider_id": np.int64, "learners": float,
         "places": float, "min_english_grade": float, "min_maths_grade": float,

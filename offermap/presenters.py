@@ -18,12 +18,14 @@ from coldspots.guarantee import COMPONENT_LABELS, component_sources
 from coldspots.params import ACCESS_LABELS, MODE_LABELS, AnalysisParams
 from offermap import maps, memo
 from offermap.report_parts import SUPPRESSED, learner_count
-from providers.models import Course, Level, Provider
+from providers.models import Course, Level, Provider, RecordLabel
 
 LEVEL_LABELS = dict(Level.choices)
 KIND_LABELS = dict(Provider.Kind.choices)
 TYPE_LABELS = dict(Course.QualificationType.choices)
 OUTSIDE_KENT = "Outside Kent"
+CONFIRMED = RecordLabel.CONFIRMED.value
+DERIVED = RecordLabel.DERIVED.value
 
 
 def urn_list(urns: pd.Series) -> list[int | None]:
@@ -84,6 +86,7 @@ class Headline:
     measured_levels_text: str = ""  # the levels a verdict is given for, in words
     unmeasured_levels_text: str = ""  # the levels shown as partial data / no data
     rule: str = ""  # the rule with the values used
+    confirmed_offers: int = 0  # of total_offers, those confirmed by their provider (offer round)
 
 
 def headline(
@@ -119,6 +122,7 @@ def headline(
         measured_levels_text=_levels_text(measured) if measured else "",
         unmeasured_levels_text=_levels_text(unmeasured) if unmeasured else "",
         rule=choice.rule_text(results.params),
+        confirmed_offers=int((offers["record_label"].to_numpy(dtype=object) == CONFIRMED).sum()),
     )
 
 
@@ -210,16 +214,76 @@ def _levels_text(levels: tuple[str, ...]) -> str:
     return ", ".join(labels[:-1]) + " or " + labels[-1]
 
 
+# The map's "Provider sites" download has these columns (provider_rows says what each holds).
 PROVIDER_COLUMNS = [
     "site_id", "provider_name", "provider_urn", "site_name", "kind", "lcpa", "offers",
-    "derived_offers", "levels", "learners", "latitude", "longitude", "out_of_county",
+    "derived_offers", "confirmed_offers", "confirmed_first", "confirmed_last", "levels",
+    "learners", "latitude", "longitude", "out_of_county",
 ]
+
+
+def confirmed_days(offers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(which offers are confirmed by their provider, the day each was confirmed as a day
+    number, -1 when not recorded). The day is the record's last_confirmed (set when an officer
+    accepts the provider's offer round), not parsed from its source text; a frame cached before
+    that column existed dates nothing."""
+    confirmed = offers["record_label"].to_numpy(dtype=object) == CONFIRMED
+    days = np.full(len(offers), -1, dtype=np.int64)
+    if "last_confirmed" in offers and confirmed.any():
+        column = offers["last_confirmed"]
+        if not pd.api.types.is_datetime64_any_dtype(column):
+            column = pd.to_datetime(column)
+        dates = column.to_numpy()[confirmed].astype("datetime64[D]")  # only the confirmed
+        known = ~np.isnat(dates)
+        days[np.flatnonzero(confirmed)[known]] = dates[known].astype(np.int64)
+    return confirmed, days
+
+
+def confirmed_range(codes: np.ndarray, count: int, confirmed: np.ndarray,
+                    days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group code (0..count-1): confirmed offers, and the first and last day they were
+    confirmed (datetime.date, None when none is dated). numpy only: runs on every cache miss."""
+    offers = np.bincount(codes[confirmed], minlength=count)
+    dated = confirmed & (days >= 0)
+    never = np.iinfo(np.int64).max
+    first = np.full(count, never, dtype=np.int64)
+    last = np.full(count, -1, dtype=np.int64)
+    np.minimum.at(first, codes[dated], days[dated])
+    np.maximum.at(last, codes[dated], days[dated])
+    dated_groups = np.flatnonzero(last >= 0)
+    first_dates = np.full(count, None, dtype=object)
+    last_dates = np.full(count, None, dtype=object)
+    first_dates[dated_groups] = first[dated_groups].astype("datetime64[D]").astype(object)
+    last_dates[dated_groups] = last[dated_groups].astype("datetime64[D]").astype(object)
+    return offers, first_dates, last_dates
+
+
+def _day_text(day) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def confirmed_text(confirmed: int, offers: int, first=None, last=None) -> str:
+    """How many of `offers` their provider confirmed in the offer round, with the day(s):
+    "2 confirmed by provider (2 Dec 2026)", "all confirmed by provider (20 Nov 2026 to
+    2 Dec 2026)"; empty when none is confirmed."""
+    if not confirmed:
+        return ""
+    how_many = "all" if offers and confirmed == offers else f"{confirmed:,}"
+    if first is None:
+        when = "date not recorded"
+    elif last is None or last == first:
+        when = _day_text(first)
+    else:
+        when = f"{_day_text(first)} to {_day_text(last)}"
+    return f"{how_many} confirmed by provider ({when})"
 
 
 def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
     """One row per site with offers in view: provider, site, kind, LCPA, offers (and how many
-    of them are derived records, not published ones), levels offered, known learners (NaN when
-    none is known), location."""
+    of them are derived records, not published ones: derived_offers; how many their provider
+    confirmed in the offer round: confirmed_offers, with the first and last day confirmed,
+    confirmed_first and confirmed_last, dates or None), levels offered, known learners (NaN
+    when none is known), location."""
     if offers.empty:
         return pd.DataFrame(columns=PROVIDER_COLUMNS)
     grouped = _per_site(offers)
@@ -236,6 +300,9 @@ def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
                      for slug in sites["region_slug"]],
             "offers": grouped["offers"].to_numpy(),
             "derived_offers": grouped["derived_offers"].to_numpy(dtype=int),
+            "confirmed_offers": grouped["confirmed_offers"].to_numpy(dtype=int),
+            "confirmed_first": grouped["confirmed_first"].to_numpy(dtype=object),
+            "confirmed_last": grouped["confirmed_last"].to_numpy(dtype=object),
             "levels": grouped["levels"].to_numpy(),
             "learners": grouped["learners"].to_numpy(dtype=float),
             "latitude": sites["latitude"].to_numpy(dtype=float),
@@ -247,13 +314,15 @@ def provider_rows(inputs: Inputs, offers: pd.DataFrame) -> pd.DataFrame:
 
 
 def _per_site(offers: pd.DataFrame) -> pd.DataFrame:
-    """Per site (sorted by site_id, as groupby would): offers, derived_offers, learners (NaN
-    when no offer has a known number) and levels in words. Counted with numpy over integer
+    """Per site (sorted by site_id, as groupby would): offers, derived_offers,
+    confirmed_offers with confirmed_first and confirmed_last (see confirmed_range), learners
+    (NaN when no offer has a known number) and levels in words. Counted with numpy over integer
     site codes, not a groupby with Python functions: this runs on every cache miss of the map
     and LCPA pages (issue 14)."""
     site_ids, codes = np.unique(offers["site_id"].to_numpy(), return_inverse=True)
     count = len(site_ids)
-    derived = offers["record_label"].to_numpy(dtype=object) == "derived"
+    derived = offers["record_label"].to_numpy(dtype=object) == DERIVED
+    confirmed, first, last = confirmed_range(codes, count, *confirmed_days(offers))
     learners = offers["learners"].to_numpy(dtype=float)
     known = ~np.isnan(learners)
     learner_sums = np.bincount(codes[known], weights=learners[known], minlength=count)
@@ -272,6 +341,9 @@ def _per_site(offers: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "offers": np.bincount(codes, minlength=count),
         "derived_offers": np.bincount(codes[derived], minlength=count),
+        "confirmed_offers": confirmed,
+        "confirmed_first": first,
+        "confirmed_last": last,
         "learners": np.where(has_learners, learner_sums, np.nan),
         "levels": [words[combination] for combination in bits.tolist()],
     }, index=pd.Index(site_ids, name="site_id"))
@@ -535,9 +607,12 @@ def marker_rows(rows: pd.DataFrame, provider_url) -> pd.DataFrame:
     urls = [provider_url(urn) if urn is not None else "" for urn in urn_list(rows["provider_urn"])]
     descriptions = [
         f"{kind}. {offers} offer{'s' if offers != 1 else ''} in view ({levels})"
-        + (f", {derived} derived." if derived else ".")
-        for kind, offers, derived, levels in zip(
-            rows["kind"], rows["offers"], rows["derived_offers"], rows["levels"], strict=True
+        + "".join(f", {part}" for part in (
+            f"{derived} derived" if derived else "",
+            confirmed_text(confirmed, offers, first, last)) if part) + "."
+        for kind, offers, derived, confirmed, first, last, levels in zip(
+            rows["kind"], rows["offers"], rows["derived_offers"], rows["confirmed_offers"],
+            rows["confirmed_first"], rows["confirmed_last"], rows["levels"], strict=True
         )
     ]
     return pd.DataFrame(
@@ -558,6 +633,10 @@ def _plain(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _iso(day) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def view_geojson(
@@ -591,6 +670,9 @@ def view_geojson(
                 "provider_urn": _plain(row.provider_urn), "site": row.site_name,
                 "kind": row.kind, "lcpa": row.lcpa, "offers": _plain(row.offers),
                 "derived_offers": _plain(row.derived_offers),
+                "confirmed_offers": _plain(row.confirmed_offers),
+                "confirmed_first": _iso(row.confirmed_first),
+                "confirmed_last": _iso(row.confirmed_last),
                 "levels": row.levels, "learners": learner_count(row.learners),
             },
         })
@@ -694,8 +776,9 @@ def offers_by_level_and_type(
     inputs: Inputs, params: AnalysisParams, year: str, compare_year: str | None, slug: str
 ) -> list[dict]:
     """Offers at the LCPA's sites by level and qualification type, this year (with how many of
-    them are derived records) and the year it is compared with, and the change (None when the
-    earlier year has no record of that type anywhere)."""
+    them are derived records, and how many their provider confirmed: confirmed_offers,
+    confirmed_first, confirmed_last) and the year it is compared with, and the change (None
+    when the earlier year has no record of that type anywhere)."""
     def counts(in_year: str | None) -> pd.Series:
         if in_year is None:
             return pd.Series(dtype=int)
@@ -704,9 +787,10 @@ def offers_by_level_and_type(
 
     now, before = counts(year), counts(compare_year)
     this_years_offers = offers_in_view(inputs, year, params, slug)
-    derived = this_years_offers.loc[this_years_offers["record_label"] == "derived"].groupby(
+    derived = this_years_offers.loc[this_years_offers["record_label"] == DERIVED].groupby(
         ["level", "qualification_type"]
     ).size()
+    confirmed = _confirmed_by(this_years_offers, ["level", "qualification_type"])
     # A type with no record anywhere in Kent in the earlier year was not collected then: its
     # count is "no data recorded", not 0, or every newly collected type would look like growth.
     offers = inputs.offers
@@ -727,29 +811,67 @@ def offers_by_level_and_type(
             "type": TYPE_LABELS.get(qualification_type, qualification_type),
             "offers": this_year,
             "derived": int(derived.get((level, qualification_type), 0)),
+            **confirmed.get((level, qualification_type), NONE_CONFIRMED),
             "previous": last_year,
             "change": None if last_year is None else this_year - last_year,
         })
     return rows
 
 
+NONE_CONFIRMED = {"confirmed_offers": 0, "confirmed_first": None, "confirmed_last": None}
+
+
+def _confirmed_by(offers: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
+    """Per combination of `keys` with a confirmed offer: confirmed_offers, confirmed_first,
+    confirmed_last (as confirmed_range)."""
+    confirmed, days = confirmed_days(offers)
+    if not confirmed.any():
+        return {}
+    # Only the confirmed offers are grouped (one code per combination of the keys' codes).
+    chosen = offers.loc[confirmed, keys]
+    codes, values = zip(*(pd.factorize(chosen[key]) for key in keys), strict=True)
+    sizes = [len(value) for value in values]
+    groups = np.ravel_multi_index(codes, sizes)
+    found, groups = np.unique(groups, return_inverse=True)
+    totals, first, last = confirmed_range(groups, len(found), np.ones(len(chosen), dtype=bool),
+                                          days[confirmed])
+    labels = zip(*(value[index] for value, index in zip(
+        values, np.unravel_index(found, sizes), strict=True)), strict=True)
+    return {key: {"confirmed_offers": int(totals[code]), "confirmed_first": first[code],
+                  "confirmed_last": last[code]}
+            for code, key in enumerate(labels)}
+
+
 def sites_in_region(
     inputs: Inputs, offers: pd.DataFrame, slug: str, year: str | None = None
 ) -> pd.DataFrame:
     """Every site in the LCPA open in the year (today, when no year is given), with its offers
-    in the year (0 when none is recorded) and how many of them are derived records."""
+    in the year (0 when none is recorded), how many of them are derived records
+    (derived_offers) and how many their provider confirmed (confirmed_offers, with
+    confirmed_first and confirmed_last: see confirmed_range)."""
     sites = analysis.sites_open_in(inputs.sites, year) if year else inputs.sites
     sites = sites.loc[(sites["region_slug"] == slug) & sites["provider_open"]]
-    per_site = offers.groupby("site_id").size()
-    derived_per_site = offers.loc[offers["record_label"] == "derived"].groupby("site_id").size()
+    per_site = _per_site(offers).reindex(sites["site_id"]) if len(offers) else pd.DataFrame(
+        index=sites["site_id"], columns=["offers", "derived_offers", "confirmed_offers",
+                                         "confirmed_first", "confirmed_last"])
+
+    def count(column: str) -> np.ndarray:
+        return per_site[column].fillna(0).astype(int).to_numpy()
+
+    def day(column: str) -> np.ndarray:
+        return np.array([None if _is_missing(value) else value for value in per_site[column]],
+                        dtype=object)
+
     return pd.DataFrame({
         "provider_name": sites["provider_name"].to_numpy(),
         "provider_urn": pd.Series(urn_list(sites["provider_urn"]), dtype=object),
         "site_name": sites["site_name"].to_numpy(),
         "kind": [KIND_LABELS.get(kind, kind) for kind in sites["provider_kind"]],
-        "offers": per_site.reindex(sites["site_id"]).fillna(0).astype(int).to_numpy(),
-        "derived_offers": derived_per_site.reindex(sites["site_id"]).fillna(0).astype(int)
-        .to_numpy(),
+        "offers": count("offers"),
+        "derived_offers": count("derived_offers"),
+        "confirmed_offers": count("confirmed_offers"),
+        "confirmed_first": day("confirmed_first"),
+        "confirmed_last": day("confirmed_last"),
     }).sort_values(["provider_name", "site_name"]).reset_index(drop=True)
 
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from coldspots.analysis import resolve_years
 from coldspots.choice import STATE_LABELS
+from coldspots.coverage import coverage as year_coverage
 from coldspots.models import SavedScenario
 from coldspots.params import MINUTES_CHOICES, MODE_LABELS
 from coldspots.results import data_version, load_inputs, run_scenario
@@ -39,7 +40,7 @@ from coldspots.scenarios import (
     change_items,
 )
 from kent_offer.decorators import read_only
-from offermap import presenters
+from offermap import memo, presenters
 from offermap.action_forms import mark_invalid
 from offermap.forms import AnalysisForm, error_summary
 from offermap.maps import format_share
@@ -225,6 +226,7 @@ class ScenarioRequest:
     problems: dict
     changes: list
     redirect_to: str = ""
+    version: str = ""
 
 
 def _read_request(query) -> ScenarioRequest:
@@ -253,7 +255,7 @@ def _read_request(query) -> ScenarioRequest:
         bound = query if kind == adding else None
         change_forms[kind] = form_class(bound, choices=choices)
     result = ScenarioRequest(params, year, inputs, choices, form, change_forms, problems,
-                             changes)
+                             changes, version=version)
     if adding and adding not in CHANGE_FORMS:
         problems["add"] = "Choose a change from the forms on this page"
     elif adding:
@@ -327,6 +329,11 @@ def scenario_page(request):
     context = {
         "params": params,
         "year": scenario.year,
+        # How much of the year's offer providers confirmed (the baseline's, once it is run).
+        "cover": result.baseline.coverage if result else memo.per_version(
+            scenario.version, ("year-coverage", scenario.year),
+            lambda: year_coverage(scenario.inputs.offers, scenario.year,
+                                  no_offer=scenario.inputs.no_offer_providers(scenario.year))),
         "result": result,
         "comparison": comparison,
         "changes": listed,

@@ -741,14 +741,18 @@ def _chart_table(name):
 
 
 # Each table of the LCPA page, by its download name: a function (results, inputs, slug,
-# sections) -> DataFrame, built from what the page shows.
+# sections) -> DataFrame, built from what the page shows. Where a table counts offers,
+# derived(_offers) counts the derived records among them and confirmed_offers those their
+# provider confirmed in the offer round, confirmed_first and confirmed_last the days (ISO
+# dates, empty when none) an officer accepted them.
 LCPA_TABLES = {
     "choice-by-level": _lcpa_choice_table,
     "cold-spots": lambda results, inputs, slug, sections: presenters.cold_area_table(
         results, inputs.areas, slug),
     "offers-by-type": lambda results, inputs, slug, sections: pd.DataFrame(
         sections["offers_by_type"],
-        columns=["level", "type", "offers", "derived", "previous", "change"]).rename(
+        columns=["level", "type", "offers", "derived", "confirmed_offers", "confirmed_first",
+                 "confirmed_last", "previous", "change"]).rename(
         columns={"offers": f"offers_{results.year}", "previous": f"offers_{results.compare_year}"
                  if results.compare_year else "offers_previous_year"}),
     "guarantee": _lcpa_guarantee_table,
@@ -756,7 +760,8 @@ LCPA_TABLES = {
     "small-sixth-forms": _lcpa_small_sixth_forms_table,
     "providers": lambda results, inputs, slug, sections: pd.DataFrame(
         sections["sites"], columns=["provider_name", "provider_urn", "site_name", "kind",
-                                    "offers", "derived_offers"]),
+                                    "offers", "derived_offers", "confirmed_offers",
+                                    "confirmed_first", "confirmed_last"]),
     "cohort-figures": lambda results, inputs, slug, sections: pd.DataFrame(
         sections["cohort_figures"], columns=["label", "academic_year", "total", "geography",
                                              "figures", "source", "vintage", "is_estimate"]

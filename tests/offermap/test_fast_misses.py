@@ -41,9 +41,16 @@ SETTINGS = settings(max_examples=15, deadline=None,
 # merge per LCPA and measure), as references.
 
 def reference_provider_rows(inputs, offers):
-    grouped = offers.assign(derived=offers["record_label"] == "derived").groupby("site_id").agg(
+    confirmed = offers["record_label"] == "confirmed"
+    day = offers["last_confirmed"].where(confirmed) if "last_confirmed" in offers else (
+        pd.Series(pd.NaT, index=offers.index))
+    grouped = offers.assign(derived=offers["record_label"] == "derived", confirmed=confirmed,
+                            day=day).groupby("site_id").agg(
         offers=("course_id", "size"),
         derived_offers=("derived", "sum"),
+        confirmed_offers=("confirmed", "sum"),
+        confirmed_first=("day", "min"),
+        confirmed_last=("day", "max"),
         learners=("learners", lambda s: s.sum(min_count=1)),
         levels=("level", lambda s: ", ".join(
             LEVEL_LABELS[level] for level in Level.values if level in set(s))),
@@ -60,6 +67,11 @@ def reference_provider_rows(inputs, offers):
                  for slug in sites["region_slug"]],
         "offers": grouped["offers"].to_numpy(),
         "derived_offers": grouped["derived_offers"].to_numpy(dtype=int),
+        "confirmed_offers": grouped["confirmed_offers"].to_numpy(dtype=int),
+        "confirmed_first": np.array([None if pd.isna(d) else d.date()
+                                     for d in grouped["confirmed_first"]], dtype=object),
+        "confirmed_last": np.array([None if pd.isna(d) else d.date()
+                                    for d in grouped["confirmed_last"]], dtype=object),
         "levels": grouped["levels"].to_numpy(),
         "learners": grouped["learners"].to_numpy(dtype=float),
         "latitude": sites["latitude"].to_numpy(dtype=float),
@@ -122,15 +134,20 @@ def reference_lcpa_rows(results, levels):
 
 
 def varied(inputs, data):
-    """The case's offers with some learners known and some records derived, so that the sums
-    and counts have something to tell apart."""
+    """The case's offers with some learners known and some records derived or confirmed by
+    their provider (on one of a few days, or with no day), so that the sums and counts have
+    something to tell apart."""
     offers = inputs.offers.copy()
     count = len(offers)
     known = data.draw(st.lists(st.booleans(), min_size=count, max_size=count))
     numbers = data.draw(st.lists(st.integers(0, 300), min_size=count, max_size=count))
-    derived = data.draw(st.lists(st.booleans(), min_size=count, max_size=count))
+    labels = data.draw(st.lists(st.sampled_from(["published", "derived", "confirmed"]),
+                                min_size=count, max_size=count))
+    days = data.draw(st.lists(st.sampled_from([None, "2026-11-20", "2026-12-02", "2027-01-05"]),
+                              min_size=count, max_size=count))
     offers["learners"] = [float(n) if k else np.nan for n, k in zip(numbers, known, strict=True)]
-    offers["record_label"] = ["derived" if d else "published" for d in derived]
+    offers["record_label"] = labels
+    offers["last_confirmed"] = pd.to_datetime(pd.Series(days, index=offers.index, dtype=object))
     # The columns the provider table shows that the analysis' test counties leave out.
     sites = inputs.sites.copy()
     defaults = {"provider_name": [f"Provider {n % 3}" for n in range(len(sites))],
