@@ -33,6 +33,7 @@ from offermap import action_views, charts, links, maps, presenters
 from offermap.decorators import read_only
 from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, error_summary
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
+from offermap.page_cache import cache_anonymous_page
 from offermap.presenters import LEVEL_LABELS
 from offermap.report_parts import learner_count
 from offermap.reports import REMITS
@@ -352,6 +353,7 @@ def _view_title(params, results, options, place) -> str:
 
 
 @read_only
+@cache_anonymous_page
 @vary_on_headers("HX-Request")
 def map_view(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -407,6 +409,7 @@ def _cached_download(name: str, results, params, options, build) -> HttpResponse
 
 
 @read_only
+@cache_anonymous_page
 def download_lcpas_csv(request):
     """The LCPA table of the current view, as CSV (numbers unformatted, with the text shown)."""
     params, results, _inputs, options, errors = _analysis_request(request.GET)
@@ -427,6 +430,7 @@ def _lcpas_csv(params, results, options) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def download_providers_csv(request):
     """Every provider site in the current view (all pages), as CSV."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -445,6 +449,7 @@ def _providers_csv(results, inputs, options) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def download_cold_areas_csv(request):
     """Every small area and level that is a cold spot in the current view, as CSV."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -463,6 +468,7 @@ def _cold_areas_csv(params, results, inputs, options) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def download_geojson(request):
     """The current view as GeoJSON: LCPAs with every measure, and provider sites as points."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -581,6 +587,7 @@ def _lcpa_charts(results, slug: str) -> dict:
 
 
 @read_only
+@cache_anonymous_page
 def lcpa_profile(request, slug):
     version = data_version()
     form = AnalysisForm(request.GET, version=version)
@@ -770,6 +777,7 @@ def _lcpa_file_name(slug: str, results, suffix: str) -> str:
 
 
 @read_only
+@cache_anonymous_page
 def lcpa_download_csv(request, slug, table):
     """One table of the LCPA page as CSV, for the page's year and travel time."""
     if table not in LCPA_TABLES:
@@ -796,6 +804,7 @@ def _lcpa_csv(table, slug, params, results, inputs, sections) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def lcpa_download_geojson(request, slug):
     """The LCPA page's map layers as GeoJSON: every LCPA with its measures (as the map shades
     them) and the provider sites in this LCPA with offers in the year."""
@@ -915,6 +924,7 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
 
 
 @read_only
+@cache_anonymous_page
 def guarantee_check(request):
     form = CheckForm(request.GET)
     params, errors = form.params, form.problems
