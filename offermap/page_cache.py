@@ -13,10 +13,10 @@ Only what every anonymous visitor would be sent for the same address is kept:
 The per-response CSP nonce is never stored: the body is kept split at the nonce, and a replay
 joins the parts with this response's own nonce (so the CSP header, and the `private, no-store`
 that kent_offer.middleware adds for it, are as they would have been). Keys name the data
-version (coldspots.signals), the view, the path, the raw query string and the htmx headers the
-views read; the shared cache's prefix names the code version (kent_offer.caching). Open board
-actions are only shown to signed-in users, whose pages are never cached, so recording one needs
-no invalidation here.
+version (coldspots.signals), the view, the host, the path, the raw query string and the htmx
+headers the views read; the shared cache's prefix names the code version (kent_offer.caching).
+Open board actions are only shown to signed-in users, whose pages are never cached, so
+recording one needs no invalidation here.
 """
 
 import functools
@@ -45,7 +45,10 @@ def _anonymous(request) -> bool:
 
 
 def page_key(request, view_name: str, version: str) -> str:
-    parts = [view_name, version, request.path, request.META.get("QUERY_STRING", ""),
+    # The host and scheme too, though no cached page names them today: a page that one day
+    # builds an absolute address stays right.
+    parts = [view_name, version, request.scheme, request.get_host(), request.path,
+             request.META.get("QUERY_STRING", ""),
              *(request.META.get(name, "") for name in VARY_HEADERS)]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"offermap:page:{version}:{digest}"
