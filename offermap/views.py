@@ -335,10 +335,11 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "download_query": links.query_string(query, page=None, sort=None, lcpa_sort=None),
         "share_url": links.shareable_url(request.path, query),
         "year_notes": sorted(YEARS_WITHOUT_PERFORMANCE_TABLES.items()),
-        # From the cached offers frame: naming the year's sources costs no query.
+        # From the cached offers frame: naming the year's sources costs no query (each
+        # distinct source and vintage once: every offer as a dict was a tenth of a miss).
         "year_sources": vintages_for_year(
             inputs.offers.reindex(columns=["academic_year", "source_key", "source_year"])
-            .fillna("").to_dict("records"),
+            .fillna("").drop_duplicates().to_dict("records"),
             results.year,
         ),
         "choices": {
