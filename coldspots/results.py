@@ -7,6 +7,7 @@ same computation on frames that a test, a benchmark or a scenario supplies (no d
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -302,11 +303,16 @@ def specialist_options(results: Results, inputs: Inputs) -> np.ndarray:
     return options
 
 
+# The data version a read-only request has already read (offermap.page_cache sets it around
+# the view), so the request reads it once.
+request_version: ContextVar[str | None] = ContextVar("request_version", default=None)
+
+
 def data_version() -> str:
-    """The current data version (see coldspots.signals)."""
+    """The current data version (see coldspots.signals), or the one this request read."""
     from coldspots.signals import data_version as current
 
-    return current()
+    return request_version.get() or current()
 
 
 # The frames of the latest data versions as objects in this process, each with the stamp it was

@@ -27,7 +27,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from coldspots.results import data_version
+from coldspots.results import data_version, request_version
 
 PAGE_CACHE_SECONDS = 60 * 60
 
@@ -101,11 +101,17 @@ def cache_anonymous_page(view):
     def cached_view(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not _anonymous(request):
             return view(request, *args, **kwargs)
-        key = page_key(request, name, data_version())
+        version = data_version()
+        key = page_key(request, name, version)
         frozen = cache.get(key)
         if frozen is not None:
             return _replayed(request, frozen)
-        response = view(request, *args, **kwargs)
+        # The view reads the same version (one query per request); these views write nothing.
+        token = request_version.set(version)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request_version.reset(token)
         if request.method == "GET" and _storable(request, response):
             cache.set(key, _frozen(request, response), PAGE_CACHE_SECONDS)
         return response

@@ -5,9 +5,11 @@ a CSRF token or a message are never served from it, and a warm hit costs one que
 import re
 
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.template import engines
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import CHAMPION
@@ -151,3 +153,12 @@ def test_an_answer_with_a_csrf_token_or_a_cookie_is_not_stored(db):
         for _ in range(2):
             assert view(factory.get("/somewhere/")).status_code == 200
     assert calls == ["token", "token", "cookie", "cookie", "plain"]
+
+
+def test_a_miss_reads_the_data_version_once(client, kent):
+    """The view is given the version the cache key was made with."""
+    client.get(MAP + "?year=2016/17")  # the frames and analysis are cached
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(MAP + "?year=2016/17&lcpa_sort=cohort")
+    assert not getattr(response, "from_page_cache", False)
+    assert sum("COUNT(*)" in query["sql"] for query in queries.captured_queries) == 1
