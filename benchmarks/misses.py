@@ -15,8 +15,9 @@ Each checkout is measured in a process of its own (its code imported from its fo
 no gunicorn), after one warm-up request of each page:
 
 - **full miss**: a filter set nobody has asked for: every cached value is dropped except the
-  input frames (they are read once per data version), so the analysis, the tables, the map
-  document and the HTML are all made;
+  input frames (they are read once per data version, and a server process keeps them as
+  objects: coldspots.results.load_inputs), so the analysis, the tables, the map document and
+  the HTML are all made (the finished page too: offermap.page_cache);
 - **page miss**: the analysis is cached (another page asked for the same filters) but the
   page's own tables and map are not.
 
