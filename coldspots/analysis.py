@@ -48,6 +48,8 @@ class Inputs:
     academic_year, standard_key, name, level, ssa_tier1, ssa_tier2, starts: national),
     apprenticeship_delivery (provider_ukprn, academic_year, district_code, starts: district
     starts) and priority_sectors (skills.sectors_frame); None when not loaded.
+    no_offer (provider_id, academic_year): providers that confirmed they run nothing in a year
+    (they have no record to carry the "confirmed" label; coverage counts them as confirmed).
     """
 
     areas: pd.DataFrame
@@ -60,6 +62,7 @@ class Inputs:
     provider_standards: pd.DataFrame | None = None
     apprenticeship_delivery: pd.DataFrame | None = None
     priority_sectors: pd.DataFrame | None = None
+    no_offer: pd.DataFrame | None = None
 
     def matrix_for(self, mode: str) -> pd.DataFrame:
         """Imported journey times for one mode: area_code, site_id, minutes."""
@@ -67,6 +70,13 @@ class Inputs:
             return pd.DataFrame({"area_code": [], "site_id": [], "minutes": []})
         rows = self.matrix[self.matrix["mode"] == mode]
         return rows[["area_code", "site_id", "minutes"]]
+
+    def no_offer_providers(self, year: str) -> frozenset:
+        """Providers that confirmed they run no offer in `year`."""
+        if self.no_offer is None or self.no_offer.empty:
+            return frozenset()
+        rows = self.no_offer[self.no_offer["academic_year"] == year]
+        return frozenset(rows["provider_id"])
 
     def years(self) -> tuple[str, ...]:
         """Academic years with at least one offer, oldest first."""

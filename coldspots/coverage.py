@@ -8,6 +8,7 @@ officer's own or derived SEND programmes) or "no data recorded" (none).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -79,10 +80,12 @@ def _text(values: pd.Series) -> np.ndarray:
 
 def coverage(
     offers: pd.DataFrame, year: str, sources: tuple[CompleteSource, ...] = COMPLETE_SOURCES,
+    no_offer: Iterable = (),
 ) -> Coverage:
     """The coverage of `year` by the records in `offers` (any years; columns academic_year,
     level, qualification_type, source_key, record_label; a frame without `source_key` measures
-    nothing).
+    nothing). `no_offer`: ids of providers that confirmed they run nothing in `year` (see
+    confirmed_providers).
 
     A declared source measures its levels and types in a year only when at least one published
     record of it is present for that year; a source complete for some kinds of provider only
@@ -128,7 +131,7 @@ def coverage(
                 type_sources.setdefault(kind, []).extend(names)
                 if measures:
                     measured_types.add(kind)
-    confirmed, expected = confirmed_providers(offers, year)
+    confirmed, expected = confirmed_providers(offers, year, no_offer)
     if expected and confirmed >= expected:
         # Every provider expected in the year has confirmed its whole offer: the round is a
         # complete source for the year, at every level and for every type.
@@ -149,15 +152,19 @@ def coverage(
     )
 
 
-def confirmed_providers(offers: pd.DataFrame, year: str) -> tuple[int, int]:
+def confirmed_providers(offers: pd.DataFrame, year: str,
+                        no_offer: Iterable = ()) -> tuple[int, int]:
     """(providers that confirmed their offer for `year`, open providers expected to offer in
     it). A provider's accepted round is complete coverage for that provider in that year; the
     expected providers are the open ones with records in the year or in the latest earlier year
-    that has records (last year's providers are asked to confirm this year's offer). A frame
-    without the columns confirms nothing."""
+    that has records (last year's providers are asked to confirm this year's offer). A provider
+    that withdrew every offer has no confirmed record: `no_offer` names those (the caller reads
+    them; this module reads no models), and they count as confirmed. A frame without the
+    columns confirms only those."""
+    no_offer = set(no_offer)
     needed = {"academic_year", "provider_id", "record_label", "source_key"}
     if not len(offers) or not needed <= set(offers.columns):
-        return 0, 0
+        return len(no_offer), len(no_offer)
     is_open = (offers["provider_open"].fillna(False).astype(bool) if "provider_open" in offers
                else pd.Series(True, index=offers.index))
     years = offers["academic_year"]
@@ -168,7 +175,7 @@ def confirmed_providers(offers: pd.DataFrame, year: str) -> tuple[int, int]:
     expected = set(offers.loc[wanted & is_open, "provider_id"].dropna())
     confirmed_rows = ((years == year) & (_text(offers["record_label"]) == CONFIRMED)
                       & (_text(offers["source_key"]) == CONFIRMED_SOURCE_KEY))
-    confirmed = set(offers.loc[confirmed_rows, "provider_id"].dropna())
+    confirmed = set(offers.loc[confirmed_rows, "provider_id"].dropna()) | no_offer
     expected |= confirmed
     return len(confirmed), len(expected)
 

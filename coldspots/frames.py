@@ -13,7 +13,7 @@ import pandas as pd
 from areas.models import Area, CohortFigure, Region
 from coldspots.analysis import Inputs
 from coldspots.models import TravelTime
-from providers.models import Course, Enrolment, Site, ran_in_year
+from providers.models import Course, Enrolment, NoOfferConfirmation, Site, ran_in_year
 
 AREA_COLUMNS = [
     "area_code", "area_name", "district_code", "district_name", "in_kent", "region_slug",
@@ -208,7 +208,17 @@ def load_inputs() -> Inputs:
         provider_standards=provider_standards_frame(),
         apprenticeship_delivery=apprenticeship_delivery_frame(),
         priority_sectors=priority_sectors_frame(),
+        no_offer=no_offer_frame(),
     )
+
+
+def no_offer_frame() -> pd.DataFrame:
+    """Providers that confirmed they run no offer in a year: provider_id, academic_year."""
+    frame = pd.DataFrame.from_records(
+        list(NoOfferConfirmation.objects.values_list("provider_id", "academic_year")
+             .order_by("pk")),
+        columns=["provider_id", "academic_year"])
+    return frame.astype({"provider_id": np.int64})
 
 
 def apprenticeships_frame() -> pd.DataFrame:

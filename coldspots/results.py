@@ -167,7 +167,7 @@ def compute_from_inputs(
     reach = analysis.reach_for(
         Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params
     )
-    cover = coverage.coverage(all_offers, year)
+    cover = coverage.coverage(all_offers, year, no_offer=inputs.no_offer_providers(year))
     access = choice.offer_access(chosen, sites)
     counted = chosen[np.isin(access, choice.counted_access(params))]
     area_level, area_type = analysis.choice_by_level_and_type(
@@ -376,7 +376,8 @@ def point_check(
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
     sites = analysis.sites_open_in(sites, year)
     active = analysis.active_offers(inputs.offers, sites, year)
-    cover = coverage.coverage(inputs.offers, year)
+    cover = coverage.coverage(inputs.offers, year,
+                              no_offer=inputs.no_offer_providers(year))
     result = guarantee.point_guarantee(easting, northing, sites, active, params, cover=cover,
                                        apprenticeships=inputs.apprenticeships,
                                        district_code=district_code)

@@ -17,6 +17,7 @@ from providers.models import (
     ApprenticeshipStandard,
     Course,
     Enrolment,
+    NoOfferConfirmation,
     Provider,
     ProviderStandard,
     Site,
@@ -24,7 +25,7 @@ from providers.models import (
 from providers.signals import kent_data_loaded, records_imported
 
 WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, Enrolment,
-                  TravelTime, ApprenticeshipStandard, ProviderStandard)
+                  TravelTime, ApprenticeshipStandard, ProviderStandard, NoOfferConfirmation)
 
 
 def _watched():

@@ -27,9 +27,9 @@ from django.views.decorators.http import require_http_methods
 
 from areas.models import Area, Region
 from coldspots.models import BoardAction
+from kent_offer.decorators import read_only
 from offermap import links
 from offermap.action_forms import ActionFilterForm, BoardActionForm, mark_invalid
-from offermap.decorators import read_only
 from offermap.forms import error_summary
 from providers.models import Level, Provider
 from providers.spreadsheets import spreadsheet_safe

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from coldspots.params import MINUTES_CHOICES, MODE_LABELS
 from coldspots.results import compute, data_version, load_inputs
+from kent_offer.decorators import read_only
 from offermap import action_views, links, presenters
-from offermap.decorators import read_only
 from offermap.forms import default_params, error_summary
 from offermap.report_parts import NO_DATA
 from offermap.reports import REMITS, build_report, report_tables

@@ -38,9 +38,9 @@ from coldspots.scenarios import (
     SetJourneyTime,
     change_items,
 )
+from kent_offer.decorators import read_only
 from offermap import presenters
 from offermap.action_forms import mark_invalid
-from offermap.decorators import read_only
 from offermap.forms import AnalysisForm, error_summary
 from offermap.maps import format_share
 from offermap.report_parts import learner_count

@@ -29,8 +29,8 @@ from coldspots.guarantee import CANNOT_CONFIRM, COMPONENT_LABELS, MET, NO_DATA, 
 from coldspots.models import TravelTime
 from coldspots.params import MINUTES_CHOICES, MODE_ASSUMPTIONS, MODE_LABELS, AnalysisParams
 from coldspots.results import compute, data_version, load_inputs, point_check
+from kent_offer.decorators import read_only
 from offermap import action_views, charts, links, maps, presenters
-from offermap.decorators import read_only
 from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, error_summary
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
 from offermap.page_cache import cache_anonymous_page

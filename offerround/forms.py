@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from areas.validators import validate_academic_year
 from offerround.models import OfferRound, SubmittedOffer
-from providers.models import Site
+from providers.models import Provider, Site
 
 MAX_NOTE = 2000
 
@@ -123,6 +123,38 @@ class ReviewForm(forms.Form):
         if data.get("decision") == "return" and not (data.get("note") or "").strip():
             self.add_error("note", "Say what the provider should change.")
         return data
+
+
+class RoundStateForm(forms.Form):
+    """Close or reopen a round (the button says which)."""
+
+    change = forms.ChoiceField(choices=[("close", "Close the round"),
+                                        ("reopen", "Reopen the round")],
+                               error_messages={"required": "Choose to close or reopen the round.",
+                                               "invalid_choice": "Choose to close or reopen "
+                                                                 "the round."})
+
+
+class ProviderChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, provider):
+        # Two providers can share a name (a school and its sixth form): the URN tells them apart.
+        return f"{provider.name} (URN {provider.urn})" if provider.urn else provider.name
+
+
+class AddProviderForm(forms.Form):
+    """One open provider the round has no submission for."""
+
+    provider = ProviderChoiceField(
+        queryset=Provider.objects.none(), label="Provider", empty_label="Choose a provider",
+        help_text="Open providers that are not yet in this round.",
+        error_messages={"required": "Choose the provider to add.",
+                        "invalid_choice": "Choose an open provider that is not yet in the "
+                                          "round."},
+    )
+
+    def __init__(self, *args, eligible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = eligible
 
 
 class UploadForm(forms.Form):

@@ -40,6 +40,9 @@ class OfferRound(models.Model):
         related_name="+",
     )
     opened_at = models.DateTimeField(auto_now_add=True)
+    # Set when an officer closes the round (contacts can then no longer change or submit) and
+    # cleared when it is reopened; who did each is in the history.
+    closed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -28,3 +28,6 @@ rules.add_perm("offerround.change_submission",
 # Reviewing (accept or return) and opening a round and sending reminders: the council's job.
 rules.add_perm("offerround.review_submission", rules.is_superuser | is_officer)
 rules.add_perm("offerround.add_offerround", rules.is_superuser | is_officer)
+# Closing, reopening and deleting a round, and adding a provider to it: also the council's.
+rules.add_perm("offerround.change_offerround", rules.is_superuser | is_officer)
+rules.add_perm("offerround.delete_offerround", rules.is_superuser | is_officer)

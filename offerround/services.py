@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from offerround.models import OfferRound, Submission, SubmittedOffer
-from providers.models import Course, Provider, RecordLabel
+from providers.models import Course, NoOfferConfirmation, Provider, RecordLabel
 
 SOURCE_KEY = "offer_round"
 
@@ -93,6 +93,66 @@ def open_round(academic_year: str, deadline: datetime.date, user) -> OfferRound:
     return offer_round
 
 
+def providers_not_in(offer_round: OfferRound):
+    """Open providers the round has no submission for (opened after it began, or with no
+    earlier offer recorded): those an officer may add to it."""
+    return (Provider.objects.filter(status=Provider.Status.OPEN)
+            .exclude(offer_submissions__round=offer_round).order_by("name", "pk"))
+
+
+@transaction.atomic
+def add_provider(offer_round: OfferRound, provider: Provider) -> Submission:
+    """A submission for one more provider, pre-filled from its latest records as open_round
+    pre-fills the others."""
+    offer_round = OfferRound.objects.select_for_update().get(pk=offer_round.pk)
+    if not offer_round.is_open:
+        raise RoundError("The round is closed: reopen it before you add a provider.")
+    if offer_round.submissions.filter(provider=provider).exists():
+        raise RoundError(f"{provider} is already in the {offer_round.academic_year} round.")
+    submission = Submission.objects.create(round=offer_round, provider=provider)
+    prefill(submission)
+    return submission
+
+
+@transaction.atomic
+def close_round(offer_round: OfferRound) -> None:
+    """Contacts can no longer change or submit; officers can still accept what was submitted."""
+    offer_round = OfferRound.objects.select_for_update().get(pk=offer_round.pk)
+    if not offer_round.is_open:
+        raise RoundError("The round is already closed.")
+    offer_round.state, offer_round.closed_at = OfferRound.State.CLOSED, timezone.now()
+    offer_round._change_reason = "Closed by an officer"
+    offer_round.save(update_fields=["state", "closed_at"])
+
+
+@transaction.atomic
+def reopen_round(offer_round: OfferRound) -> None:
+    offer_round = OfferRound.objects.select_for_update().get(pk=offer_round.pk)
+    if offer_round.is_open:
+        raise RoundError("The round is already open.")
+    offer_round.state, offer_round.closed_at = OfferRound.State.OPEN, None
+    offer_round._change_reason = "Reopened by an officer"
+    offer_round.save(update_fields=["state", "closed_at"])
+
+
+def deletable(offer_round: OfferRound) -> bool:
+    """A round may be deleted only while nothing in it has been accepted: an accepted
+    submission's offers are the year's records, and its round is their account of where they
+    came from."""
+    return not offer_round.submissions.filter(state=Submission.State.ACCEPTED).exists()
+
+
+@transaction.atomic
+def delete_round(offer_round: OfferRound) -> None:
+    """The round with its submissions and their offers (all kept in the history); no Course
+    record is touched."""
+    offer_round = OfferRound.objects.select_for_update().get(pk=offer_round.pk)
+    if not deletable(offer_round):
+        raise RoundError("This round cannot be deleted: some of its submissions have been "
+                         "accepted, and their offers are now the year's records.")
+    offer_round.delete()
+
+
 def _require_editable(submission: Submission) -> None:
     if not submission.is_editable:
         raise RoundError("This submission can no longer be changed: it has been "
@@ -160,8 +220,13 @@ def _require_submitted(submission: Submission) -> None:
 
 @transaction.atomic
 def return_submission(submission: Submission, user, note: str) -> None:
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = Submission.objects.select_for_update().select_related("round").get(
+        pk=submission.pk)
     _require_submitted(submission)
+    if not submission.round.is_open:
+        # A closed round's contacts cannot change anything: returning it would leave it stuck.
+        raise RoundError("The round is closed, so the provider could not change a returned "
+                         "submission: reopen the round first, or accept it.")
     submission.state = Submission.State.RETURNED
     submission.note, submission.reviewed_at, submission.reviewed_by = note, timezone.now(), user
     submission.save()
@@ -198,6 +263,13 @@ def accept(submission: Submission, user, note: str = "") -> int:
         course._change_reason = reason
         course.save()
         written += 1
+    # A provider that withdrew everything has no record left to carry the label: say that it
+    # confirmed "no offer" for the year, so coverage counts it as confirmed all the same.
+    NoOfferConfirmation.objects.filter(provider=submission.provider, academic_year=year).delete()
+    if not written:
+        NoOfferConfirmation.objects.create(
+            provider=submission.provider, academic_year=year, confirmed_on=today,
+            source=f"Withdrew every offer in the {year} offer round, accepted {today:%d %B %Y}")
     submission.state = Submission.State.ACCEPTED
     submission.note, submission.reviewed_at, submission.reviewed_by = note, timezone.now(), user
     submission.save()

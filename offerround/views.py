@@ -1,6 +1,7 @@
 """The offer round's pages: the round list, a provider's submission (confirm, change, withdraw,
 add, submit), the officers' progress per LCPA and provider, the review (diff, accept or
-return) and reminders. Thin views: the writes are offerround.services, the permissions
+return), reminders, and the round's management (close or reopen, add a provider, delete while
+nothing is accepted). Thin views: the writes are offerround.services, the permissions
 offerround/rules.py (always asked with the submission)."""
 
 from __future__ import annotations
@@ -8,20 +9,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.rules import contact_provider_ids, is_contact
+from kent_offer.decorators import read_only
 from offerround import bulk, diff, progress, reminders, services
 from offerround.forms import (
+    AddProviderForm,
     OfferForm,
     OpenRoundForm,
     ReviewForm,
+    RoundStateForm,
     UploadForm,
     error_links,
     govuk,
@@ -31,15 +33,10 @@ from providers.models import Course, Level, Site
 
 VIEW, CHANGE, REVIEW, OPEN = ("offerround.view_submission", "offerround.change_submission",
                               "offerround.review_submission", "offerround.add_offerround")
+# Closing, reopening, adding a provider to and deleting a round.
+MANAGE, DELETE = "offerround.change_offerround", "offerround.delete_offerround"
 ANSWERS = {"confirm": SubmittedOffer.Action.CONFIRM, "withdraw": SubmittedOffer.Action.WITHDRAW,
            "undo": SubmittedOffer.Action.PENDING}
-
-
-def read_only(view):
-    """As offermap.decorators.read_only (this app does not import offermap): GET and HEAD only,
-    a POST gets 405 (not the CSRF check's 403), and no ATOMIC_REQUESTS transaction (the page
-    only reads). Not marked `read_only`: tests/operations' URL walk has no sample submission."""
-    return transaction.non_atomic_requests(csrf_exempt(require_safe(view)))
 
 
 def _require(user, permission: str, obj=None) -> None:
@@ -118,11 +115,91 @@ def round_progress(request, pk: int):
     shown = [r for r in rows if not state or r["submission"].state == state]
     return render(request, "offerround/progress.html", {
         "round": offer_round,
+        "may_manage": request.user.has_perm(MANAGE),
+        "may_delete": request.user.has_perm(DELETE) and services.deletable(offer_round),
+        "may_add": offer_round.is_open and services.providers_not_in(offer_round).exists(),
         "states": Submission.State.choices,
         "state": state,
         "table": progress.by_lcpa([{"lcpa": r["lcpa"], "state": r["submission"].state}
                                    for r in rows], Submission.State.choices),
         "rows": sorted(shown, key=lambda r: (r["lcpa"] or "~", r["submission"].provider.name)),
+    })
+
+
+@require_POST
+@login_required
+def round_state(request, pk: int):
+    """Close the round (contacts can no longer change or submit) or reopen it."""
+    _require(request.user, MANAGE)
+    offer_round = get_object_or_404(OfferRound, pk=pk)
+    form = RoundStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["change"][0])
+        return redirect("offerround:progress", pk)
+    try:
+        if form.cleaned_data["change"] == "close":
+            services.close_round(offer_round)
+            messages.success(request, f"The {offer_round.academic_year} round is closed: "
+                                      "providers can no longer change or submit their offer. "
+                                      "You can still accept what has been submitted.")
+        else:
+            services.reopen_round(offer_round)
+            messages.success(request, f"The {offer_round.academic_year} round is open again: "
+                                      "providers can change and submit their offer.")
+    except services.RoundError as error:
+        messages.error(request, str(error))
+    return redirect("offerround:progress", pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def add_provider(request, pk: int):
+    """Add an open provider that is not yet in the round, pre-filled like the others."""
+    _require(request.user, MANAGE)
+    offer_round = get_object_or_404(OfferRound, pk=pk)
+    eligible = services.providers_not_in(offer_round)
+    form = AddProviderForm(request.POST if request.method == "POST" else None,
+                           eligible=eligible)
+    if request.method == "POST" and offer_round.is_open and form.is_valid():
+        provider = form.cleaned_data["provider"]
+        try:
+            submission = services.add_provider(offer_round, provider)
+        except services.RoundError as error:
+            form.add_error("provider", str(error))
+        else:
+            found = submission.offers.count()
+            messages.success(request, f"{provider} has been added to the round with "
+                                      f"{found} offer{'s' if found != 1 else ''} to confirm.")
+            return redirect("offerround:progress", pk)
+    govuk(form)
+    return render(request, "offerround/add_provider.html", {
+        "round": offer_round, "form": form, "any_eligible": eligible.exists(),
+        "error_links": error_links(form, "provider"),
+    })
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def delete_round(request, pk: int):
+    """Confirm, then delete a round with nothing accepted in it (its submissions go with it;
+    no offer record is touched)."""
+    _require(request.user, DELETE)
+    offer_round = get_object_or_404(OfferRound, pk=pk)
+    deletable = services.deletable(offer_round)
+    if request.method == "POST" and deletable:
+        try:
+            services.delete_round(offer_round)
+        except services.RoundError as error:
+            messages.error(request, str(error))
+            return redirect("offerround:delete_round", pk)
+        messages.success(request, f"The {offer_round.academic_year} round has been deleted.")
+        return redirect("offerround:index")
+    return render(request, "offerround/delete_round.html", {
+        "round": offer_round, "deletable": deletable,
+        "submissions": offer_round.submissions.count(),
+        "accepted": offer_round.submissions.filter(state=Submission.State.ACCEPTED).count(),
+        "started": offer_round.submissions.exclude(
+            state=Submission.State.NOT_STARTED).count(),
     })
 
 

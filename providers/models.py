@@ -392,6 +392,31 @@ class Course(models.Model):
             raise ValidationError(errors)
 
 
+class NoOfferConfirmation(models.Model):
+    """A provider confirmed that it runs no post-16 offer in a year (in the yearly offer round it
+    withdrew every offer, and an officer accepted that). Such a provider has no Course record of
+    the year to carry the "confirmed" label, so this row says it: the year's coverage counts the
+    provider as confirmed (coldspots.frames reads these; nothing here knows about the round)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE,
+                                 related_name="no_offer_confirmations")
+    academic_year = models.CharField(max_length=7, validators=[validate_academic_year])
+    confirmed_on = models.DateField()
+    source = models.CharField(max_length=200, blank=True,
+                              help_text="Where the confirmation came from, e.g. the round.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["academic_year", "provider__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "academic_year"],
+                                    name="one_no_offer_confirmation_per_provider_and_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider}: no offer in {self.academic_year}"
+
+
 class EnrolmentQuerySet(models.QuerySet):
     def in_year(self, academic_year: str):
         return self.filter(academic_year=academic_year)

@@ -73,6 +73,11 @@ ADMIN_MODELS = {
     # Background tasks: the system administrator's (read-only; django-tasks-db refuses deleting
     # a task still waiting); officers follow their imports on the import page.
     "django_tasks_database.dbtaskresult": (STANDARD, {"superuser": "v"}),
+    # The offer round's records, read-mostly: rounds are opened, closed, deleted and reviewed
+    # on the round's pages; in the admin an officer may only change a round's deadline.
+    "offerround.offerround": (HISTORY, {"officer": "vc", "superuser": "vc"}),
+    "offerround.submission": (HISTORY, {"officer": "v", "superuser": "v"}),
+    "offerround.submittedoffer": (HISTORY, {"officer": "v", "superuser": "v"}),
 }
 
 NEEDS = {
@@ -247,13 +252,15 @@ def offer_round_rows(world, sign_in_required: bool) -> list[Row]:
     remind; the contact (of the first provider only) sees and changes their own submission and
     no other; nobody else sees any. POSTs with no data change nothing (a message, then back)."""
     from offerround import services
-    from offerround.models import OfferRound
+    from offerround.models import OfferRound, SubmittedOffer
 
     offer_round = OfferRound.objects.first() or services.open_round(
         "2017/18", datetime.date(2027, 3, 31), world.users["officer"])
     own = offer_round.submissions.get(provider=world.kent.providers[0])
     other = offer_round.submissions.get(provider=world.kent.providers[1])
     offer = own.offers.first()
+    # Pre-filled offers are bulk-created (no history yet): the admin's history row needs one.
+    SubmittedOffer.objects.first().save()
 
     def outcomes(**given):
         return {"anonymous": "sign_in", "no_role": "forbidden", "officer": "forbidden",
@@ -271,6 +278,15 @@ def offer_round_rows(world, sign_in_required: bool) -> list[Row]:
         Row(url("progress", offer_round.pk), council),
         Row(url("progress", offer_round.pk) + "?state=<b>", council),
         Row(url("reminders", offer_round.pk), council),
+        # Closing or reopening is a POST (with no change named: a message, then back);
+        # adding a provider and deleting a round are the council's too. The delete itself is
+        # not posted here (it would remove the round the other rows use): test_round_management.
+        Row(url("round_state", offer_round.pk), refused),
+        Row(url("round_state", offer_round.pk), outcomes(officer="redirect",
+                                                         superuser="redirect"), method="post"),
+        Row(url("add_provider", offer_round.pk), council),
+        Row(url("add_provider", offer_round.pk), council, method="post"),
+        Row(url("delete_round", offer_round.pk), council),
         Row(url("submission", own.pk), outcomes(officer="ok", contact="ok")),
         Row(url("submission", other.pk), outcomes(officer="ok")),
         Row(url("submission", own.pk), refused, method="post"),

@@ -2,7 +2,9 @@
 submits with the keyboard alone; the round's pages pass axe at desktop and phone widths."""
 
 import datetime
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -15,6 +17,10 @@ from tests.accounts.conftest import PASSWORD, make_user
 from tests.browser.test_accessibility import assert_no_violations
 
 pytestmark = pytest.mark.browser
+
+# Where the round-management test saves its screenshots to look at (a temporary directory
+# unless OFFER_ROUND_SHOTS names one).
+SHOTS = Path(os.environ["OFFER_ROUND_SHOTS"]) if os.environ.get("OFFER_ROUND_SHOTS") else None
 
 
 @pytest.fixture
@@ -125,3 +131,54 @@ def test_round_pages_have_no_axe_violations(offline_page, live_server, offer_rou
     page.get_by_role("button", name="Upload the file").click()
     expect(page.locator("#problems")).to_be_visible()
     assert_no_violations(page)
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_round_management_pages_have_no_axe_violations(offline_page, live_server, offer_round,
+                                                       width, tmp_path):
+    """The officer closes the round from its progress page with the keyboard; the closed
+    progress page, the add-a-provider form (with its error and a hostile provider name), the
+    delete confirmation, and the contact's closed submission pass axe."""
+    from tests.factories import ProviderFactory
+
+    newcomer = ProviderFactory(name="<script>alert(1)</script> {{ 7|add:1 }} Academy")
+    page = offline_page
+    page.set_viewport_size({"width": width, "height": 900})
+    shots = SHOTS or tmp_path
+    progress = f"/offer-round/rounds/{offer_round.pk}/"
+    sign_in(page, live_server.url, "officer", progress)
+    expect(page.locator("#round-state")).to_contain_text("Open")
+    assert_no_violations(page)
+    press(page, page.get_by_role("button", name="Close the round"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("is closed")
+    expect(page.locator("#round-state")).to_contain_text("Closed since")
+    expect(page.get_by_role("button", name="Reopen the round")).to_be_visible()
+    assert_no_violations(page)
+    page.screenshot(path=str(shots / f"progress-closed-{width}.png"), full_page=True)
+    offer_round.refresh_from_db()
+    assert offer_round.state == "closed"
+    press(page, page.get_by_role("button", name="Reopen the round"))
+    expect(page.locator("#round-state")).to_contain_text("Open")
+    page.get_by_role("link", name="Add a provider to the round").click()
+    page.get_by_role("button", name="Add the provider").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the provider to add.")
+    expect(page.locator("select")).to_contain_text("<script>alert(1)</script> {{ 7|add:1 }}")
+    assert_no_violations(page)
+    page.screenshot(path=str(shots / f"add-provider-error-{width}.png"), full_page=True)
+    page.get_by_label("Provider").select_option(str(newcomer.pk))
+    page.get_by_role("button", name="Add the provider").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "<script>alert(1)</script> {{ 7|add:1 }} Academy has been added")
+    assert offer_round.submissions.count() == 4
+    page.goto(f"{live_server.url}/offer-round/rounds/{offer_round.pk}/delete/")
+    expect(page.locator("h1")).to_have_text("Are you sure you want to delete this round?")
+    assert_no_violations(page)
+    page.screenshot(path=str(shots / f"delete-round-{width}.png"), full_page=True)
+    services.close_round(offer_round)
+    page.context.clear_cookies()
+    submission = offer_round.submissions.get(provider__name="East School")
+    sign_in(page, live_server.url, "contact", f"/offer-round/submissions/{submission.pk}/")
+    expect(page.locator("#round-closed")).to_contain_text("round is closed")
+    expect(page.get_by_role("button", name=re.compile("^Confirm"))).to_have_count(0)
+    assert_no_violations(page)
+    page.screenshot(path=str(shots / f"submission-closed-{width}.png"), full_page=True)

@@ -69,3 +69,62 @@ def test_accepted_rounds_feed_the_analysis_inputs(round_world):
         assert after.confirmed_providers == before.confirmed_providers + 1
     assert after.expected_providers == 3
     assert after.level_state("3") == "measured" and after.level_state("E") == "measured"
+
+
+def test_a_provider_that_confirmed_no_offer_counts_as_confirmed():
+    """A provider named in no_offer has no record this year but counts as confirmed; when it is
+    the last one expected, every level is measured."""
+    offers = frame([last_year(1), last_year(2), confirmed(1)])
+    assert confirmed_providers(offers, "2026/27") == (1, 2)
+    assert confirmed_providers(offers, "2026/27", no_offer={2}) == (2, 2)
+    cover = coverage(offers, "2026/27", no_offer={2})
+    assert cover.confirmed_share == 1 and cover.level_state("2") == "measured"
+    # Without it, one expected provider is still to confirm: not measured.
+    assert coverage(offers, "2026/27").level_state("3") == "partial"
+
+
+def withdraw_all_and_accept(world, index):
+    submission = world.submission(index)
+    for offer in submission.offers.all():
+        services.answer(offer, "withdraw")
+    services.submit(submission, world.users["superuser"])
+    return services.accept(submission, world.users["officer"])
+
+
+@pytest.mark.django_db
+def test_accepting_an_all_withdrawn_submission_confirms_no_offer(round_world):
+    """The provider has no 2017/18 record, but a no-offer confirmation for the year, and the
+    loaded inputs' coverage counts it as confirmed."""
+    from coldspots.frames import load_inputs
+    from providers.models import Course, NoOfferConfirmation
+
+    west = round_world.kent.providers[2]
+    before = load_inputs()
+    assert before.no_offer_providers("2017/18") == frozenset()
+    assert withdraw_all_and_accept(round_world, 2) == 0
+    assert not Course.objects.filter(provider=west, academic_year="2017/18").exists()
+    marker = NoOfferConfirmation.objects.get(provider=west)
+    assert marker.academic_year == "2017/18" and marker.history.count() == 1
+    inputs = load_inputs()
+    assert inputs.no_offer_providers("2017/18") == {west.pk}
+    assert inputs.no_offer_providers("2016/17") == frozenset()
+    cover = coverage(inputs.offers, "2017/18", no_offer=inputs.no_offer_providers("2017/18"))
+    assert (cover.confirmed_providers, cover.expected_providers) == (1, 3)
+
+
+@pytest.mark.django_db
+def test_the_maps_confirmed_share_includes_a_provider_with_no_offer(client, round_world):
+    """The map for 2017/18 says 1 of 3 confirmed after East School's accepted round, and 2 of 3
+    once West School's all-withdrawn submission is accepted too."""
+    from django.urls import reverse
+
+    school = round_world.submission(1)
+    for offer in school.offers.all():
+        services.answer(offer, "confirm")
+    services.submit(school, round_world.users["superuser"])
+    services.accept(school, round_world.users["officer"])
+    page = reverse("offermap:map") + "?year=2017/18"
+    assert "Confirmed by providers: 1 of 3 providers" in client.get(page).content.decode()
+    withdraw_all_and_accept(round_world, 2)
+    html = client.get(page).content.decode()
+    assert "Confirmed by providers: 2 of 3 providers" in html and "(67%)" in html

@@ -1,9 +1,11 @@
-"""Every read-only view (offermap.decorators.read_only) writes nothing and runs outside
+"""Every read-only view (kent_offer.decorators.read_only) writes nothing and runs outside
 ATOMIC_REQUESTS: no INSERT, UPDATE or DELETE, and no transaction (savepoint) opened for it.
 
 The views are found from the URL configuration, so a new read-only page is checked without
 being listed here; only its URL parameters need a sample value (SAMPLE_ARGS).
 """
+
+import datetime
 
 import pytest
 from django.db import connection
@@ -14,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.roles import OFFICER
 from coldspots.models import BoardAction, SavedScenario
 from offermap.views import LCPA_TABLES
+from offerround import services
 from tests.accounts.conftest import make_user
 from tests.offermap.conftest import build_kent
 
@@ -31,16 +34,29 @@ def read_only_routes(resolver=None, namespace=""):
             yield f"{namespace}{entry.name}", sorted(entry.pattern.converters)
 
 
-def sample_urls(kent, action):
-    """Every read-only URL with real parameters; an LCPA download for each of its tables."""
+# The offer round's read-only pages whose <pk> is the round's (the others' is a submission's).
+ROUND_PAGES = {"offerround:progress"}
+
+
+def sample_urls(kent, action, submission=None):
+    """Every read-only URL with real parameters; an LCPA download for each of its tables; the
+    offer round's pages with a sample round and submission."""
     samples = {"slug": ["east-kent"], "urn": [kent.providers[0].urn], "pk": [action.pk],
                "table": sorted(LCPA_TABLES)}
+    submission = submission or sample_submission()
+    round_samples = {"pk": [submission.round_id]}
+    submission_samples = {"pk": [submission.pk]}
     # Board reports: a remit, an LCPA, and tables of the report (not the LCPA page's).
     report_samples = {**samples, "remit": ["level-3"], "lcpa": ["east-kent"],
                       "table": ["choice-by-lcpa", "narrow-offers"]}
     urls = []
     for name, params in read_only_routes():
-        given = report_samples if name.startswith("offermap:report") else samples
+        if name.startswith("offermap:report"):
+            given = report_samples
+        elif name.startswith("offerround:"):
+            given = round_samples if name in ROUND_PAGES else submission_samples
+        else:
+            given = samples
         missing = [p for p in params if p not in given]
         assert not missing, f"{name}: add a sample value for {missing} to sample_urls"
         combos = [{}]
@@ -48,6 +64,13 @@ def sample_urls(kent, action):
             combos = [{**combo, param: value} for combo in combos for value in given[param]]
         urls += [(name, reverse(name, kwargs=combo)) for combo in combos]
     return urls
+
+
+def sample_submission():
+    """The sample round's first submission (the world fixture answers one of its offers)."""
+    from offerround.models import Submission
+
+    return Submission.objects.select_related("round").order_by("pk").first()
 
 
 def writes_during(client, url):
@@ -68,6 +91,10 @@ def world(db):
                                  params={"year": "2016/17"}, changes=[
                                      {"change": "close_provider",
                                       "provider_id": kent.providers[0].pk}])
+    # An offer round, with one offer of the first submission answered.
+    offer_round = services.open_round("2017/18", datetime.date(2027, 3, 31), None)
+    first = offer_round.submissions.order_by("pk").first()
+    services.answer(first.offers.first(), "confirm")
     return kent, action
 
 
@@ -75,8 +102,12 @@ def test_every_read_only_view_is_found(world):
     """The URL walk finds the public pages, the LCPA downloads and the board's list."""
     names = {name for name, _ in read_only_routes()}
     assert {"offermap:map", "offermap:lcpa", "offermap:lcpa_download_csv",
-            "offermap:provider", "offermap:accessibility", "offermap:actions"} <= names
+            "offermap:provider", "offermap:accessibility", "offermap:actions",
+            "offerround:index", "offerround:progress", "offerround:submission",
+            "offerround:download"} <= names
     assert "offermap:action_new" not in names  # a form that saves: not read-only
+    assert not {"offerround:round_state", "offerround:add_provider",
+                "offerround:delete_round", "offerround:review"} & names
 
 
 @pytest.mark.parametrize("who", ["anonymous", "officer"])
@@ -86,6 +117,7 @@ def test_read_only_views_write_nothing_and_open_no_transaction(world, who):
     if who == "officer":
         client.force_login(make_user("officer", role=OFFICER, staff=True))
     checked = answered_200 = 0
+    round_pages = set()
     for name, url in sample_urls(kent, action):
         response, written = writes_during(client, url)
         # Some need query parameters (400 without them) or sign-in (302): still no writes.
@@ -93,7 +125,14 @@ def test_read_only_views_write_nothing_and_open_no_transaction(world, who):
         answered_200 += response.status_code == 200
         assert written == [], f"GET {url} ({name}) wrote: {written}"
         checked += 1
+        if name.startswith("offerround:"):
+            round_pages.add(name)
+            # The officer sees each of the round's pages for the sample round and submission.
+            expected = 200 if who == "officer" else 302
+            assert response.status_code == expected, (url, response.status_code)
     assert checked > 20 and answered_200 > 20
+    assert {"offerround:index", "offerround:progress", "offerround:submission",
+            "offerround:download"} <= round_pages
 
 
 def test_a_view_that_saves_still_runs_in_a_transaction(world):

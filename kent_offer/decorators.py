@@ -1,4 +1,5 @@
-"""View decorators shared by the page modules (offermap.views, offermap.action_views)."""
+"""View decorators shared by the apps' page modules (offermap, offerround): here in the project
+package so that apps which may not import each other can all use them."""
 
 from django.db import transaction
 from django.views.decorators.csrf import csrf_exempt
