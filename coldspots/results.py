@@ -6,13 +6,15 @@ same computation on frames that a test, a benchmark or a scenario supplies (no d
 
 from __future__ import annotations
 
+import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from django.core.cache import cache
 
-from coldspots import analysis, choice, coverage, guarantee, skills
+from coldspots import analysis, choice, coverage, guarantee, remits, skills
 from coldspots.analysis import Inputs
 from coldspots.params import ACCESS_CLASSES, QUALIFICATION_TYPES, AnalysisParams
 from coldspots.travel import METHOD_LABELS
@@ -83,8 +85,28 @@ class Results:
     apprenticeships_by_district: bool = False
     recorded_types: tuple[str, ...] = field(default=())
     unrecorded_types: tuple[str, ...] = field(default=())
-    # The skills offer by sector and the reach of each priority sector (coldspots.skills).
-    skills: skills.Skills | None = None
+    # The skills offer by sector and the reach of each priority sector (coldspots.skills): made
+    # on first use of `skills` (only the skills report reads them, and they are more than half
+    # of a full recompute), then cached apart (skills_for).
+    computed_skills: skills.Skills | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def skills(self) -> skills.Skills:
+        """Results.skills: coldspots.skills.skills_measures for this request (see skills_for)."""
+        if self.computed_skills is None:
+            self.computed_skills = skills_for(self)
+        return self.computed_skills
+
+    def __getstate__(self):
+        # The frames the skills are made from (kept by compute_from_inputs) stay in this
+        # process: pickled, results are read back with the data version to find them again.
+        state = self.__dict__.copy()
+        if state.get("computed_skills") is None and not self.data_version:
+            # No data version to read the frames back with (a test's or a scenario's
+            # frames): make the skills now, so the copy is complete.
+            state["computed_skills"] = self.skills
+        state.pop("_skills_parts", None)
+        return state
 
     def report_table(self) -> pd.DataFrame:
         """The LCPA × level table of the coldspots_report command: region_slug, region_name,
@@ -183,7 +205,7 @@ def compute_from_inputs(
         level for level, known in zip(
             levels, analysis.recorded_levels(chosen_records, levels), strict=True) if not known
     )
-    return Results(
+    results = Results(
         params=params,
         year=year,
         compare_year=compare_year,
@@ -220,17 +242,86 @@ def compute_from_inputs(
             inputs.apprenticeships, year) is not None,
         recorded_types=tuple(t for t in QUALIFICATION_TYPES if t in present_types),
         unrecorded_types=tuple(t for t in QUALIFICATION_TYPES if t not in present_types),
-        skills=skills.skills_measures(
-            areas, inputs.regions, sites, active, counted, records, reach, year,
-            inputs.provider_standards, inputs.apprenticeship_delivery, inputs.priority_sectors),
     )
+    results._skills_parts = (areas, inputs.regions, sites, active, counted, records, reach, year,
+                             inputs.provider_standards, inputs.apprenticeship_delivery,
+                             inputs.priority_sectors)
+    return results
+
+
+def _skills_parts(inputs: Inputs, params: AnalysisParams) -> tuple:
+    """The arguments of skills.skills_measures, made from the frames as compute_from_inputs
+    makes them (for results read back from the cache without them)."""
+    year, _ = analysis.resolve_years(inputs.offers, params)
+    areas = inputs.areas.sort_values("area_code", kind="stable").reset_index(drop=True)
+    sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
+    sites = analysis.sites_open_in(sites, year)
+    all_offers = inputs.offers.assign(offer_key=analysis.offer_keys(inputs.offers))
+    active = analysis.active_offers(all_offers, sites, year)
+    chosen = analysis.select_offers(active, params)
+    records = analysis.year_records(all_offers, sites, year)
+    reach = analysis.reach_for(
+        Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params)
+    access = choice.offer_access(chosen, sites)
+    counted = chosen[np.isin(access, choice.counted_access(params))]
+    return (areas, inputs.regions, sites, active, counted, records, reach, year,
+            inputs.provider_standards, inputs.apprenticeship_delivery, inputs.priority_sectors)
+
+
+def skills_for(results: Results) -> skills.Skills:
+    """The skills measures of `results`: from the frames compute_from_inputs kept, or cached on
+    (parameters, data version) beside the results, or made again from the data version's
+    frames."""
+    parts = getattr(results, "_skills_parts", None)
+    version = results.data_version
+    key = f"coldspots:skills:{results.params.cache_key()}:{version}"
+    if version:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    if parts is None:
+        if not version:
+            raise ValueError("These results were made from frames that are gone: compute "
+                             "them again to read their skills measures.")
+        parts = _skills_parts(load_inputs(version), results.params)
+    measures = skills.skills_measures(*parts)
+    if version:
+        cache.set(key, measures, CACHE_SECONDS)
+    return measures
+
+
+def specialist_options(results: Results, inputs: Inputs) -> np.ndarray:
+    """remits.specialist_options for `results` (the SEND report's local choice, which builds a
+    reach of its own), cached beside the results on (parameters, data version)."""
+    key = f"coldspots:specialist-options:{results.params.cache_key()}:{results.data_version}"
+    options = cache.get(key) if results.data_version else None
+    if options is None:
+        options = remits.specialist_options(inputs, results.sites, results.areas,
+                                            results.params)
+        if results.data_version:
+            cache.set(key, options, CACHE_SECONDS)
+    return options
+
+
+# The data version a read-only request has already read (offermap.page_cache sets it around
+# the view), so the request reads it once.
+request_version: ContextVar[str | None] = ContextVar("request_version", default=None)
 
 
 def data_version() -> str:
-    """The current data version (see coldspots.signals)."""
+    """The current data version (see coldspots.signals), or the one this request read."""
     from coldspots.signals import data_version as current
 
-    return current()
+    return request_version.get() or current()
+
+
+# The frames of the latest data versions as objects in this process, each with the stamp it was
+# cached with: unpickling them from the cache cost 20–25 ms on every request that reads them.
+# The stamp (a small cache entry set with the frames) ties the copy to the cache: once the
+# cache is cleared or the frames are set again, the copy is not used. Nothing changes the
+# frames in place (every function takes them and returns new frames).
+_local_inputs: dict[str, tuple[str, Inputs]] = {}
+LOCAL_INPUT_VERSIONS = 2
 
 
 def load_inputs(version: str | None = None) -> Inputs:
@@ -239,10 +330,21 @@ def load_inputs(version: str | None = None) -> Inputs:
 
     version = version or data_version()
     key = f"coldspots:inputs:{version}"
+    stamp_key = f"coldspots:inputs-stamp:{version}"
+    stamp = cache.get(stamp_key)
+    kept = _local_inputs.get(key)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
     inputs = cache.get(key)
     if inputs is None:
         inputs = frames.load_inputs()
         cache.set(key, inputs, CACHE_SECONDS)
+        stamp = uuid.uuid4().hex
+        cache.set(stamp_key, stamp, CACHE_SECONDS)
+    if stamp is not None:
+        while len(_local_inputs) >= LOCAL_INPUT_VERSIONS:
+            _local_inputs.pop(next(iter(_local_inputs)))
+        _local_inputs[key] = (stamp, inputs)
     return inputs
 
 

@@ -11,7 +11,7 @@ call `bump_data_version()` itself.
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
-from areas.models import Area, CohortFigure, District, Region
+from areas.models import Area, CohortFigure, District, Postcode, Region
 from coldspots.models import DataVersion, TravelTime
 from providers.models import (
     ApprenticeshipStandard,
@@ -29,10 +29,13 @@ WATCHED_MODELS = (Area, Region, District, CohortFigure, Provider, Site, Course, 
 
 
 def _watched():
-    """Every model whose saves bump the version: the data, and the officers' thresholds."""
+    """Every model whose saves bump the version: the data, and the officers' thresholds; and
+    postcodes, which the postcode check reads live and whose answers are cached on the version
+    (offermap.page_cache). Postcodes are not counted in data_version(): the table is large, and
+    its bulk loads (load_kent) send kent_data_loaded."""
     from coldspots.models import ChoiceThresholds, PrioritySector
 
-    return (*WATCHED_MODELS, ChoiceThresholds, PrioritySector)
+    return (*WATCHED_MODELS, ChoiceThresholds, PrioritySector, Postcode)
 
 
 def bump_data_version(**_ignored) -> None:

@@ -26,10 +26,21 @@ _instances = itertools.count()
 LOCAL_ENTRIES = 24
 LOCAL_SECONDS = 300
 
+# Values each worker keeps to itself when the shared tier is the database table: the analysis
+# results (1–2 MB pickled) and the pages' intermediate tables and map documents. Writing the
+# results to the table cost about 100 ms (base64, the insert, its commit), more than the
+# analysis itself (about 60 ms on Kent's data), and a small value still cost about 10 ms (the
+# cull count and a commit); the finished pages and downloads (offermap.page_cache), the input
+# frames and the lazily made measures are shared, so another worker mostly answers from those.
+# With Redis every value is shared (a write is a memory copy over the loopback).
+DATABASE_LOCAL_ONLY = ("coldspots:results:", "offermap:map:", "offermap:tables:",
+                       "offermap:lcpa:", "offermap:lcpa-rows:")
+
 
 class TwoTierCache(BaseCache):
     """Reads from a per-process LocMemCache first, then the shared backend (whose hits are
-    copied locally); writes and deletes go to both. `clear()` clears this process's copy and
+    copied locally); writes and deletes go to both, except for keys starting with one of the
+    LOCAL_ONLY prefixes, which stay in this process. `clear()` clears this process's copy and
     the shared cache (other workers' copies expire within LOCAL_SECONDS)."""
 
     def __init__(self, location, params):
@@ -39,6 +50,7 @@ class TwoTierCache(BaseCache):
         # looks for DatabaseCache aliases) creates its table.
         self.shared_alias = options.get("SHARED_ALIAS", "shared")
         self.local_seconds = options.get("LOCAL_SECONDS", LOCAL_SECONDS)
+        self.local_only = tuple(options.get("LOCAL_ONLY", ()))
         # A store of its own (LocMemCache shares storage between instances of one name).
         self.local = LocMemCache(
             f"two-tier-{location}-{next(_instances)}",
@@ -55,11 +67,16 @@ class TwoTierCache(BaseCache):
             return self.local_seconds
         return min(timeout, self.local_seconds)
 
+    def _kept_here(self, key) -> bool:
+        return bool(self.local_only) and key.startswith(self.local_only)
+
     def get(self, key, default=None, version=None):
         sentinel = object()
         value = self.local.get(key, sentinel, version=version)
         if value is not sentinel:
             return value
+        if self._kept_here(key):
+            return default
         value = self.shared.get(key, sentinel, version=version)
         if value is sentinel:
             return default
@@ -67,24 +84,33 @@ class TwoTierCache(BaseCache):
         return value
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self.shared.set(key, value, timeout, version=version)
+        if not self._kept_here(key):
+            self.shared.set(key, value, timeout, version=version)
         self.local.set(key, value, self._local_timeout(timeout), version=version)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self._kept_here(key):
+            return self.local.add(key, value, self._local_timeout(timeout), version=version)
         added = self.shared.add(key, value, timeout, version=version)
         if added:
             self.local.set(key, value, self._local_timeout(timeout), version=version)
         return added
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        self.local.touch(key, self._local_timeout(timeout), version=version)
+        touched = self.local.touch(key, self._local_timeout(timeout), version=version)
+        if self._kept_here(key):
+            return touched
         return self.shared.touch(key, timeout, version=version)
 
     def delete(self, key, version=None):
-        self.local.delete(key, version=version)
+        deleted = self.local.delete(key, version=version)
+        if self._kept_here(key):
+            return deleted
         return self.shared.delete(key, version=version)
 
     def has_key(self, key, version=None):
+        if self._kept_here(key):
+            return self.local.has_key(key, version=version)
         return self.local.has_key(key, version=version) or self.shared.has_key(
             key, version=version)
 
@@ -150,7 +176,8 @@ def shared_caches(redis_url: str, key_prefix: str = "") -> dict:
         "default": {
             "BACKEND": "kent_offer.caching.TwoTierCache",
             "LOCATION": "default",
-            "OPTIONS": {"SHARED_ALIAS": "shared"},
+            "OPTIONS": {"SHARED_ALIAS": "shared",
+                        "LOCAL_ONLY": () if redis_url else DATABASE_LOCAL_ONLY},
         },
         "shared": {**shared_backend(redis_url), "KEY_PREFIX": key_prefix},
     }

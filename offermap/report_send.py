@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from coldspots import analysis, remits
 from coldspots.analysis import KENT
+from coldspots.results import specialist_options
 from offermap import remit_common as common
 from offermap.remit_common import minutes, missing, percent, plural, reach_text, whole
 from offermap.report_parts import NO_DATA, ReportSection, ReportTable
@@ -200,7 +201,8 @@ def _distance_section(results, inputs, slug, mask) -> ReportSection:
 
 def _choice_section(results, inputs, slug, mask) -> ReportSection:
     recorded = bool(mask.any())
-    options = remits.specialist_options(inputs, results.sites, results.areas, results.params)
+    # Cached beside the results: it builds a reach of its own (a third of the report).
+    options = specialist_options(results, inputs)
     by_region = common.rows_by_slug(remits.specialist_choice_by_region(
         options, results.areas, results.regions, recorded))
 

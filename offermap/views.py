@@ -33,6 +33,7 @@ from kent_offer.decorators import read_only
 from offermap import action_views, charts, links, maps, presenters
 from offermap.forms import ACCESS_CHOICES, AnalysisForm, CheckForm, MapForm, error_summary
 from offermap.options import LCPA_SORTS, PAGE_SIZE, PROVIDER_SORTS
+from offermap.page_cache import cache_anonymous_page
 from offermap.presenters import LEVEL_LABELS
 from offermap.report_parts import learner_count
 from offermap.reports import REMITS
@@ -256,6 +257,20 @@ def _view_tables(results, inputs, params, options, place: str) -> dict:
     return tables
 
 
+class _FrameRecords:
+    """A frame's rows as record dicts for a Paginator: only the page shown is converted (all of
+    Kent's sites as dicts were a fifth of a map page's cache miss)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, rows: slice) -> list[dict]:
+        return self.frame.iloc[rows].to_dict("records")
+
+
 def _map_context(request, params, results, inputs, options, errors) -> dict:
     query = request.GET
     names = presenters.region_names(inputs.regions)
@@ -271,7 +286,7 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
     map_document = maps.with_open_actions(map_document, marks["regions"], marks["areas"])
 
     providers = presenters.sort_frame(providers, options.sort, presenters.PROVIDER_SORT_COLUMNS)
-    paginator = Paginator(providers.to_dict("records"), PAGE_SIZE)
+    paginator = Paginator(_FrameRecords(providers), PAGE_SIZE)
     page = paginator.get_page(options.page)
     if options.page > paginator.num_pages:
         errors["page"] = f"There are only {paginator.num_pages} pages: showing the last one."
@@ -320,10 +335,11 @@ def _map_context(request, params, results, inputs, options, errors) -> dict:
         "download_query": links.query_string(query, page=None, sort=None, lcpa_sort=None),
         "share_url": links.shareable_url(request.path, query),
         "year_notes": sorted(YEARS_WITHOUT_PERFORMANCE_TABLES.items()),
-        # From the cached offers frame: naming the year's sources costs no query.
+        # From the cached offers frame: naming the year's sources costs no query (each
+        # distinct source and vintage once: every offer as a dict was a tenth of a miss).
         "year_sources": vintages_for_year(
             inputs.offers.reindex(columns=["academic_year", "source_key", "source_year"])
-            .fillna("").to_dict("records"),
+            .fillna("").drop_duplicates().to_dict("records"),
             results.year,
         ),
         "choices": {
@@ -352,6 +368,7 @@ def _view_title(params, results, options, place) -> str:
 
 
 @read_only
+@cache_anonymous_page
 @vary_on_headers("HX-Request")
 def map_view(request):
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -424,6 +441,7 @@ def _cached_download(name: str, results, params, options, build) -> HttpResponse
 
 
 @read_only
+@cache_anonymous_page
 def download_lcpas_csv(request):
     """The LCPA table of the current view, as CSV (numbers unformatted, with the text shown)."""
     params, results, _inputs, options, errors = _analysis_request(request.GET)
@@ -444,6 +462,7 @@ def _lcpas_csv(params, results, options) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def download_providers_csv(request):
     """Every provider site in the current view (all pages), as CSV."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -462,6 +481,7 @@ def _providers_csv(results, inputs, options) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def download_cold_areas_csv(request):
     """Every small area and level that is a cold spot in the current view, as CSV."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -480,6 +500,7 @@ def _cold_areas_csv(params, results, inputs, options) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def download_geojson(request):
     """The current view as GeoJSON: LCPAs with every measure, and provider sites as points."""
     params, results, inputs, options, errors = _analysis_request(request.GET)
@@ -598,6 +619,7 @@ def _lcpa_charts(results, slug: str) -> dict:
 
 
 @read_only
+@cache_anonymous_page
 def lcpa_profile(request, slug):
     version = data_version()
     form = AnalysisForm(request.GET, version=version)
@@ -792,6 +814,7 @@ def _lcpa_file_name(slug: str, results, suffix: str) -> str:
 
 
 @read_only
+@cache_anonymous_page
 def lcpa_download_csv(request, slug, table):
     """One table of the LCPA page as CSV, for the page's year and travel time."""
     if table not in LCPA_TABLES:
@@ -818,6 +841,7 @@ def _lcpa_csv(table, slug, params, results, inputs, sections) -> HttpResponse:
 
 
 @read_only
+@cache_anonymous_page
 def lcpa_download_geojson(request, slug):
     """The LCPA page's map layers as GeoJSON: every LCPA with its measures (as the map shades
     them) and the provider sites in this LCPA with offers in the year."""
@@ -937,6 +961,7 @@ def _find_postcode(raw: str) -> tuple[Postcode | None, str, str]:
 
 
 @read_only
+@cache_anonymous_page
 def guarantee_check(request):
     form = CheckForm(request.GET)
     params, errors = form.params, form.problems

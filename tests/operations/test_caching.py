@@ -126,3 +126,31 @@ def test_the_shared_cache_keys_change_with_the_code_not_only_the_data(tmp_path):
     page.write_text("<p>{{ name }}!</p>")
     assert code_version(tmp_path) != before
     assert shared_caches("", key_prefix="abc")["shared"]["KEY_PREFIX"] == "abc"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_analysis_results_stay_in_each_worker_with_the_database_cache():
+    """With the database table, the analysis results and the pages' intermediate values are not
+    written to the table (a write cost more than the analysis); the finished pages and the
+    input frames are. With Redis, everything is shared."""
+    config = shared_caches("")
+    with override_settings(CACHES=config):
+        call_command("createcachetable", verbosity=0)
+        worker_a, worker_b, _ = _workers(config)
+        worker_a.set("coldspots:results:x:1", "results", 60)
+        worker_a.set("offermap:map:1:x", "document", 60)
+        worker_a.set("offermap:page:1:x", "page", 60)
+        worker_a.set("coldspots:inputs:1", "frames", 60)
+        assert worker_a.get("coldspots:results:x:1") == "results"  # kept here
+        assert caches["shared"].get("coldspots:results:x:1") is None
+        assert worker_b.get("coldspots:results:x:1") is None
+        assert worker_b.get("offermap:map:1:x") is None
+        assert worker_b.get("offermap:page:1:x") == "page"
+        assert worker_b.get("coldspots:inputs:1") == "frames"
+        assert worker_a.add("coldspots:results:y:1", "other", 60)
+        assert not worker_a.add("coldspots:results:y:1", "again", 60)
+        assert worker_a.has_key("coldspots:results:y:1")
+        assert not worker_b.has_key("coldspots:results:y:1")
+        worker_a.delete("coldspots:results:y:1")
+        assert worker_a.get("coldspots:results:y:1") is None
+    assert shared_caches("redis://127.0.0.1:6379/3")["default"]["OPTIONS"]["LOCAL_ONLY"] == ()
