@@ -476,6 +476,9 @@ def _providers_csv(results, inputs, options) -> HttpResponse:
     offers = presenters.selected_offers(results, options.lcpa)
     rows = presenters.provider_rows(inputs, offers)
     rows = presenters.sort_frame(rows, options.sort, presenters.PROVIDER_SORT_COLUMNS)
+    # Sorted on the real counts first, as the page is; then 1 to 5 published as "c", as the
+    # page shows them.
+    rows = rows.assign(learners=_suppressed(rows["learners"]))
     rows.insert(0, "academic_year", results.year)
     return _csv_response(rows, _download_name(results, options, "providers.csv"))
 

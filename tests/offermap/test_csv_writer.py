@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from offermap.views import _csv_response
-from providers.models import Provider
+from providers.models import Course, Provider
 
 HOSTILE = '=HYPERLINK("http://x","y")'
 
@@ -69,3 +69,21 @@ def test_every_kind_of_download_writes_whole_numbers_and_safe_names(client, kent
                                         args=["level-3", "choice-by-lcpa"]) + "?year=2016/17"))
     east = dict(zip(shares[0], shares[1], strict=True))
     assert (east["cohort"], east["no_choice_pct"]) == ("150", "0.0")  # as the report page
+
+
+@pytest.mark.django_db
+def test_the_map_providers_csv_shows_learners_1_to_5_as_c_as_the_page_does(client, kent):
+    """A site of 3 known learners is "c" in the download, never "3"; a site of 480 is 480."""
+    school = Course.objects.filter(site__name="West School", academic_year="2016/17")
+    first = school.order_by("pk").first()
+    school.exclude(pk=first.pk).update(learners=None)
+    school.filter(pk=first.pk).update(learners=3)
+    providers = rows_of(client.get(reverse("offermap:download_providers_csv") + "?year=2016/17"))
+    header = providers[0]
+    learners = {row[header.index("site_name")]: row[header.index("learners")]
+                for row in providers[1:]}
+    page = client.get(reverse("offermap:map") + "?year=2016/17").content.decode()
+    assert learners["West School"] == "c"
+    assert not {value for value in learners.values() if value.isdigit() and 1 <= int(value) <= 5}
+    assert "480" in learners.values()
+    assert "West School" in page
