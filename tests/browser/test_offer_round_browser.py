@@ -45,6 +45,17 @@ def press(page, locator, key="Enter"):
     page.keyboard.press(key)
 
 
+def expect_banner(page, text):
+    """The success banner says `text`, and GOV.UK Frontend has started on it. Its (deferred)
+    script moves the focus to a role="alert" banner when it starts: waiting for that before the
+    next key keeps the test's focus from being taken away mid-step (the race a loaded machine
+    shows: Enter then lands on the banner, not the button)."""
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text(text)
+    expect(page.locator(".govuk-notification-banner[data-govuk-notification-banner-init]")
+           ).to_be_attached()
+
+
 def test_a_contact_confirms_and_submits_with_the_keyboard(offline_page, live_server,
                                                           offer_round):
     """From the round list to a submitted offer using only keys: Enter on links and buttons,
@@ -73,15 +84,15 @@ def test_a_contact_confirms_and_submits_with_the_keyboard(offline_page, live_ser
     page.get_by_label("Minimum GCSE maths grade").focus()
     page.keyboard.type("6")
     press(page, page.get_by_role("button", name="Save the offer"))
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+    expect_banner(page, "saved")
     expect(page.locator("#offers-heading")).to_have_text("1 offer")
     # Undo the change, then confirm it unchanged, then submit.
     press(page, page.get_by_role("button", name=re.compile("^Undo the answer")))
     expect(page.locator("#offers-heading")).to_have_text("1 offer, 1 still to answer")
     press(page, page.get_by_role("button", name=re.compile("^Confirm")))
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("confirmed")
+    expect_banner(page, "confirmed")
     press(page, page.get_by_role("button", name="Submit the offer for 2017/18"))
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("submitted")
+    expect_banner(page, "submitted")
     submission = offer_round.submissions.get(provider__name="East School")
     assert submission.state == Submission.State.SUBMITTED
     offer = submission.offers.get()
@@ -115,7 +126,7 @@ def test_round_pages_have_no_axe_violations(offline_page, live_server, offer_rou
     assert_no_violations(page)
     page.get_by_label("Note to the provider").fill("Please add your T Levels")
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Returned")
+    expect_banner(page, "Returned")
     page.context.clear_cookies()
     sign_in(page, live_server.url, "contact", f"/offer-round/submissions/{submission.pk}/")
     expect(page.locator(".govuk-inset-text")).to_contain_text("Please add your T Levels")
@@ -150,7 +161,7 @@ def test_round_management_pages_have_no_axe_violations(offline_page, live_server
     expect(page.locator("#round-state")).to_contain_text("Open")
     assert_no_violations(page)
     press(page, page.get_by_role("button", name="Close the round"))
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("is closed")
+    expect_banner(page, "is closed")
     expect(page.locator("#round-state")).to_contain_text("Closed since")
     expect(page.get_by_role("button", name="Reopen the round")).to_be_visible()
     assert_no_violations(page)
