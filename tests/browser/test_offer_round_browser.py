@@ -88,6 +88,7 @@ def test_a_contact_confirms_and_submits_with_the_keyboard(offline_page, live_ser
     expect(page.locator("#offers-heading")).to_have_text("1 offer")
     # Undo the change, then confirm it unchanged, then submit.
     press(page, page.get_by_role("button", name=re.compile("^Undo the answer")))
+    expect_banner(page, "not yet answered")
     expect(page.locator("#offers-heading")).to_have_text("1 offer, 1 still to answer")
     press(page, page.get_by_role("button", name=re.compile("^Confirm")))
     expect_banner(page, "confirmed")
