@@ -2,11 +2,12 @@
 this checkout beside a baseline checkout, in one run, with the pages' output compared.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kent_offer_w6 \\
-        .venv/bin/python benchmarks/misses.py --baseline-files 5a3a5a5 [--runs 15 --rounds 2]
+        .venv/bin/python benchmarks/misses.py --baseline-ref 5a3a5a5 [--runs 15 --rounds 3]
 
 (`--baseline-ref REF` makes a temporary `git worktree` of REF and removes it afterwards;
 `--baseline-files REF` makes one of HEAD with only the files the fast misses changed taken
-from REF, so that the rest of the pages is the same and their output can be compared whole;
+from REF, so that the rest of the pages is the same and their output can be compared whole
+(only while those files import against HEAD: 5a3a5a5's views.py no longer does);
 `--baseline DIR` uses an existing checkout.) The database must hold the Kent data
 (`python manage.py prepare_site`).
 
