@@ -42,6 +42,38 @@ def test_changing_a_filter_updates_map_and_table_without_reload(offline_page, li
     expect(page.locator(".app-map__canvas .leaflet-interactive").first).to_be_attached()
 
 
+def test_changing_the_year_updates_its_sources_and_subjects_in_the_form(offline_page, live_server,
+                                                                       kent_live):
+    """The year's sources and subject list sit in the form, beside the year: an htmx change
+    updates them with the results, and focus stays on the field the user changed."""
+    page = offline_page
+    open_map(page, live_server)
+    sources = page.locator("#year-sources")
+    subject = page.locator("#filter-subject")
+    expect(sources).to_contain_text("Sources for 2016/17")
+    subject.focus()
+    subject.select_option("Engineering")
+    expect(page).to_have_url(re.compile(r"subject=Engineering"))
+    expect(page.locator("#results-status")).to_contain_text("Results updated")
+    # The subject list's options were replaced under the user's focus, not the list itself.
+    expect(subject).to_be_focused()
+    expect(subject).to_have_value("Engineering")
+
+    page.focus("#filter-year")
+    page.select_option("#filter-year", "2015/16")
+
+    expect(page).to_have_url(re.compile(r"year=2015%2F16"))
+    expect(page.locator("#results-heading")).to_contain_text("2015/16")
+    expect(sources).to_contain_text("Sources for 2015/16")
+    expect(sources).to_contain_text("DfE 16–18 performance tables · 2015/16")
+    expect(sources).not_to_contain_text("2016/17")
+    # Engineering is recorded in 2016/17 only: the list now says so.
+    expect(subject.locator("option:checked")).to_have_text("Engineering (none recorded)")
+    expect(page).to_have_title(re.compile(r"2015/16"))
+    expect(page.locator("#filter-year")).to_be_focused()
+    assert page.evaluate("window.__notReloaded") is True
+
+
 def test_back_button_restores_the_previous_view(offline_page, live_server, kent_live):
     """After a filter change, Back returns to the earlier URL, filters, table and map."""
     page = offline_page

@@ -10,7 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from providers.models import Provider
+from providers.models import Course, Provider
+from tests.factories import CourseFactory
 from tests.offermap.conftest import make_area, make_provider
 
 MAP = reverse("offermap:map")
@@ -52,6 +53,39 @@ def test_htmx_request_gets_only_the_results_fragment(client, kent):
     assert 'data-offer-map="offer-map-data"' in html and 'id="offer-map-data"' in html
     assert response["HX-Push-Url"] == f"{MAP}?year=2016%2F17&level=3"
     assert "HX-Request" in response["Vary"]
+
+
+def test_fragment_for_another_year_updates_its_sources_and_subjects_in_the_form(client, kent):
+    """The year's sources and subjects sit in the form, outside the results: the fragment for
+    another year replaces them out of band with that year's."""
+    CourseFactory(provider=kent.providers[0], site=kent.providers[0].sites.first(),
+                  academic_year="2015/16", level="3",
+                  qualification_type=Course.QualificationType.T_LEVEL, tlevel_route="Digital",
+                  source_key="tlevels_2021", source_year="2020/21")
+    _, page_html = page(client, "year=2016/17")
+    _, html = page(client, "year=2015/16", **HX)
+
+    def sources(text):
+        return text.split('id="year-sources"')[1].split("</div>")[0]
+
+    def subjects(text):
+        return text.split('id="filter-subject"')[1].split("</select>")[0]
+
+    assert "Sources for 2016/17" in sources(page_html)
+    assert "DfE 16–18 performance tables · 2016/17" in sources(page_html)
+    assert '<div id="year-sources" hx-swap-oob="true">' in html
+    assert "Sources for 2015/16" in sources(html) and "2016/17" not in sources(html)
+    assert "DfE 16–18 performance tables · 2015/16" in sources(html)
+    assert "ESFA T Level provider register (February 2021) · 2020/21" in sources(html)
+    assert 'hx-swap-oob="innerHTML"' in subjects(html)
+    assert ">Engineering<" in subjects(page_html) and ">Engineering<" not in subjects(html)
+    assert ">Digital<" in subjects(html)
+
+
+def test_year_sources_have_their_element_even_without_sources(client, kent):
+    """A year without records still has the (empty) element a later update replaces."""
+    _, html = page(client, "year=2019/20")
+    assert '<div id="year-sources"></div>' in html
 
 
 def test_empty_form_fields_are_left_out_of_the_shared_link(client, kent):
