@@ -12,6 +12,9 @@
 
   var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
   var STYLE_NUMBERS = ["fillOpacity", "weight"];
+  // A map narrower than this (a phone's, or a small window's) folds its layer list into a
+  // button: open, the list would cover a third of the map and the popups under it.
+  var NARROW_MAP = 480;
 
   function escapeHtml(text) {
     var box = document.createElement("div");
@@ -74,13 +77,33 @@
     return box;
   }
 
-  function bindText(layer, properties, tooltipOptions) {
+  function bindText(layer, properties, tooltipOptions, popupOptions) {
     if (properties.tooltip && properties.tooltip.length) {
       layer.bindTooltip(tooltipContent(properties.tooltip), tooltipOptions);
     }
     if (properties.popup) {
-      layer.bindPopup(popupContent(properties.popup));
+      layer.bindPopup(popupContent(properties.popup), popupOptions);
     }
+  }
+
+  // Leaflet draws its controls above popups: a popup is panned into view below the controls
+  // in the top corners (their height is set by controlsPadding once they are on the map), and
+  // is never wider than the map (a phone's is narrower than 300 px plus the popup's margins).
+  function popupOptions(map) {
+    return {
+      autoPanPaddingTopLeft: [5, 5],
+      maxWidth: Math.max(150, Math.min(300, map.getSize().x - 60)),
+    };
+  }
+
+  // Every popup's options hold this same padding array (Leaflet copies options shallowly and
+  // reads the padding each time a popup opens), so setting it here reaches them all.
+  function controlsPadding(map, options) {
+    var bottom = 0;
+    map.getContainer().querySelectorAll(".leaflet-top .leaflet-control").forEach(function (item) {
+      bottom = Math.max(bottom, item.offsetTop + item.offsetHeight);
+    });
+    options.autoPanPaddingTopLeft[1] = bottom + 5;
   }
 
   // Hatching is an SVG pattern (in one hidden <svg> per page): the band's colour with dark
@@ -145,13 +168,13 @@
     return result;
   }
 
-  function areasLayer(layer) {
+  function areasLayer(layer, popup) {
     var shapes = L.geoJSON({type: "FeatureCollection", features: layer.features || []}, {
       style: function (feature) {
         return pathStyle(feature.properties.style || layer.style);
       },
       onEachFeature: function (feature, path) {
-        bindText(path, feature.properties, {sticky: true});
+        bindText(path, feature.properties, {sticky: true}, popup);
         if (layer.highlight) {
           path.on("mouseover", function () {
             path.setStyle({weight: 4});
@@ -180,7 +203,7 @@
     });
   }
 
-  function markersLayer(layer, icon) {
+  function markersLayer(layer, icon, popup) {
     var group = layer.cluster ? L.markerClusterGroup({animate: false}) : L.featureGroup();
     var markers = [];
     (layer.markers || []).forEach(function (item) {
@@ -193,7 +216,7 @@
       });
       bindText(marker, {
         tooltip: item.tooltip || [{label: null, text: name}], popup: item.popup,
-      }, {});
+      }, {}, popup);
       markers.push(marker);
     });
     if (group.addLayers) {
@@ -255,15 +278,17 @@
     }
     var overlays = {};
     var icon = markerIcon(element);
+    var popup = popupOptions(map);
     (data.layers || []).forEach(function (layer) {
-      var drawn = layer.kind === "markers" ? markersLayer(layer, icon)
-        : layer.kind === "labels" ? labelsLayer(layer) : areasLayer(layer);
+      var drawn = layer.kind === "markers" ? markersLayer(layer, icon, popup)
+        : layer.kind === "labels" ? labelsLayer(layer) : areasLayer(layer, popup);
       drawn.addTo(map);
       overlays[escapeHtml(layer.name)] = drawn;
     });
     if (data.layer_control) {
-      L.control.layers(bases, overlays, {collapsed: false}).addTo(map);
+      L.control.layers(bases, overlays, {collapsed: map.getSize().x < NARROW_MAP}).addTo(map);
     }
+    controlsPadding(map, popup);
     if (view.bounds) {
       map.fitBounds(view.bounds);
     }
