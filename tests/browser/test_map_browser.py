@@ -74,6 +74,20 @@ def test_changing_the_year_updates_its_sources_and_subjects_in_the_form(offline_
     assert page.evaluate("window.__notReloaded") is True
 
 
+def test_ticking_a_type_updates_its_chosen_count(offline_page, live_server, kent_live):
+    """The folded qualification type list says how many are chosen after an htmx update."""
+    page = offline_page
+    open_map(page, live_server)
+    summary = page.locator("#filter-type-chosen")
+    expect(summary).to_have_text("Qualification type")
+    summary.click()
+    page.check("#filter-type-a_level")
+    expect(page).to_have_url(re.compile(r"type=a_level"))
+    expect(summary).to_have_text("Qualification type (1 chosen)")
+    expect(page.locator("#filter-type-a_level")).to_be_focused()
+    assert page.evaluate("window.__notReloaded") is True
+
+
 def test_back_button_restores_the_previous_view(offline_page, live_server, kent_live):
     """After a filter change, Back returns to the earlier URL, filters, table and map."""
     page = offline_page

@@ -82,6 +82,16 @@ def test_fragment_for_another_year_updates_its_sources_and_subjects_in_the_form(
     assert ">Digital<" in subjects(html)
 
 
+def test_fragment_updates_the_counts_of_chosen_types_in_the_form(client, kent):
+    """The folded type lists say how many are chosen; the fragment brings the new counts."""
+    _, html = page(client, "year=2016/17&type=a_level&type=tech_level", **HX)
+    assert ('<span class="govuk-details__summary-text" id="filter-type-chosen" '
+            'hx-swap-oob="true">Qualification type (2 chosen)</span>') in html
+    assert ('id="filter-kind-chosen" hx-swap-oob="true">Provider type</span>') in html
+    _, full = page(client, "year=2016/17&type=a_level")
+    assert 'id="filter-type-chosen">Qualification type (1 chosen)</span>' in full
+
+
 def test_year_sources_have_their_element_even_without_sources(client, kent):
     """A year without records still has the (empty) element a later update replaces."""
     _, html = page(client, "year=2019/20")
