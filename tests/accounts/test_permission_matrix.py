@@ -19,7 +19,12 @@ from areas.models import Postcode
 from coldspots.models import ChoiceThresholds, SavedScenario, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
-from providers.models import ApprenticeshipStandard, Provider, ProviderStandard
+from providers.models import (
+    ApprenticeshipStandard,
+    NoOfferConfirmation,
+    Provider,
+    ProviderStandard,
+)
 from providers.resources import KIND_OF_MODEL
 from tests.factories import EnrolmentFactory
 
@@ -78,6 +83,8 @@ ADMIN_MODELS = {
     "offerround.offerround": (HISTORY, {"officer": "vc", "superuser": "vc"}),
     "offerround.submission": (HISTORY, {"officer": "v", "superuser": "v"}),
     "offerround.submittedoffer": (HISTORY, {"officer": "v", "superuser": "v"}),
+    # A provider's "no offer this year": written only by accepting a round's submission.
+    "providers.noofferconfirmation": (HISTORY, {"officer": "v", "superuser": "v"}),
 }
 
 NEEDS = {
@@ -365,6 +372,8 @@ def every_kind_of_record(world):
     ProviderStandard.objects.create(provider_ukprn=10000001, provider_name="A provider",
                                     standard=standard, academic_year="2023/24", starts=12,
                                     source="test")
+    NoOfferConfirmation.objects.create(provider=world.kent.providers[2], academic_year="2017/18",
+                                       confirmed_on=datetime.date(2027, 4, 1), source="test")
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", failures_since_start=1,
                                  user_agent="test", get_data="", post_data="", http_accept="",
                                  path_info="/")
