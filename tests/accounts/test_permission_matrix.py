@@ -85,6 +85,10 @@ ADMIN_MODELS = {
     "offerround.submittedoffer": (HISTORY, {"officer": "v", "superuser": "v"}),
     # A provider's "no offer this year": written only by accepting a round's submission.
     "providers.noofferconfirmation": (HISTORY, {"officer": "v", "superuser": "v"}),
+    # Saved what-if scenarios: saved on the scenario page (so nobody adds one here); the board
+    # and officers read them; a superuser may rename or delete one.
+    "coldspots.savedscenario": (HISTORY, {"officer": "v", "champion": "v", "lead": "v",
+                                          "superuser": "vcd"}),
 }
 
 NEEDS = {
