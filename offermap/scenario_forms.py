@@ -479,7 +479,7 @@ class JourneyTimeForm(ChangeForm):
         record = Postcode.objects.select_related("area").filter(postcode=typed).first()
         if record is None or record.area is None or record.area.code not in \
                 self.choices.area_codes:
-            raise ValidationError(f"We could not find {typed}. The scenarios hold postcodes "
+            raise ValidationError(f"We could not find {typed}. The data holds postcodes "
                                   "in Kent and Medway: check the postcode, or try one nearby")
         return self._in_kent(record.area.code, typed)
 
