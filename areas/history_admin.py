@@ -26,3 +26,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
         history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
         self._require_key(history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(HistoryAdmin):
+    """Records written only by the app's own pages or services (which keep their rules): the
+    admin shows them and their history, and nobody adds, changes or deletes them here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

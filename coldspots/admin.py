@@ -9,6 +9,7 @@ from coldspots.models import (
     BoardAction,
     ChoiceThresholds,
     PrioritySector,
+    SavedScenario,
     TravelTime,
 )
 
@@ -114,3 +115,84 @@ class PrioritySectorAdmin(HistoryAdmin):
     @admin.display(description="T Level routes")
     def routes_covered(self, obj):
         return "; ".join(obj.route_list())
+
+
+def _action_as_seen_by(user):
+    """A column (and read-only field) for a saved scenario's board action that names the action
+    only to those who may read it, as the what-if page's list does: a lead sees that a scenario
+    informs another LCPA's action, not what the action says."""
+
+    @admin.display(description="board action")
+    def board_action_seen(saved):
+        action = saved.board_action
+        if action is None:
+            return "None"
+        if user.has_perm("coldspots.view_boardaction", action):
+            return str(action)
+        return "An action you cannot read"
+
+    return board_action_seen
+
+
+class ScenarioYearFilter(admin.SimpleListFilter):
+    """The year the scenario was run on (in its parameters, so not a plain field filter)."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (model_admin.get_queryset(request).order_by()
+                 .values_list("params__year", flat=True).distinct())
+        return [(year, year) for year in sorted({y for y in years if isinstance(y, str)},
+                                               reverse=True)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(params__year=self.value()) if self.value() else queryset
+
+
+@admin.register(SavedScenario)
+class SavedScenarioAdmin(HistoryAdmin):
+    """What-if scenarios saved from the scenario page, which checks the changes and the board
+    action before saving: so none is added here, and what the page computed (the parameters,
+    the changes, who saved it and when) is read-only. A superuser may rename one or change the
+    action it informs; the board and officers only read them (their permissions)."""
+
+    list_filter = [ScenarioYearFilter, ("board_action", admin.EmptyFieldListFilter),
+                   "created_at"]
+    search_fields = ["name", "created_by__username"]
+    list_select_related = ["created_by", "board_action__region"]
+    raw_id_fields = ["board_action"]
+    date_hierarchy = "created_at"
+    COMPUTED = ["params", "changes", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def _action_seen(self, request):
+        # One display per request: get_fields and get_readonly_fields must name the same one
+        # (the admin and simple-history's version page leave read-only fields out of the form).
+        if not hasattr(request, "_scenario_action_seen"):
+            request._scenario_action_seen = _action_as_seen_by(request.user)
+        return request._scenario_action_seen
+
+    def get_list_display(self, request):
+        return ["name", "year", "change_count", self._action_seen(request), "created_by",
+                "created_at"]
+
+    def get_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return ["name", "board_action", *self.COMPUTED]
+        return ["name", self._action_seen(request), *self.COMPUTED]
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.has_change_permission(request, obj):
+            return self.COMPUTED
+        return [self._action_seen(request), *self.COMPUTED]
+
+    @admin.display(description="year", ordering="params__year")
+    def year(self, saved):
+        return saved.params.get("year", "") if isinstance(saved.params, dict) else ""
+
+    @admin.display(description="changes")
+    def change_count(self, saved):
+        return len(saved.changes) if isinstance(saved.changes, list) else 0

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from coldspots import analysis, choice, coverage, guarantee, remits, skills
 from coldspots.analysis import Inputs
 from coldspots.params import ACCESS_CLASSES, QUALIFICATION_TYPES, AnalysisParams
-from coldspots.travel import METHOD_LABELS
+from coldspots.travel import METHOD_LABELS, Reach
 
 CACHE_SECONDS = 60 * 60
 
@@ -142,34 +142,64 @@ class Results:
         return analysis.narrow_offers(self.selected_offers, self.sites, level, fewer_than)
 
 
-def compute_from_inputs(
-    inputs: Inputs, params: AnalysisParams | None = None, data_version: str = ""
-) -> Results:
-    """Every measure for `params` over the given frames (pure: reads nothing else)."""
-    params = params or AnalysisParams()
-    years = inputs.years()
+@dataclass(frozen=True)
+class _Prepared:
+    """The frames every measure starts from, for one request's year and filters."""
+    year: str
+    compare_year: str | None
+    areas: pd.DataFrame
+    sites: pd.DataFrame  # open in the year
+    all_offers: pd.DataFrame  # every year's, with offer_key
+    active: pd.DataFrame  # running in the year
+    chosen: pd.DataFrame  # running, and selected by the filters
+    records: pd.DataFrame  # every record of the year, running or not
+    reach: Reach
+    access: np.ndarray  # access class of each chosen offer
+    counted: pd.DataFrame  # chosen offers that count as choice
+
+
+def _prepare(inputs: Inputs, params: AnalysisParams) -> _Prepared:
     year, compare_year = analysis.resolve_years(inputs.offers, params)
-    levels = analysis.measured_levels(params)
     # Canonical order: results list areas by code, and ties between equally near sites go to
     # the lower site id, whatever order the rows came in.
     areas = inputs.areas.sort_values("area_code", kind="stable").reset_index(drop=True)
     sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
     sites = analysis.sites_open_in(sites, year)
-
     # The offer key is a string operation: make it once for every year.
     all_offers = inputs.offers.assign(offer_key=analysis.offer_keys(inputs.offers))
     active = analysis.active_offers(all_offers, sites, year)
     chosen = analysis.select_offers(active, params)
     # What "no data" is judged on: every record of the year, running or not.
     records = analysis.year_records(all_offers, sites, year)
-    chosen_records = analysis.select_offers(records, params)
-
     reach = analysis.reach_for(
-        Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params
-    )
-    cover = coverage.coverage(all_offers, year, no_offer=inputs.no_offer_providers(year))
+        Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params)
     access = choice.offer_access(chosen, sites)
     counted = chosen[np.isin(access, choice.counted_access(params))]
+    return _Prepared(year, compare_year, areas, sites, all_offers, active, chosen, records,
+                     reach, access, counted)
+
+
+def _skills_arguments(inputs: Inputs, prepared: _Prepared) -> tuple:
+    """The arguments of skills.skills_measures."""
+    p = prepared
+    return (p.areas, inputs.regions, p.sites, p.active, p.counted, p.records, p.reach, p.year,
+            inputs.provider_standards, inputs.apprenticeship_delivery, inputs.priority_sectors)
+
+
+def compute_from_inputs(
+    inputs: Inputs, params: AnalysisParams | None = None, data_version: str = ""
+) -> Results:
+    """Every measure for `params` over the given frames (pure: reads nothing else)."""
+    params = params or AnalysisParams()
+    years = inputs.years()
+    levels = analysis.measured_levels(params)
+    prepared = _prepare(inputs, params)
+    year, compare_year = prepared.year, prepared.compare_year
+    areas, sites, all_offers = prepared.areas, prepared.sites, prepared.all_offers
+    active, chosen, records = prepared.active, prepared.chosen, prepared.records
+    reach, access, counted = prepared.reach, prepared.access, prepared.counted
+    chosen_records = analysis.select_offers(records, params)
+    cover = coverage.coverage(all_offers, year, no_offer=inputs.no_offer_providers(year))
     area_level, area_type = analysis.choice_by_level_and_type(
         areas, sites, counted, reach, levels, chosen_records
     )
@@ -243,29 +273,8 @@ def compute_from_inputs(
         recorded_types=tuple(t for t in QUALIFICATION_TYPES if t in present_types),
         unrecorded_types=tuple(t for t in QUALIFICATION_TYPES if t not in present_types),
     )
-    results._skills_parts = (areas, inputs.regions, sites, active, counted, records, reach, year,
-                             inputs.provider_standards, inputs.apprenticeship_delivery,
-                             inputs.priority_sectors)
+    results._skills_parts = _skills_arguments(inputs, prepared)
     return results
-
-
-def _skills_parts(inputs: Inputs, params: AnalysisParams) -> tuple:
-    """The arguments of skills.skills_measures, made from the frames as compute_from_inputs
-    makes them (for results read back from the cache without them)."""
-    year, _ = analysis.resolve_years(inputs.offers, params)
-    areas = inputs.areas.sort_values("area_code", kind="stable").reset_index(drop=True)
-    sites = inputs.sites.sort_values("site_id", kind="stable").reset_index(drop=True)
-    sites = analysis.sites_open_in(sites, year)
-    all_offers = inputs.offers.assign(offer_key=analysis.offer_keys(inputs.offers))
-    active = analysis.active_offers(all_offers, sites, year)
-    chosen = analysis.select_offers(active, params)
-    records = analysis.year_records(all_offers, sites, year)
-    reach = analysis.reach_for(
-        Inputs(areas, sites, inputs.offers, inputs.regions, inputs.matrix), params)
-    access = choice.offer_access(chosen, sites)
-    counted = chosen[np.isin(access, choice.counted_access(params))]
-    return (areas, inputs.regions, sites, active, counted, records, reach, year,
-            inputs.provider_standards, inputs.apprenticeship_delivery, inputs.priority_sectors)
 
 
 def skills_for(results: Results) -> skills.Skills:
@@ -283,7 +292,8 @@ def skills_for(results: Results) -> skills.Skills:
         if not version:
             raise ValueError("These results were made from frames that are gone: compute "
                              "them again to read their skills measures.")
-        parts = _skills_parts(load_inputs(version), results.params)
+        inputs = load_inputs(version)
+        parts = _skills_arguments(inputs, _prepare(inputs, results.params))
     measures = skills.skills_measures(*parts)
     if version:
         cache.set(key, measures, CACHE_SECONDS)

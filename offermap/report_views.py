@@ -168,9 +168,15 @@ def report(request, remit, lcpa=None):
 
 def csv_rows(table, results, region_name: str | None) -> tuple[list[str], list[list]]:
     """A report table as its CSV holds it: (header, rows) — the shown rows (learners 1 to 5 as
-    "c"), one column per field, after the report's LCPA, year and travel time. Values are
-    written as the page writes them (a whole number stays whole; missing is empty)."""
-    lead = {"academic_year": results.year, "travel": _travel_text(results.params)}
+    "c"), one column per field, after the report's LCPA, year, travel time and how many of the
+    year's expected providers confirmed their offer in the offer round (the page's parameters
+    block says the same; a file read on its own must not pass published records for
+    confirmed ones). Values are written as the page writes them (a whole number stays whole;
+    missing is empty)."""
+    cover = results.coverage
+    lead = {"academic_year": results.year, "travel": _travel_text(results.params),
+            "providers_confirmed_offer": cover.confirmed_providers,
+            "providers_expected": cover.expected_providers}
     if region_name:
         lead = {"report_lcpa": region_name, **lead}
     header = [*lead, *(name for name, _ in table.columns)]

@@ -10,6 +10,7 @@ person can act on, and choices to pick from (so nobody has to know an id).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
+from areas.models import Postcode
+from areas.validators import POSTCODE_RE, normalise_postcode
 from coldspots.analysis import Inputs
 from coldspots.params import LEVELS, MINUTES_RANGE, AnalysisParams
 from coldspots.scenarios import (
@@ -38,6 +41,9 @@ from providers.models import Course, Level
 MAX_CHANGES = 30
 MAX_JSON_CHARACTERS = 8_000
 MAX_TEXT = 100
+# The longest journey check_changes accepts (a day), and a small area's code as typed.
+MAX_JOURNEY_MINUTES = 24 * 60
+AREA_CODE_RE = re.compile(r"^[EW]0[0-9]{7}$")
 TYPE_LABELS = dict(Course.QualificationType.choices)
 LEVEL_LABELS = dict(Level.choices)
 
@@ -49,7 +55,9 @@ class ScenarioChoices:
 
     providers: providers with an offer running in the year; close_sites: their sites with such
     an offer; offers: the year's running offers, grouped by provider; add_sites: sites of open
-    providers, where a new offer may be placed.
+    providers, where a new offer may be placed; journey_sites: either kind (a journey time may
+    be set to any of them). area_names: every small area's name by
+    code; kent_areas: the codes of those in an LCPA (the only ones the comparison shows).
     """
 
     year: str
@@ -57,12 +65,14 @@ class ScenarioChoices:
     close_sites: list[tuple[str, list[tuple[int, str]]]]
     offers: list[tuple[str, list[tuple[int, str]]]]
     add_sites: list[tuple[str, list[tuple[int, str]]]]
+    journey_sites: list[tuple[str, list[tuple[int, str]]]]
     area_codes: frozenset[str]
+    area_names: dict[str, str]
+    kent_areas: frozenset[str]
 
     @classmethod
     def from_inputs(cls, inputs: Inputs, year: str) -> ScenarioChoices:
-        sites = inputs.sites
-        offers = inputs.offers
+        sites, offers, areas = inputs.sites, inputs.offers, inputs.areas
         running = offers[(offers["academic_year"] == year)
                          & ~offers["withdrawn"].to_numpy(dtype=bool)]
         site_rows = {row["site_id"]: row for row in sites[
@@ -90,12 +100,18 @@ class ScenarioChoices:
                              for row in offer_rows]),
             add_sites=_sites_by_provider(
                 [site for site in site_rows.values() if site["provider_open"]]),
-            area_codes=frozenset(inputs.areas["area_code"]),
+            journey_sites=_sites_by_provider(
+                [site for site_id, site in site_rows.items()
+                 if site["provider_open"] or site_id in running_sites]),
+            area_codes=frozenset(areas["area_code"]),
+            area_names=dict(zip(areas["area_code"], areas["area_name"].astype(str),
+                                strict=True)),
+            kent_areas=frozenset(areas.loc[areas["region_slug"].notna(), "area_code"]),
         )
 
     def ids(self, name: str) -> set[int]:
         grouped = {"close_sites": self.close_sites, "offers": self.offers,
-                   "add_sites": self.add_sites}
+                   "add_sites": self.add_sites, "journey_sites": self.journey_sites}
         if name == "providers":
             return {value for value, _ in self.providers}
         return {value for _, group in grouped[name] for value, _ in group}
@@ -107,7 +123,7 @@ class ScenarioChoices:
         if name == "providers":
             return dict(self.providers).get(value, unknown)
         grouped = {"close_sites": self.close_sites, "offers": self.offers,
-                   "add_sites": self.add_sites}[name]
+                   "add_sites": self.add_sites, "journey_sites": self.journey_sites}[name]
         for group, items in grouped:
             for item, text in items:
                 if item == value:
@@ -187,11 +203,11 @@ def check_changes(changes: list, choices: ScenarioChoices, inputs: Inputs,
         elif isinstance(change, SetJourneyTime):
             if change.area_code not in choices.area_codes:
                 problems.append(f"{where}: there is no small area {change.area_code[:20]!r}.")
-            elif change.site_id not in choices.ids("add_sites") | choices.ids("close_sites"):
+            elif change.site_id not in choices.ids("journey_sites"):
                 problems.append(f"{where}: there is no site {change.site_id}.")
-            elif change.minutes > 24 * 60:
-                problems.append(f"{where}: a journey time must be at most a day (1440 "
-                                "minutes).")
+            elif change.minutes > MAX_JOURNEY_MINUTES:
+                problems.append(f"{where}: a journey time must be at most a day "
+                                f"({MAX_JOURNEY_MINUTES} minutes).")
     if not problems:
         # The engine decides last (e.g. an offer added at a site whose provider an earlier
         # change closed).
@@ -407,8 +423,82 @@ class TravelLimitForm(ChangeForm):
         self.fields["minutes"].widget.attrs["class"] += " govuk-input--width-4"
 
 
+class JourneyTimeForm(ChangeForm):
+    """A journey time from where a person lives to a site (a new bus route, say). People know
+    their postcode, not their small area's code: the postcode is looked up as the postcode
+    check does and the change names its small area; a code typed as such is taken as it is."""
+
+    kind, title = "set_journey_time", "Set a journey time"
+    place = forms.CharField(max_length=20, label="From (postcode or small area code)",
+                            help_text="A Kent postcode such as CT1 1QU, or a small area code "
+                            "such as E01024099. The journey starts from its small area.")
+    site_id = forms.TypedChoiceField(coerce=int, widget=ListSelect, label="To the site",
+                                     help_text="Sites are listed under their provider.")
+    minutes = forms.IntegerField(min_value=0, max_value=MAX_JOURNEY_MINUTES,
+                                 label="Journey time in minutes",
+                                 help_text="A whole number from 0 to "
+                                 f"{MAX_JOURNEY_MINUTES} (a day), by the way of travel "
+                                 "analysed. The site is within reach if this is at most the "
+                                 "travel time.")
+
+    def set_choices(self):
+        self.fields["site_id"].choices = [("", "Choose a site"), *self.choices.journey_sites]
+        message = f"Enter a whole number of minutes from 0 to {MAX_JOURNEY_MINUTES}"
+        for key in ("min_value", "max_value", "invalid", "required"):
+            self.fields["minutes"].error_messages[key] = message
+        self.fields["minutes"].widget.attrs.update(inputmode="numeric")
+        self.fields["place"].error_messages.update(
+            required="Enter a postcode or a small area code",
+            max_length="Enter a full postcode such as CT1 1QU, or a small area code such as "
+            "E01024099")
+        self.fields["place"].widget.attrs.update(autocomplete="postal-code", spellcheck="false")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site_id"].error_messages.update(
+            required="Choose the site the journey goes to",
+            invalid_choice="Choose the site the journey goes to from the list")
+        self.fields["place"].widget.attrs["class"] += " govuk-input--width-10"
+        self.fields["minutes"].widget.attrs["class"] += " govuk-input--width-4"
+
+    def clean_place(self) -> str:
+        """The small area's code for what was typed (a message on the field otherwise)."""
+        raw = self.cleaned_data["place"]
+        if not _printable(raw):
+            raise ValidationError("Enter the postcode as plain text, such as CT1 1QU")
+        typed = normalise_postcode(raw)
+        compact = typed.replace(" ", "")
+        if AREA_CODE_RE.match(compact):
+            if compact not in self.choices.area_codes:
+                raise ValidationError(f"There is no small area {compact} in the data: check "
+                                      "the code, or enter a postcode")
+            return self._in_kent(compact, compact)
+        if not POSTCODE_RE.match(typed):
+            raise ValidationError("Enter a full postcode such as CT1 1QU, or a small area code "
+                                  "such as E01024099")
+        record = Postcode.objects.select_related("area").filter(postcode=typed).first()
+        if record is None or record.area is None or record.area.code not in \
+                self.choices.area_codes:
+            raise ValidationError(f"We could not find {typed}. The data holds postcodes "
+                                  "in Kent and Medway: check the postcode, or try one nearby")
+        return self._in_kent(record.area.code, typed)
+
+    def _in_kent(self, code: str, typed: str) -> str:
+        # The comparison shows Kent's small areas only: a journey from Medway would change
+        # nothing on the page, which would read as "no effect" rather than "not measured".
+        if code not in self.choices.kent_areas:
+            raise ValidationError(f"{typed} is outside Kent’s LCPAs: the scenarios compare "
+                                  "Kent’s small areas. Enter a Kent postcode")
+        return code
+
+    def item(self) -> dict:
+        data = self.cleaned_data
+        return {"change": self.kind, "area_code": data["place"], "site_id": data["site_id"],
+                "minutes": data["minutes"]}
+
+
 CHANGE_FORMS = {form.kind: form for form in (CloseProviderForm, CloseSiteForm, CloseOfferForm,
-                                             AddOfferForm, TravelLimitForm)}
+                                             AddOfferForm, TravelLimitForm, JourneyTimeForm)}
 
 
 class SaveScenarioForm(forms.Form):

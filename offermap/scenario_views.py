@@ -294,8 +294,12 @@ def _describe(change, choices: ScenarioChoices, params) -> str:
     if isinstance(change, ChangeTravelLimit):
         return (f"Analyse within {int(change.minutes)} minutes instead of {params.minutes}.")
     if isinstance(change, SetJourneyTime):
-        return (f"A journey of {change.minutes:g} minutes from small area {change.area_code} "
-                f"to site {change.site_id}.")
+        area = choices.area_names.get(change.area_code)
+        where = (f"the small area {area} ({change.area_code})" if area
+                 else f"the small area {change.area_code[:20]}")  # a hand-edited URL's
+        travel = "on foot" if params.mode == "walk" else f"by {MODE_LABELS[params.mode]}"
+        return (f"A journey of {change.minutes:g} minutes {travel} from "
+                f"{where} to {choices.label('journey_sites', change.site_id)}.")
     return str(change)
 
 

@@ -5,19 +5,8 @@ extend it); everything else is read-only here, and nothing is added or deleted."
 
 from django.contrib import admin
 
-from areas.history_admin import HistoryAdmin
+from areas.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from offerround.models import OfferRound, Submission, SubmittedOffer
-
-
-class ReadOnlyAdmin(HistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OfferRound)
@@ -52,7 +41,7 @@ class SubmittedOfferInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["provider", "round", "state", "submitted_at", "reviewed_at", "updated_at"]
     list_filter = ["round", "state"]
     search_fields = ["provider__name", "provider__urn"]
@@ -61,7 +50,7 @@ class SubmissionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SubmittedOffer)
-class SubmittedOfferAdmin(ReadOnlyAdmin):
+class SubmittedOfferAdmin(ReadOnlyHistoryAdmin):
     list_display = ["title", "submission", "level", "qualification_type", "action", "places"]
     list_filter = ["submission__round", "submission__state", "action", "level"]
     search_fields = ["title", "subject", "submission__provider__name"]

@@ -12,6 +12,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from offerround.models import OfferRound, Submission, SubmittedOffer
 from providers.models import Course, NoOfferConfirmation, Provider, RecordLabel
@@ -52,8 +53,10 @@ def offer_records(provider: Provider):
     return offer_records_of_all().filter(provider=provider)
 
 
-def prefill(submission: Submission) -> int:
-    """Copy the latest records of each type into the submission as offers awaiting an answer."""
+def prefill(submission: Submission, user) -> int:
+    """Copy the latest records of each type into the submission as offers awaiting an answer,
+    each with its "created" history entry by `user` (the officer who opened the round or added
+    the provider)."""
     years = latest_years_before(submission.provider, submission.round.academic_year)
     span = sorted(set(years.values()))
     submission.based_on_year = (" to ".join((span[0], span[-1])) if len(span) > 1
@@ -74,7 +77,12 @@ def prefill(submission: Submission) -> int:
         )
         for course in offer_records(submission.provider).filter(latest).select_related("site")
     ]
-    SubmittedOffer.objects.bulk_create(offers)
+    # One insert for all of them, but not Django's bulk_create alone: it sends no save signal, so
+    # the offers would start without the history every later change to them is recorded in.
+    bulk_create_with_history(
+        offers, SubmittedOffer, default_user=user,
+        default_change_reason=f"Pre-filled from the provider's {submission.based_on_year} records "
+                              f"({submission.round.academic_year} round)")
     return len(offers)
 
 
@@ -89,7 +97,7 @@ def open_round(academic_year: str, deadline: datetime.date, user) -> OfferRound:
     with_offers = offer_records_of_all().filter(academic_year__lt=academic_year).values(
         "provider_id")
     for provider in Provider.objects.filter(status=Provider.Status.OPEN, pk__in=with_offers):
-        prefill(Submission.objects.create(round=offer_round, provider=provider))
+        prefill(Submission.objects.create(round=offer_round, provider=provider), user)
     return offer_round
 
 
@@ -101,7 +109,7 @@ def providers_not_in(offer_round: OfferRound):
 
 
 @transaction.atomic
-def add_provider(offer_round: OfferRound, provider: Provider) -> Submission:
+def add_provider(offer_round: OfferRound, provider: Provider, user) -> Submission:
     """A submission for one more provider, pre-filled from its latest records as open_round
     pre-fills the others."""
     offer_round = OfferRound.objects.select_for_update().get(pk=offer_round.pk)
@@ -110,7 +118,7 @@ def add_provider(offer_round: OfferRound, provider: Provider) -> Submission:
     if offer_round.submissions.filter(provider=provider).exists():
         raise RoundError(f"{provider} is already in the {offer_round.academic_year} round.")
     submission = Submission.objects.create(round=offer_round, provider=provider)
-    prefill(submission)
+    prefill(submission, user)
     return submission
 
 

@@ -163,7 +163,7 @@ def add_provider(request, pk: int):
     if request.method == "POST" and offer_round.is_open and form.is_valid():
         provider = form.cleaned_data["provider"]
         try:
-            submission = services.add_provider(offer_round, provider)
+            submission = services.add_provider(offer_round, provider, request.user)
         except services.RoundError as error:
             form.add_error("provider", str(error))
         else:

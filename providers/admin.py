@@ -3,13 +3,14 @@ from django.contrib.auth import get_permission_codename
 from django.db.models import Count
 from import_export.admin import ImportExportModelAdmin
 
-from areas.history_admin import HistoryAdmin
+from areas.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from areas.models import Region
 from providers.admin_import import CsvImportMixin
 from providers.models import (
     ApprenticeshipStandard,
     Course,
     Enrolment,
+    NoOfferConfirmation,
     Provider,
     ProviderStandard,
     Site,
@@ -66,6 +67,7 @@ class RegionOfSiteFilter(admin.SimpleListFilter):
             Site: "area__region__slug",
             Course: "site__area__region__slug",
             Enrolment: "provider__sites__area__region__slug",
+            NoOfferConfirmation: "provider__sites__area__region__slug",
         }[queryset.model]
         return queryset.filter(**{path: self.value()}).distinct()
 
@@ -197,3 +199,16 @@ class ProviderStandardAdmin(HistoryAdmin):
     list_select_related = ["standard"]
     search_fields = ["provider_name", "provider_ukprn", "standard__name"]
     raw_id_fields = ["provider", "standard"]
+
+
+@admin.register(NoOfferConfirmation)
+class NoOfferConfirmationAdmin(ReadOnlyHistoryAdmin):
+    """Providers that confirmed no post-16 offer for a year. Only the offer round writes these
+    (accepting a submission that withdrew every offer; accepting a later one replaces it), so
+    the admin shows them and their history but does not add, change or delete them."""
+
+    list_display = ["provider", "academic_year", "confirmed_on", "source"]
+    list_filter = ["academic_year", "provider__kind", RegionOfSiteFilter]
+    list_select_related = ["provider"]
+    search_fields = ["provider__name", "provider__urn", "provider__ukprn", "source"]
+    date_hierarchy = "confirmed_on"

@@ -19,7 +19,12 @@ from areas.models import Postcode
 from coldspots.models import ChoiceThresholds, SavedScenario, TravelTime
 from providers import tasks
 from providers.import_jobs import ImportJob
-from providers.models import ApprenticeshipStandard, Provider, ProviderStandard
+from providers.models import (
+    ApprenticeshipStandard,
+    NoOfferConfirmation,
+    Provider,
+    ProviderStandard,
+)
 from providers.resources import KIND_OF_MODEL
 from tests.factories import EnrolmentFactory
 
@@ -78,6 +83,12 @@ ADMIN_MODELS = {
     "offerround.offerround": (HISTORY, {"officer": "vc", "superuser": "vc"}),
     "offerround.submission": (HISTORY, {"officer": "v", "superuser": "v"}),
     "offerround.submittedoffer": (HISTORY, {"officer": "v", "superuser": "v"}),
+    # A provider's "no offer this year": written only by accepting a round's submission.
+    "providers.noofferconfirmation": (HISTORY, {"officer": "v", "superuser": "v"}),
+    # Saved what-if scenarios: saved on the scenario page (so nobody adds one here); the board
+    # and officers read them; a superuser may rename or delete one.
+    "coldspots.savedscenario": (HISTORY, {"officer": "v", "champion": "v", "lead": "v",
+                                          "superuser": "vcd"}),
 }
 
 NEEDS = {
@@ -252,15 +263,13 @@ def offer_round_rows(world, sign_in_required: bool) -> list[Row]:
     remind; the contact (of the first provider only) sees and changes their own submission and
     no other; nobody else sees any. POSTs with no data change nothing (a message, then back)."""
     from offerround import services
-    from offerround.models import OfferRound, SubmittedOffer
+    from offerround.models import OfferRound
 
     offer_round = OfferRound.objects.first() or services.open_round(
         "2017/18", datetime.date(2027, 3, 31), world.users["officer"])
     own = offer_round.submissions.get(provider=world.kent.providers[0])
     other = offer_round.submissions.get(provider=world.kent.providers[1])
     offer = own.offers.first()
-    # Pre-filled offers are bulk-created (no history yet): the admin's history row needs one.
-    SubmittedOffer.objects.first().save()
 
     def outcomes(**given):
         return {"anonymous": "sign_in", "no_role": "forbidden", "officer": "forbidden",
@@ -367,6 +376,8 @@ def every_kind_of_record(world):
     ProviderStandard.objects.create(provider_ukprn=10000001, provider_name="A provider",
                                     standard=standard, academic_year="2023/24", starts=12,
                                     source="test")
+    NoOfferConfirmation.objects.create(provider=world.kent.providers[2], academic_year="2017/18",
+                                       confirmed_on=datetime.date(2027, 4, 1), source="test")
     AccessAttempt.objects.create(username="x", ip_address="192.0.2.1", failures_since_start=1,
                                  user_agent="test", get_data="", post_data="", http_accept="",
                                  path_info="/")

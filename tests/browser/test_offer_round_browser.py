@@ -161,6 +161,14 @@ def test_round_management_pages_have_no_axe_violations(offline_page, live_server
     sign_in(page, live_server.url, "officer", progress)
     expect(page.locator("#round-state")).to_contain_text("Open")
     assert_no_violations(page)
+    # GOV.UK buttons are full width on a phone (the page's column), their own width on a desktop.
+    close_box = page.get_by_role("button", name="Close the round").bounding_box()
+    column = page.locator("h1").bounding_box()["width"]
+    if width < 640:
+        assert abs(close_box["width"] - column) <= 1, (close_box, column)
+    else:
+        assert close_box["width"] < column / 2, (close_box, column)
+    page.screenshot(path=str(shots / f"progress-open-{width}.png"), full_page=True)
     press(page, page.get_by_role("button", name="Close the round"))
     expect_banner(page, "is closed")
     expect(page.locator("#round-state")).to_contain_text("Closed since")

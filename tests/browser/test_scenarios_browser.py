@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
+from areas.models import Postcode
 from tests.browser.test_accessibility import assert_no_violations
 
 pytestmark = pytest.mark.browser
@@ -42,4 +43,49 @@ def test_a_bad_scenario_page_is_accessible(page, live_server, kent_live):
     response = page.goto(f"{live_server.url}/reports/scenarios/?{query}")
     assert response.status == 400
     expect(page.locator(".govuk-error-summary")).to_contain_text("Change 1")
+    assert_no_violations(page)
+
+
+def test_a_journey_time_set_from_a_postcode_is_shown_and_accessible(offline_page, live_server,
+                                                                     kent_live):
+    """"Set a journey time" from a West Kent postcode to East College: the scenario lists the
+    change by the area's and the site's names and West Kent 001A gains a Level 2 choice; the
+    page passes axe at desktop and phone widths."""
+    area = kent_live.areas[4]
+    Postcode.objects.create(postcode="TN1 1AA", latitude=area.latitude,
+                            longitude=area.longitude, easting=area.easting,
+                            northing=area.northing, area=area)
+    page = offline_page
+    page.set_default_timeout(60_000)
+    page.goto(f"{live_server.url}/reports/scenarios/?year=2016%2F17")
+    page.get_by_text("Set a journey time", exact=True).click()
+    form = page.locator("#add-set_journey_time")
+    form.get_by_label("From (postcode or small area code)").fill("tn1 1aa")
+    form.get_by_label("To the site").select_option(
+        str(kent_live.providers[0].sites.get().pk))
+    form.get_by_label("Journey time in minutes").fill("20")
+    form.get_by_role("button", name="Add this change").click()
+    expect(page.locator("#results")).to_have_text("Baseline against scenario", timeout=60_000)
+    expect(page.locator(".app-scenario-changes")).to_contain_text(
+        f"from the small area West Kent 001A ({area.code}) to East College")
+    expect(page.locator("#area-changes-table")).to_contain_text("West Kent 001A")
+    assert_no_violations(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_no_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_journey_from_an_unknown_postcode_is_refused_accessibly(page, live_server,
+                                                                  kent_live):
+    """A postcode not in the data: 400, the message on the field (linked from the summary,
+    the form open), and axe finds no violation."""
+    page.set_default_timeout(60_000)
+    query = urlencode({"year": "2016/17", "add": "set_journey_time",
+                       "set_journey_time-place": "TN9 9ZZ",
+                       "set_journey_time-site_id": str(kent_live.providers[0].sites.get().pk),
+                       "set_journey_time-minutes": "20"})
+    response = page.goto(f"{live_server.url}/reports/scenarios/?{query}")
+    assert response.status == 400
+    expect(page.locator(".govuk-error-summary")).to_contain_text("We could not find TN9 9ZZ")
+    expect(page.locator("#id_set_journey_time-place-error")).to_be_visible()
     assert_no_violations(page)

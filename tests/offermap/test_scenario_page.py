@@ -389,3 +389,120 @@ def test_bad_saves_get_a_message_never_a_500(client, kent, people, data):
     assert response.status_code in (200, 400)
     assert 'class="govuk-error-summary"' in response.content.decode()
     assert not SavedScenario.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Setting a journey time from a postcode
+
+
+def add_postcode(area, postcode="CT1 1QU"):
+    from areas.models import Postcode
+
+    return Postcode.objects.create(postcode=postcode, latitude=area.latitude,
+                                   longitude=area.longitude, easting=area.easting,
+                                   northing=area.northing, area=area)
+
+
+def journey_query(site, place="ct11qu", minutes="20", **extra):
+    return {"add": "set_journey_time", "set_journey_time-place": place,
+            "set_journey_time-site_id": site, "set_journey_time-minutes": minutes, **extra}
+
+
+@pytest.mark.parametrize("typed", ["ct11qu", " CT1  1QU ", "area"])
+def test_the_journey_form_adds_the_engines_change(client, kent, typed):
+    """A postcode, however spaced or cased, is its small area's code in the change; a small
+    area code typed as such is taken as it is."""
+    west_area = kent.areas[4]
+    add_postcode(west_area)
+    site = college(kent).sites.get()
+    place = west_area.code.lower() if typed == "area" else typed
+    response = client.get(url(**journey_query(site.pk, place=place, minutes="25")))
+    assert response.status_code == 302
+    changes = json.loads(parse_qs(urlsplit(response["Location"]).query)["changes"][0])
+    assert changes == [{"change": "set_journey_time", "area_code": west_area.code,
+                        "site_id": site.pk, "minutes": 25}]
+
+
+def test_a_journey_time_gives_a_cold_area_the_site(client, kent):
+    """West Kent has no Level 2 offer: after a 20-minute journey from a West Kent postcode to
+    East College, that area's Level 2 choice counts the college (as the engine computes it)
+    and the page lists the change naming the area and the site."""
+    west_area = kent.areas[4]
+    add_postcode(west_area)
+    site = college(kent).sites.get()
+    added = client.get(url(**journey_query(site.pk)))
+    assert added.status_code == 302
+    page = client.get(added["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (f"A journey of 20 minutes by public transport from the small area "
+            f"{escape(west_area.name)} ({west_area.code}) to East College") in html
+    changes = json.loads(parse_qs(urlsplit(added["Location"]).query)["changes"][0])
+    result = engine(changes)
+    key = (west_area.code, "2")
+    before = result.baseline.area_level.set_index(["area_code", "level"]).loc[key]
+    after = result.scenario.area_level.set_index(["area_code", "level"]).loc[key]
+    # Brute force: only East College offers Level 2, and it is out of West Kent's reach.
+    assert (before["providers"], before["state"]) == (0, "no_choice")
+    assert after["providers"] == 1
+    assert (after["nearest_site_id"], after["nearest_minutes"]) == (site.pk, 20)
+    shown = {(row["area_code"], row["level"]): row
+             for row in page.context["comparison"].area_changes if row["measure"] == "choice"}
+    assert shown[key]["before"] != shown[key]["after"]
+    assert shown[key]["direction"] == "better"
+    # Only the area the journey starts from gains the college.
+    assert {code for code, level in shown if level == "2"} == {west_area.code}
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ({"set_journey_time-place": "not a postcode"}, "place", "Enter a full postcode"),
+    ({"set_journey_time-place": ""}, "place", "Enter a postcode or a small area code"),
+    ({"set_journey_time-place": "CT9 9ZZ"}, "place", "We could not find CT9 9ZZ"),
+    ({"set_journey_time-place": "E01999999"}, "place", "There is no small area E01999999"),
+    ({"set_journey_time-place": "ME4 4AA"}, "place", "ME4 4AA is outside Kent"),
+    ({"set_journey_time-place": "CT1\x00 1QU"}, "place", "Null characters are not allowed"),
+    ({"set_journey_time-place": "CT1 1QU" * 10}, "place", "Enter a full postcode"),
+    ({"set_journey_time-site_id": ""}, "site_id", "Choose the site the journey goes to"),
+    ({"set_journey_time-site_id": "999999"}, "site_id", "from the list"),
+    ({"set_journey_time-site_id": "abc"}, "site_id", "from the list"),
+    ({"set_journey_time-minutes": "-1"}, "minutes", "from 0 to 1440"),
+    ({"set_journey_time-minutes": "1441"}, "minutes", "from 0 to 1440"),
+    ({"set_journey_time-minutes": "12.5"}, "minutes", "from 0 to 1440"),
+    ({"set_journey_time-minutes": "soon"}, "minutes", "from 0 to 1440"),
+    ({"set_journey_time-minutes": ""}, "minutes", "from 0 to 1440"),
+])
+def test_a_bad_journey_gets_a_message_on_its_field(client, kent, query, field, message):
+    """A malformed, unknown or non-Kent postcode, no site and minutes out of range: the page
+    answers 400 (never 500) with the message on the field, linked from the error summary, and
+    adds nothing."""
+    from tests.factories import AreaFactory
+
+    add_postcode(kent.areas[4])
+    add_postcode(AreaFactory(region=None, name="Medway 001A"), "ME4 4AA")
+    response = client.get(url(**{**journey_query(college(kent).sites.get().pk), **query}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    anchor = f"id_set_journey_time-{field}"
+    assert f'<a href="#{anchor}">' in html
+    assert f'id="{anchor}-error"' in html
+    assert escape(message) in html or message in html
+    assert 'id="add-set_journey_time" open' in html
+    assert response.context["changes"] == []
+
+
+def test_a_journey_time_to_a_hostile_area_name_is_text(client, kent):
+    """The change's description names the small area and site as stored: shown as text."""
+    name = "<script>alert(1)</script>"
+    area = kent.areas[4]
+    area.name = name
+    area.save()
+    site = college(kent).sites.get()
+    site.name = name
+    site.save()
+    changes = [{"change": "set_journey_time", "area_code": area.code, "site_id": site.pk,
+                "minutes": 20}]
+    response = client.get(url(changes=changes))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"from the small area {escape(name)} ({area.code}) to {escape(name)}" in html
+    assert name not in html

@@ -183,6 +183,26 @@ def test_every_report_says_how_much_is_confirmed_in_its_parameters(client, confi
             assert expected in share_note(block), (url, year)
 
 
+@pytest.mark.parametrize("slug", sorted(REMITS))
+def test_every_report_csv_carries_how_many_providers_confirmed(client, confirmed, slug):
+    """Every table a board report offers as CSV says, on each row, how many of the year's
+    expected providers confirmed their offer, as the parameters block does: 1 of 3 for the
+    round's year, 0 of 3 for the year before it (no round)."""
+    for year, counts in ((YEAR, ("1", "3")), ("2016/17", ("0", "3"))):
+        html = page(client, f"{reverse('offermap:report', args=[slug])}?year={year}")
+        links = set(re.findall(r'href="([^"]*/download/[^"]*\.csv[^"]*)"', html))
+        assert links, slug
+        counted_rows = 0
+        for link in links:
+            response = client.get(link.replace("&amp;", "&"))
+            header, *rows = csv.reader(io.StringIO(response.content.decode()))
+            columns = (header.index("providers_confirmed_offer"),
+                       header.index("providers_expected"))
+            assert {tuple(row[i] for i in columns) for row in rows} <= {counts}, link
+            counted_rows += len(rows)
+        assert counted_rows, slug  # some table of each report has rows
+
+
 def test_scenarios_page_says_how_much_is_confirmed(client, confirmed):
     """The scenarios page names the share for its year, with and without changes."""
     url = reverse("offermap:scenarios")

@@ -232,10 +232,16 @@ def test_officer_adds_a_provider_prefilled_like_the_others(client, round_world, 
     # The same as prefill gives for a fresh submission of the same provider.
     check_round = OfferRound.objects.create(academic_year="2018/19", deadline="2028-03-31")
     fresh = Submission.objects.create(round=check_round, provider=newcomer)
-    services.prefill(fresh)
+    services.prefill(fresh, round_world.users["officer"])
     fields = ["title", "level", "qualification_type", "site_id", "places", "previous_id"]
     assert (sorted(added.offers.values_list(*fields))
             == sorted(fresh.offers.values_list(*fields)))
+    # Each added offer starts its history as the officer who added the provider.
+    for offer in added.offers.all():
+        created = offer.history.get()
+        assert (created.history_type, created.history_user) == ("+", round_world.users["officer"])
+        assert created.history_change_reason == "Pre-filled from the provider's 2016/17 records " \
+            "(2017/18 round)"
 
 
 @pytest.mark.parametrize("value", ["", "abc", "999999", SCRIPT, "1 OR 1=1"])
@@ -266,7 +272,7 @@ def test_provider_already_in_the_round_or_closed_is_refused(client, round_world,
     assert offer_round.submissions.filter(provider=newcomer).count() == 1
     assert offer_round.submissions.count() == 4
     with pytest.raises(services.RoundError, match="already in"):
-        services.add_provider(offer_round, newcomer)
+        services.add_provider(offer_round, newcomer, round_world.users["officer"])
 
 
 def test_no_provider_is_added_to_a_closed_round(client, round_world, newcomer):
@@ -277,4 +283,4 @@ def test_no_provider_is_added_to_a_closed_round(client, round_world, newcomer):
     client.post(url("add_provider", round_world.offer_round.pk), {"provider": newcomer.pk})
     assert not round_world.offer_round.submissions.filter(provider=newcomer).exists()
     with pytest.raises(services.RoundError, match="closed"):
-        services.add_provider(round_world.offer_round, newcomer)
+        services.add_provider(round_world.offer_round, newcomer, round_world.users["officer"])

@@ -22,6 +22,25 @@ def test_open_round_prefills_last_years_offers(round_world):
     assert round_world.offer_round.submissions.count() == 3
 
 
+def test_prefilled_offers_each_start_with_one_creation_history_record(round_world):
+    """Pre-filling writes the offers in one insert, yet each has its "created" entry by the
+    officer who opened the round, with why: their later answers are then changes to it."""
+    officer = round_world.users["officer"]
+    offers = SubmittedOffer.objects.filter(submission__round=round_world.offer_round)
+    assert offers.count() > 3
+    for offer in offers:
+        created = offer.history.get()  # exactly one
+        assert (created.history_type, created.history_user) == ("+", officer)
+        assert created.title == offer.title and created.submission_id == offer.submission_id
+        assert created.history_change_reason == (
+            f"Pre-filled from the provider's {offer.submission.based_on_year} records "
+            "(2017/18 round)")
+    first = offers.first()
+    services.answer(first, SubmittedOffer.Action.CONFIRM)
+    assert list(first.history.order_by("history_id").values_list("history_type", "action")) == [
+        ("+", ""), ("~", "confirm")]
+
+
 def test_partial_save_then_submit_needs_every_answer(round_world):
     """Answering one offer keeps it and moves the submission to in progress; submitting with
     offers unanswered is refused with a count; once all are answered it is submitted."""
