@@ -777,20 +777,21 @@ def offers_by_level_and_type(
 ) -> list[dict]:
     """Offers at the LCPA's sites by level and qualification type, this year (with how many of
     them are derived records, and how many their provider confirmed: confirmed_offers,
-    confirmed_first, confirmed_last) and the year it is compared with, and the change (None
-    when the earlier year has no record of that type anywhere)."""
-    def counts(in_year: str | None) -> pd.Series:
-        if in_year is None:
-            return pd.Series(dtype=int)
-        offers = offers_in_view(inputs, in_year, params, slug)
-        return offers.groupby(["level", "qualification_type"]).size()
+    confirmed_first, confirmed_last) and the year it is compared with (previous, and the same
+    record labels of that year in previous_record), and the change (None when the earlier year
+    has no record of that type anywhere)."""
+    keys_of = ["level", "qualification_type"]
 
-    now, before = counts(year), counts(compare_year)
-    this_years_offers = offers_in_view(inputs, year, params, slug)
-    derived = this_years_offers.loc[this_years_offers["record_label"] == DERIVED].groupby(
-        ["level", "qualification_type"]
-    ).size()
-    confirmed = _confirmed_by(this_years_offers, ["level", "qualification_type"])
+    def year_counts(in_year: str | None) -> tuple[pd.Series, pd.Series, dict]:
+        """(offers, derived offers, confirmed offers) per level and type in `in_year`."""
+        if in_year is None:
+            return pd.Series(dtype=int), pd.Series(dtype=int), {}
+        offers = offers_in_view(inputs, in_year, params, slug)
+        derived = offers.loc[offers["record_label"] == DERIVED].groupby(keys_of).size()
+        return offers.groupby(keys_of).size(), derived, _confirmed_by(offers, keys_of)
+
+    now, derived, confirmed = year_counts(year)
+    before, derived_before, confirmed_before = year_counts(compare_year)
     # A type with no record anywhere in Kent in the earlier year was not collected then: its
     # count is "no data recorded", not 0, or every newly collected type would look like growth.
     offers = inputs.offers
@@ -806,13 +807,21 @@ def offers_by_level_and_type(
             int(before.get((level, qualification_type), 0))
             if qualification_type in types_recorded_before else None
         )
+        key = (level, qualification_type)
+        previous_record = None if last_year is None else {
+            "offers": last_year, "derived": int(derived_before.get(key, 0)),
+            **confirmed_before.get(key, NONE_CONFIRMED)}
         rows.append({
             "level": LEVEL_LABELS[level],
             "type": TYPE_LABELS.get(qualification_type, qualification_type),
             "offers": this_year,
-            "derived": int(derived.get((level, qualification_type), 0)),
-            **confirmed.get((level, qualification_type), NONE_CONFIRMED),
+            "derived": int(derived.get(key, 0)),
+            **confirmed.get(key, NONE_CONFIRMED),
             "previous": last_year,
+            "previous_record": previous_record,
+            "previous_derived": None if previous_record is None else previous_record["derived"],
+            "previous_confirmed_offers": None if previous_record is None
+            else previous_record["confirmed_offers"],
             "change": None if last_year is None else this_year - last_year,
         })
     return rows

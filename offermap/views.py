@@ -765,6 +765,14 @@ def _chart_table(name):
     return build
 
 
+def _previous_year_columns(results) -> dict[str, str]:
+    """The offers table's column names with its years in them."""
+    before = results.compare_year or "previous_year"
+    return {"offers": f"offers_{results.year}", "previous": f"offers_{before}",
+            "previous_derived": f"derived_{before}",
+            "previous_confirmed_offers": f"confirmed_offers_{before}"}
+
+
 # Each table of the LCPA page, by its download name: a function (results, inputs, slug,
 # sections) -> DataFrame, built from what the page shows. Where a table counts offers,
 # derived(_offers) counts the derived records among them and confirmed_offers those their
@@ -777,9 +785,8 @@ LCPA_TABLES = {
     "offers-by-type": lambda results, inputs, slug, sections: pd.DataFrame(
         sections["offers_by_type"],
         columns=["level", "type", "offers", "derived", "confirmed_offers", "confirmed_first",
-                 "confirmed_last", "previous", "change"]).rename(
-        columns={"offers": f"offers_{results.year}", "previous": f"offers_{results.compare_year}"
-                 if results.compare_year else "offers_previous_year"}),
+                 "confirmed_last", "previous", "previous_derived", "previous_confirmed_offers",
+                 "change"]).rename(columns=_previous_year_columns(results)),
     "guarantee": _lcpa_guarantee_table,
     "duplication": _lcpa_duplication_table,
     "small-sixth-forms": _lcpa_small_sixth_forms_table,

@@ -170,6 +170,34 @@ def test_lcpa_page_counts_confirmed_offers_in_sites_and_offers_by_level(client, 
         site__area__region__slug="east-kent").count()
 
 
+def test_lcpa_offers_table_counts_confirmed_offers_of_the_year_it_compares_with(client,
+                                                                              confirmed):
+    """Viewed for the year after the round, the offers table's earlier-year column (the
+    round's year) still says which of its offers were confirmed by provider, on the page and
+    in the CSV (checked against plain ORM counts)."""
+    later = "2018/19"
+    school = confirmed.kent.providers[1]
+    CourseFactory(provider=school, site=school.sites.first(), academic_year=later, level="3",
+                  qualification_type=Course.QualificationType.A_LEVEL, title="Later A level")
+    shown_day, _ = accepted_day()
+    expected = orm_confirmed(level="3", qualification_type="a_level",
+                             site__area__region__slug="east-kent").count()
+    assert expected == 1
+    html = page(client, f"{reverse('offermap:lcpa', args=['east-kent'])}?year={later}")
+    table = html.split('id="offers-by-type-table-caption"')[1].split("</table>")[0]
+    assert f"compared with {YEAR}" in table
+    assert cell(f"{expected} confirmed by provider ({shown_day})") in table
+    download = reverse("offermap:lcpa_download_csv", args=["east-kent", "offers-by-type"])
+    rows = read_csv(client, f"{download}?year={later}")
+    a_levels = {(row["level"], row["type"]): row for row in rows}[
+        (LEVEL_LABELS["3"], TYPE_LABELS["a_level"])]
+    assert int(a_levels[f"confirmed_offers_{YEAR}"]) == expected
+    assert int(a_levels[f"offers_{YEAR}"]) == 3
+    assert int(a_levels["confirmed_offers"]) == 0  # nothing confirmed for 2018/19
+    assert sum(int(row[f"confirmed_offers_{YEAR}"] or 0) for row in rows) == orm_confirmed(
+        site__area__region__slug="east-kent").count()
+
+
 @pytest.mark.parametrize("slug", sorted(REMITS))
 def test_every_report_says_how_much_is_confirmed_in_its_parameters(client, confirmed, slug):
     """Each board report, for Kent and for an LCPA, says in its parameters block how many
