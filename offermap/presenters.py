@@ -819,9 +819,6 @@ def offers_by_level_and_type(
             **confirmed.get(key, NONE_CONFIRMED),
             "previous": last_year,
             "previous_record": previous_record,
-            "previous_derived": None if previous_record is None else previous_record["derived"],
-            "previous_confirmed_offers": None if previous_record is None
-            else previous_record["confirmed_offers"],
             "change": None if last_year is None else this_year - last_year,
         })
     return rows

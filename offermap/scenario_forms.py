@@ -110,11 +110,10 @@ class ScenarioChoices:
         )
 
     def ids(self, name: str) -> set[int]:
-        grouped = {"close_sites": self.close_sites, "offers": self.offers,
-                   "add_sites": self.add_sites, "journey_sites": self.journey_sites}
+        """The ids of one list of choices (a field's name: providers, offers, *_sites)."""
         if name == "providers":
             return {value for value, _ in self.providers}
-        return {value for _, group in grouped[name] for value, _ in group}
+        return {value for _, group in getattr(self, name) for value, _ in group}
 
     def label(self, name: str, value: int) -> str:
         """The label of a choice (for the list of changes on the page), or a note that the
@@ -122,9 +121,7 @@ class ScenarioChoices:
         unknown = f"number {value} (not in the records of {self.year})"
         if name == "providers":
             return dict(self.providers).get(value, unknown)
-        grouped = {"close_sites": self.close_sites, "offers": self.offers,
-                   "add_sites": self.add_sites, "journey_sites": self.journey_sites}[name]
-        for group, items in grouped:
+        for group, items in getattr(self, name):
             for item, text in items:
                 if item == value:
                     if name == "offers" or group.startswith(f"{text} (URN"):

@@ -765,12 +765,19 @@ def _chart_table(name):
     return build
 
 
-def _previous_year_columns(results) -> dict[str, str]:
-    """The offers table's column names with its years in them."""
+def _lcpa_offers_table(results, inputs, slug, sections) -> pd.DataFrame:
+    """The offers by level and type, the earlier year's derived and confirmed counts beside
+    its offers, each year in its column names."""
     before = results.compare_year or "previous_year"
-    return {"offers": f"offers_{results.year}", "previous": f"offers_{before}",
-            "previous_derived": f"derived_{before}",
-            "previous_confirmed_offers": f"confirmed_offers_{before}"}
+    rows = [{**row, f"derived_{before}": (row["previous_record"] or {}).get("derived"),
+             f"confirmed_offers_{before}": (row["previous_record"] or {}).get(
+                 "confirmed_offers")}
+            for row in sections["offers_by_type"]]
+    return pd.DataFrame(rows, columns=[
+        "level", "type", "offers", "derived", "confirmed_offers", "confirmed_first",
+        "confirmed_last", "previous", f"derived_{before}", f"confirmed_offers_{before}",
+        "change"]).rename(columns={"offers": f"offers_{results.year}",
+                                   "previous": f"offers_{before}"})
 
 
 # Each table of the LCPA page, by its download name: a function (results, inputs, slug,
@@ -782,11 +789,7 @@ LCPA_TABLES = {
     "choice-by-level": _lcpa_choice_table,
     "cold-spots": lambda results, inputs, slug, sections: presenters.cold_area_table(
         results, inputs.areas, slug),
-    "offers-by-type": lambda results, inputs, slug, sections: pd.DataFrame(
-        sections["offers_by_type"],
-        columns=["level", "type", "offers", "derived", "confirmed_offers", "confirmed_first",
-                 "confirmed_last", "previous", "previous_derived", "previous_confirmed_offers",
-                 "change"]).rename(columns=_previous_year_columns(results)),
+    "offers-by-type": _lcpa_offers_table,
     "guarantee": _lcpa_guarantee_table,
     "duplication": _lcpa_duplication_table,
     "small-sixth-forms": _lcpa_small_sixth_forms_table,
